@@ -1,0 +1,103 @@
+// What every stand-in legacy system shares: a request counter that tests and benchmarks read, and a
+// fault switch that makes the system slow, failing, malformed or down on demand.
+import { rng } from './population.js';
+
+export interface Faults {
+  /** Added delay before every answer, in ms. */
+  latencyMs: number;
+  /** Share of requests (0..1) answered with the system's own server error (HTTP 500, SOAP fault, SQL error). */
+  errorRate: number;
+  /** Share of requests (0..1) answered with a malformed payload (truncated JSON/XML, bad dates, garbage rows). */
+  malformedRate: number;
+  /** When true the system refuses connections or answers 503 to everything. */
+  down: boolean;
+}
+
+export type FaultOutcome = 'ok' | 'error' | 'malformed' | 'down';
+
+const NONE: Faults = { latencyMs: 0, errorRate: 0, malformedRate: 0, down: false };
+
+export class FaultControl {
+  private faults: Faults = { ...NONE };
+  private readonly random: () => number;
+
+  constructor(seed = 1) {
+    this.random = rng(seed); // seeded, so a fault run is repeatable
+  }
+
+  set(faults: Partial<Faults>): void {
+    this.faults = { ...this.faults, ...faults };
+  }
+
+  reset(): void {
+    this.faults = { ...NONE };
+  }
+
+  get current(): Faults {
+    return { ...this.faults };
+  }
+
+  /** Waits for the configured latency, then says how this request should be answered. */
+  async apply(): Promise<FaultOutcome> {
+    const f = this.faults;
+    if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
+    if (f.down) return 'down';
+    const roll = this.random();
+    if (roll < f.errorRate) return 'error';
+    if (roll < f.errorRate + f.malformedRate) return 'malformed';
+    return 'ok';
+  }
+}
+
+/** Counts requests a stand-in received, by operation (e.g. `GET /api/offenders/{offenderNo}`, `SELECT NOMINALS`). */
+export class RequestCounter {
+  private counts = new Map<string, number>();
+
+  count(operation: string, n = 1): void {
+    this.counts.set(operation, (this.counts.get(operation) ?? 0) + n);
+  }
+
+  /** Total for one operation, or for all when none is given. */
+  get(operation?: string): number {
+    if (operation !== undefined) return this.counts.get(operation) ?? 0;
+    let total = 0;
+    for (const n of this.counts.values()) total += n;
+    return total;
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+}
+
+export interface StandInOptions {
+  population: import('./population.js').Population;
+  /** Loopback only by default. */
+  host?: string;
+  /** 0 (the default) picks a free ephemeral port. */
+  port?: number;
+  /** Folder for systems that write files (victims); a fresh temporary folder when absent. */
+  dataDir?: string;
+  /** Police only: seed this PostgreSQL database instead of the embedded one. */
+  databaseUrl?: string;
+  /** Seed for the fault dice. */
+  faultSeed?: number;
+}
+
+/** A running stand-in legacy system. */
+export interface StandIn {
+  agency: string;
+  /** Where it is: a base URL, a database URL or a folder, for display. */
+  location: string;
+  /** Environment variables that point the agency's adapter at this stand-in. */
+  env: Record<string, string>;
+  faults: FaultControl;
+  requests: RequestCounter;
+  close(): Promise<void>;
+}
+
+export type StartStandIn = (options: StandInOptions) => Promise<StandIn>;

@@ -1,0 +1,88 @@
+// TypeScript shapes of the common data model's shared values, as adapters produce them and resolvers
+// return them. They mirror schema/common.graphql; agency-owned types are declared in each adapter.
+
+export const AGENCIES = ['police', 'courts', 'prisons', 'probation', 'victims'] as const;
+/** The agency slug: folder name, subgraph name, env prefix (upper-cased), log field and audit source. */
+export type AgencySlug = string;
+/** The GraphQL `Agency` enum value for a slug. */
+export const agencyEnum = (slug: AgencySlug): string => slug.toUpperCase();
+
+export type IdentifierType = 'PNC' | 'CRO' | 'PRISON_NUMBER' | 'CRN' | 'POLICE_NOMINAL_ID' | 'COURT_DEFENDANT_ID';
+export const IDENTIFIER_TYPES: IdentifierType[] = ['PNC', 'CRO', 'PRISON_NUMBER', 'CRN', 'POLICE_NOMINAL_ID', 'COURT_DEFENDANT_ID'];
+export type Sex = 'MALE' | 'FEMALE' | 'NOT_KNOWN' | 'NOT_SPECIFIED';
+
+export interface PersonName {
+  title: string | null;
+  forenames: string[];
+  surname: string;
+  fullName: string;
+}
+export interface Address {
+  lines: string[];
+  town: string | null;
+  postcode: string | null;
+}
+export interface Identifier {
+  type: IdentifierType;
+  value: string;
+}
+export interface Offence {
+  code: string;
+  title: string | null;
+  category: string | null;
+}
+export interface Organisation {
+  code: string;
+  name: string | null;
+}
+
+/** An identifier as recorded, with what normalisation made of it: only `valid` ones are trusted as keys. */
+export interface CheckedIdentifier {
+  raw: string | null;
+  value: string | null;
+  valid: boolean;
+}
+
+/**
+ * What one agency record says about who a person is: the input of cross-agency linking.
+ * Every agency that holds people (not victims) exposes these through its adapter's IdentitySource.
+ */
+export interface IdentityRecord {
+  agency: AgencySlug;
+  /** The agency's own id for the person (nominal id, defendant id, prison number, CRN). */
+  localId: string;
+  localIdType: IdentifierType;
+  name: PersonName;
+  aliases: PersonName[];
+  dateOfBirth: string | null;
+  sex: Sex | null;
+  pnc: CheckedIdentifier;
+  cro: CheckedIdentifier;
+  /** Other agencies' ids that this record holds (probation's NOMS number is a PRISON_NUMBER). Trusted as keys. */
+  crossReferences: Identifier[];
+}
+
+export interface IdentitySearch {
+  surname: string;
+  forename?: string | null;
+  dateOfBirth?: string | null;
+}
+
+/** The one contract the identity subgraph needs from an agency adapter. */
+export interface IdentitySource {
+  agency: AgencySlug;
+  /** Identifier types this system can be searched by. */
+  supports: IdentifierType[];
+  /**
+   * Records holding any of the given identifiers (types outside `supports` are ignored).
+   * One legacy call per batch where the system has a batch operation.
+   */
+  findByIdentifiers(ids: Identifier[]): Promise<IdentityRecord[]>;
+  /** Records whose surname matches (after normalisation) and, when given, whose date of birth matches. */
+  search(criteria: IdentitySearch): Promise<IdentityRecord[]>;
+}
+
+export function personName(forenames: string[], surname: string, title: string | null = null): PersonName {
+  const f = forenames.filter((x) => x.trim() !== '');
+  return { title, forenames: f, surname, fullName: [...f, surname].join(' ') };
+}
