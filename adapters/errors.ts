@@ -68,7 +68,8 @@ export function mapRecord<W, M>(agency: string, operation: string, recordId: str
     if (err instanceof MappingError) {
       return new AdapterError({
         agency, operation, code: 'BAD_SOURCE_DATA', recordId,
-        message: `${agency} record ${recordId} could not be read: ${err.message}`,
+        // The expectation, never the offending value: that is part of the record's body.
+        message: `${agency} record ${recordId} could not be read: expected ${err.detail.replace(/,?\s*got\b[\s\S]*$/, '')} in ${err.field}`,
         cause: err,
       });
     }

@@ -140,3 +140,21 @@ export function ageOn(dateOfBirth: string, onDate: string): number {
   const [y, m, d] = onDate.split('-').map(Number);
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
+
+/** Informal forms of given names that staff key in instead of the given name (both directions are matched). */
+export const FORENAME_VARIANTS: Record<string, string> = { William: 'Bill', Robert: 'Bob', Michael: 'Mick', Richard: 'Rick', Joseph: 'Joe', Thomas: 'Tom', Christopher: 'Chris', Daniel: 'Danny', Matthew: 'Matt', Anthony: 'Tony', Steven: 'Steve', Andrew: 'Andy', Nicholas: 'Nick', Jonathan: 'Jon', Stephen: 'Steve', Edward: 'Ted', Elizabeth: 'Liz', Margaret: 'Maggie', Patricia: 'Pat', Jennifer: 'Jenny', Rebecca: 'Becky', Susan: 'Sue', Jessica: 'Jess', Charlotte: 'Lottie', Mohammed: 'Mohamed', Kayleigh: 'Kayley' };
+
+const variantKeys = new Map<string, Set<string>>();
+for (const [given, informal] of Object.entries(FORENAME_VARIANTS)) {
+  for (const [a, b] of [[given, informal], [informal, given]]) {
+    const k = nameKey(a);
+    (variantKeys.get(k) ?? variantKeys.set(k, new Set()).get(k)!).add(nameKey(b));
+  }
+}
+
+/** True when two forenames are the same name or known variants of one another (William / Bill). */
+export function forenamesMatch(a: string, b: string): boolean {
+  const ka = nameKey(a);
+  const kb = nameKey(b);
+  return ka !== '' && (ka === kb || (variantKeys.get(ka)?.has(kb) ?? false));
+}

@@ -3,7 +3,7 @@
 // reference/; the people, names and events are invented. The same person appears in several systems
 // with the mess real systems have: name variants and order, conflicting dates of birth, missing,
 // short-form or mistyped PNC numbers, and records that only name + date of birth can link.
-import { formatCro, formatPnc } from '../adapters/normalise.js';
+import { FORENAME_VARIANTS as NICKNAMES, formatCro, formatPnc } from '../adapters/normalise.js';
 import { organisationUnits, prisons as prisonRegister } from '../reference/index.js';
 
 export interface PopulationOptions {
@@ -195,8 +195,6 @@ class Dice {
 const MALE = ['James', 'John', 'Robert', 'Michael', 'William', 'David', 'Richard', 'Joseph', 'Thomas', 'Christopher', 'Daniel', 'Matthew', 'Anthony', 'Mark', 'Steven', 'Paul', 'Andrew', 'Joshua', 'Kevin', 'Brian', 'George', 'Edward', 'Ryan', 'Jacob', 'Gary', 'Nicholas', 'Jonathan', 'Stephen', 'Liam', 'Connor', 'Callum', 'Kieran', 'Jamal', 'Mohammed', 'Ahmed', 'Tariq', 'Darren', 'Wayne', 'Lee', 'Craig'];
 const FEMALE = ['Mary', 'Patricia', 'Jennifer', 'Linda', 'Elizabeth', 'Barbara', 'Susan', 'Jessica', 'Sarah', 'Karen', 'Lisa', 'Nancy', 'Margaret', 'Sandra', 'Ashley', 'Emily', 'Michelle', 'Amanda', 'Melissa', 'Rebecca', 'Laura', 'Emma', 'Chloe', 'Sophie', 'Aisha', 'Fatima', 'Siobhan', 'Niamh', 'Kerry', 'Stacey', 'Gemma', 'Leanne', 'Danielle', 'Hannah', 'Charlotte', 'Zoe', 'Jade', 'Amy', 'Kayleigh', 'Natalie'];
 const SURNAMES = ['Smith', 'Jones', 'Williams', 'Taylor', 'Brown', 'Davies', 'Evans', 'Wilson', 'Thomas', 'Johnson', 'Roberts', 'Robinson', 'Thompson', 'Wright', 'Walker', 'White', 'Edwards', 'Hughes', 'Green', 'Hall', 'Lewis', 'Harris', 'Clarke', 'Patel', 'Jackson', 'Wood', 'Turner', 'Martin', 'Cooper', 'Hill', 'Ward', 'Morris', 'Moore', 'Clark', 'Lee', 'King', 'Baker', 'Harrison', 'Morgan', 'Allen', "O'Brien", "O'Connor", 'McDonald', 'McCarthy', 'Khan', 'Ahmed', 'Hussain', 'Begum', 'Ali', 'Shah', 'Kowalski', 'Nowak', 'Murphy', 'Kelly', 'Doyle', 'Byrne', 'Smith-Jones', 'Lloyd-Davies', 'Price', 'Bennett', 'Griffiths', 'Kaur', 'Singh', 'Okafor', 'Mensah', 'Adeyemi', 'Campbell', 'Stewart', 'Reid', 'Fraser', 'Ross', 'Graham', 'Hamilton', 'Marshall', 'Owen', 'Powell', 'Rees', 'Jenkins', 'Phillips', 'Parry'];
-/** Informal forms staff key in instead of the given name. */
-const NICKNAMES: Record<string, string> = { William: 'Bill', Robert: 'Bob', Michael: 'Mick', Richard: 'Rick', Joseph: 'Joe', Thomas: 'Tom', Christopher: 'Chris', Daniel: 'Danny', Matthew: 'Matt', Anthony: 'Tony', Steven: 'Steve', Andrew: 'Andy', Nicholas: 'Nick', Jonathan: 'Jon', Stephen: 'Steve', Edward: 'Ted', Elizabeth: 'Liz', Margaret: 'Maggie', Patricia: 'Pat', Jennifer: 'Jenny', Rebecca: 'Becky', Susan: 'Sue', Jessica: 'Jess', Charlotte: 'Lottie', Mohammed: 'Mohamed', Kayleigh: 'Kayley' };
 const STREETS = ['High Street', 'Station Road', 'Church Lane', 'Victoria Road', 'Green Lane', 'Manor Road', 'Park Avenue', 'Queens Road', 'New Street', 'Mill Lane', 'Kings Road', 'London Road'];
 const TOWNS: [string, string][] = [['Sheffield', 'S1'], ['Leeds', 'LS2'], ['Manchester', 'M4'], ['Bristol', 'BS1'], ['Liverpool', 'L1'], ['Nottingham', 'NG1'], ['Cardiff', 'CF10'], ['Birmingham', 'B5'], ['Newcastle upon Tyne', 'NE1'], ['Bexley', 'DA5'], ['Croydon', 'CR0'], ['Kingston upon Thames', 'KT1']];
 

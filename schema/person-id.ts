@@ -1,7 +1,10 @@
 // Person.id: the federation key of a person, made of the agency records that are linked with
 // certainty. It is stateless (no central index is stored) and readable: `P1:police=400000,prisons=H1801ZZ`.
-// Every agency subgraph decodes it to find its own record ids.
+// Every agency subgraph decodes it to find its own record ids. An agency that could not be consulted
+// while linking is marked `~<agency>`, so its subgraph answers SOURCE_UNAVAILABLE instead of a silent
+// "no records".
 import { GraphQLError } from 'graphql';
+import { AdapterError } from '../adapters/errors.js';
 import type { AgencySlug } from './model.js';
 
 export interface PersonRef {
@@ -13,7 +16,7 @@ const PREFIX = 'P1:';
 const SLUG = /^[a-z][a-z0-9-]{1,30}$/;
 const LOCAL_ID = /^[A-Za-z0-9/_.-]{1,40}$/;
 
-export function encodePersonId(refs: PersonRef[]): string {
+export function encodePersonId(refs: PersonRef[], unconsulted: AgencySlug[] = []): string {
   const sorted = [...refs].sort((a, b) => a.agency.localeCompare(b.agency) || a.localId.localeCompare(b.localId));
   const seen = new Set<string>();
   const parts: string[] = [];
@@ -21,22 +24,43 @@ export function encodePersonId(refs: PersonRef[]): string {
     const part = `${r.agency}=${r.localId}`;
     if (!seen.has(part)) { seen.add(part); parts.push(part); }
   }
+  for (const agency of [...new Set(unconsulted)].sort()) parts.push(`~${agency}`);
   return PREFIX + parts.join(',');
 }
 
 export function decodePersonId(id: string): PersonRef[] {
+  return decodePersonKey(id).refs;
+}
+
+/** The records of a person key, and the agencies that could not be consulted when it was made. */
+export function decodePersonKey(id: string): { refs: PersonRef[]; unconsulted: AgencySlug[] } {
   const bad = () => new GraphQLError(`Person id is not valid: expected P1:<agency>=<id>,..., got ${JSON.stringify(id.slice(0, 80))}`, { extensions: { code: 'BAD_USER_INPUT' } });
   if (typeof id !== 'string' || !id.startsWith(PREFIX) || id.length > 400) throw bad();
   const body = id.slice(PREFIX.length);
-  if (body === '') return [];
-  return body.split(',').map((part) => {
+  const refs: PersonRef[] = [];
+  const unconsulted: AgencySlug[] = [];
+  if (body === '') return { refs, unconsulted };
+  for (const part of body.split(',')) {
+    if (part.startsWith('~')) {
+      if (!SLUG.test(part.slice(1))) throw bad();
+      unconsulted.push(part.slice(1));
+      continue;
+    }
     const [agency, localId, extra] = part.split('=');
     if (extra !== undefined || !SLUG.test(agency ?? '') || !LOCAL_ID.test(localId ?? '')) throw bad();
-    return { agency, localId };
-  });
+    refs.push({ agency, localId });
+  }
+  return { refs, unconsulted };
 }
 
-/** The local ids an agency holds for a person key. */
+/**
+ * The local ids an agency holds for a person key. Throws SOURCE_UNAVAILABLE when the agency could not
+ * be consulted while the person was linked: "no records" would then be a guess, not a fact.
+ */
 export function localIdsFor(id: string, agency: AgencySlug): string[] {
-  return decodePersonId(id).filter((r) => r.agency === agency).map((r) => r.localId);
+  const { refs, unconsulted } = decodePersonKey(id);
+  if (unconsulted.includes(agency)) {
+    throw new AdapterError({ agency, operation: 'link', code: 'SOURCE_UNAVAILABLE', message: `${agency} system could not be consulted, so its records for this person are unknown` });
+  }
+  return refs.filter((r) => r.agency === agency).map((r) => r.localId);
 }

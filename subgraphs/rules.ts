@@ -3,6 +3,7 @@
 // `contextual` caching (one decision per request) cannot leak a parent-dependent decision across list items.
 import { GraphQLError } from 'graphql';
 import { allow, rule } from 'graphql-shield';
+import type { IRule } from 'graphql-shield';
 import type { SubgraphContext } from './types.js';
 
 /** What a denied field carries. FORBIDDEN only ever means "the policy said no", never "the source failed". */
@@ -14,12 +15,12 @@ export const isAnyCaller = rule('isAnyCaller', { cache: 'contextual' })((_parent
   ctx.caller != null && typeof ctx.caller.subject === 'string' ? true : forbidden('UNAUTHENTICATED'),
 );
 
-const agencyRules = new Map<string, ReturnType<typeof rule>>();
+const agencyRules = new Map<string, IRule>();
 /**
  * Staff of any of the given agencies (the caller's `agency` claim). One named rule per distinct set,
  * so shield's per-request cache keys never collide.
  */
-export function isFromAgency(...agencies: string[]) {
+export function isFromAgency(...agencies: string[]): IRule {
   const key = [...new Set(agencies)].sort().join('_');
   let r = agencyRules.get(key);
   if (!r) {

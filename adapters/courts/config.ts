@@ -1,0 +1,30 @@
+// The courts adapter's settings, from the environment. Safe defaults for the embedded demo; in
+// production a missing service URL fails at start-up instead of on the first query.
+import type { Env } from '../../subgraphs/types.js';
+
+export interface CourtsConfig {
+  /** The Libra case service endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
+  url: string;
+  /** Deadline for one SOAP call. */
+  timeoutMs: number;
+  /** Most ids in one batch call; larger batches are split (the service rejects oversized requests). */
+  maxBatch: number;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw == null || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return n;
+}
+
+export function courtsConfig(env: Env = process.env): CourtsConfig {
+  const url = env.COURTS_URL?.trim();
+  if (!url && env.NODE_ENV === 'production') throw new Error('COURTS_URL is required in production');
+  return {
+    url: url || 'http://127.0.0.1:8082/libra/CaseService',
+    timeoutMs: positiveInt(env, 'COURTS_TIMEOUT_MS', 3000),
+    maxBatch: positiveInt(env, 'COURTS_MAX_BATCH', 100),
+  };
+}

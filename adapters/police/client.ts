@@ -1,0 +1,151 @@
+// The only code that speaks to the police records-management database. Parameterised SQL only; every
+// lookup takes a batch of nominal ids and sends one query (`= ANY($1)`) for it. Failures leave as
+// AdapterErrors (from adapters/sql.ts); a row that cannot be mapped becomes BAD_SOURCE_DATA for that
+// record alone.
+import { AdapterError, mapRecord } from '../errors.js';
+import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { createSqlExecutor, sqlQuery, type SqlExecutor } from '../sql.js';
+import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import type { PoliceConfig } from './config.js';
+import {
+  AGENCY, croKeyedForms, mapArrest, mapIntelFlag, mapNominal, mapWarningMarker, pncKeyedForms, toIdentityRecord,
+  type Arrest, type IntelligenceFlag, type PoliceNominal, type WarningMarker,
+} from './mapping.js';
+import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from './wire.js';
+
+const NOMINAL_COLUMNS = `"NOMINAL_ID", "SURNAME", "FORENAME_1", "FORENAME_2", "FORENAME_3", "BIRTH_DATE", "SEX_CODE", "PNC_ID", "CRO_NO", "FORCE_CODE"`;
+
+const SQL = {
+  nominalsById: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
+    WHERE "NOMINAL_ID" = ANY($1::numeric[]) AND "DELETED_FLAG" = 'N' ORDER BY "NOMINAL_ID"`,
+  nominalsByIdentifier: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
+    WHERE "DELETED_FLAG" = 'N' AND ("NOMINAL_ID" = ANY($1::numeric[])
+      OR upper(replace("PNC_ID", ' ', '')) = ANY($2::text[]) OR upper(replace("CRO_NO", ' ', '')) = ANY($3::text[]))
+    ORDER BY "NOMINAL_ID"`,
+  // The surname is compared as a key (letters only, upper case), the same reduction as nameKey.
+  nominalsBySurname: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
+    WHERE "DELETED_FLAG" = 'N' AND regexp_replace(upper("SURNAME"), '[^A-Z]', '', 'g') = $1 AND ($2::text IS NULL OR "BIRTH_DATE" = $2)
+    ORDER BY "NOMINAL_ID" LIMIT 200`,
+  arrestsByNominal: `SELECT a."ARREST_ID", a."NOMINAL_ID", a."ARREST_DATE", a."OFFENCE_CODE", a."STATION_OU", a."OUTCOME_CODE", a."CASE_URN",
+      c."CUSTODY_ID", to_char(c."DETAINED_DATETIME", 'YYYY-MM-DD HH24:MI:SS') AS "DETAINED_DATETIME",
+      to_char(c."RELEASED_DATETIME", 'YYYY-MM-DD HH24:MI:SS') AS "RELEASED_DATETIME", c."RELEASE_REASON"
+    FROM "ARRESTS" a LEFT JOIN "CUSTODY_RECORDS" c ON c."ARREST_ID" = a."ARREST_ID"
+    WHERE a."NOMINAL_ID" = ANY($1::numeric[]) ORDER BY a."NOMINAL_ID", a."ARREST_ID"`,
+  warningMarkersByNominal: `SELECT w."NOMINAL_ID", w."MARKER_SEQ", w."MARKER_CODE", r."DESCRIPTION",
+      to_char(w."START_DATE", 'YYYY-MM-DD') AS "START_DATE", to_char(w."END_DATE", 'YYYY-MM-DD') AS "END_DATE", w."ACTIVE_FLAG"
+    FROM "WARNING_MARKERS" w LEFT JOIN "REFERENCE_CODES" r ON r."DOMAIN" = 'WARN_SIGNAL' AND r."CODE" = w."MARKER_CODE"
+    WHERE w."NOMINAL_ID" = ANY($1::numeric[]) ORDER BY w."NOMINAL_ID", w."MARKER_SEQ"`,
+  intelFlagsByNominal: `SELECT i."FLAG_ID", i."NOMINAL_ID", i."CATEGORY_CODE", r."DESCRIPTION" AS "CATEGORY_DESC", i."GRADING", i."RECORDED_DATE", i."NOTE_TEXT"
+    FROM "INTEL_FLAGS" i LEFT JOIN "REFERENCE_CODES" r ON r."DOMAIN" = 'INTEL_CAT' AND r."CODE" = i."CATEGORY_CODE"
+    WHERE i."NOMINAL_ID" = ANY($1::numeric[]) ORDER BY i."NOMINAL_ID", i."FLAG_ID"`,
+  health: `SELECT 1 AS "OK"`,
+};
+
+/** Nominal ids are NUMERIC(10): anything else cannot exist, and must not reach the numeric cast. */
+const isNominalId = (id: string) => /^\d{1,10}$/.test(id);
+const keyOf = (v: string | number | null | undefined) => String(v ?? '').trim();
+
+export class PoliceClient {
+  private readonly db: SqlExecutor;
+  /** How the identity subgraph finds police nominals. */
+  readonly identity: IdentitySource;
+
+  constructor(private readonly config: PoliceConfig) {
+    this.db = createSqlExecutor(config.databaseUrl, { schema: config.schema, timeoutMs: config.timeoutMs, poolMax: config.poolMax });
+    this.identity = {
+      agency: AGENCY,
+      supports: ['PNC', 'CRO', 'POLICE_NOMINAL_ID'],
+      findByIdentifiers: (ids) => this.findByIdentifiers(ids),
+      search: (criteria) => this.search(criteria),
+    };
+  }
+
+  private run<T>(operation: string, text: string, params: unknown[]): Promise<T[]> {
+    return sqlQuery<T>(this.db, { agency: AGENCY, operation, text, params, timeoutMs: this.config.timeoutMs });
+  }
+
+  /** Nominal records by id, one query for the batch. Ids with no record are absent from the map. */
+  async nominals(ids: string[]): Promise<Map<string, PoliceNominal | AdapterError>> {
+    const wanted = [...new Set(ids.filter(isNominalId))];
+    const out = new Map<string, PoliceNominal | AdapterError>();
+    if (wanted.length === 0) return out;
+    const rows = await this.run<NominalRow>('nominals by id', SQL.nominalsById, [wanted]);
+    for (const row of rows) out.set(keyOf(row.NOMINAL_ID), mapRecord(AGENCY, 'nominals by id', keyOf(row.NOMINAL_ID), row, mapNominal));
+    return out;
+  }
+
+  /** Rows of one child table grouped by nominal id, each mapped on its own. */
+  private async children<R extends { NOMINAL_ID: string | number }, M>(
+    operation: string, text: string, ids: string[], recordId: (row: R) => string, map: (row: R) => M,
+  ): Promise<Map<string, (M | AdapterError)[]>> {
+    const wanted = [...new Set(ids.filter(isNominalId))];
+    const out = new Map<string, (M | AdapterError)[]>();
+    if (wanted.length === 0) return out;
+    const rows = await this.run<R>(operation, text, [wanted]);
+    for (const row of rows) {
+      const key = keyOf(row.NOMINAL_ID);
+      const list = out.get(key) ?? out.set(key, []).get(key)!;
+      list.push(mapRecord(AGENCY, operation, recordId(row), row, map));
+    }
+    return out;
+  }
+
+  arrests(ids: string[]): Promise<Map<string, (Arrest | AdapterError)[]>> {
+    return this.children<ArrestRow, Arrest>('arrests by nominal', SQL.arrestsByNominal, ids, (r) => keyOf(r.ARREST_ID), mapArrest);
+  }
+
+  warningMarkers(ids: string[]): Promise<Map<string, (WarningMarker | AdapterError)[]>> {
+    return this.children<WarningMarkerRow, WarningMarker>('warning markers by nominal', SQL.warningMarkersByNominal, ids, (r) => `${keyOf(r.NOMINAL_ID)}/${keyOf(r.MARKER_SEQ)}`, mapWarningMarker);
+  }
+
+  intelligenceFlags(ids: string[]): Promise<Map<string, (IntelligenceFlag | AdapterError)[]>> {
+    return this.children<IntelFlagRow, IntelligenceFlag>('intelligence flags by nominal', SQL.intelFlagsByNominal, ids, (r) => keyOf(r.FLAG_ID), mapIntelFlag);
+  }
+
+  /** Nominals holding any of the identifiers, in one query. A PNC also finds records keyed in short form. */
+  async findByIdentifiers(ids: Identifier[]): Promise<IdentityRecord[]> {
+    const nominalIds = new Set<string>(), pncs = new Set<string>(), cros = new Set<string>();
+    for (const id of ids) {
+      if (id.type === 'POLICE_NOMINAL_ID' && isNominalId(id.value.trim())) nominalIds.add(id.value.trim());
+      if (id.type === 'PNC') { const c = normalisePnc(id.value); if (c.valid) pncKeyedForms(c.value).forEach((f) => pncs.add(f)); }
+      if (id.type === 'CRO') { const c = normaliseCro(id.value); if (c.valid) croKeyedForms(c.value).forEach((f) => cros.add(f)); }
+    }
+    if (nominalIds.size + pncs.size + cros.size === 0) return [];
+    const rows = await this.run<NominalRow>('nominals by identifier', SQL.nominalsByIdentifier, [[...nominalIds], [...pncs], [...cros]]);
+    return this.identityRecords(rows, 'nominals by identifier');
+  }
+
+  /** Nominals whose surname has the same key and, when given, the same date of birth. The forename is left to the caller's scoring: nicknames would defeat an exact match. */
+  async search(criteria: IdentitySearch): Promise<IdentityRecord[]> {
+    const key = nameKey(criteria.surname);
+    if (key === '') return [];
+    let dob: string | null = null;
+    if (criteria.dateOfBirth) {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(criteria.dateOfBirth);
+      if (!m) return []; // no record can hold a date that is not one
+      dob = `${m[3]}/${m[2]}/${m[1]}`;
+    }
+    const rows = await this.run<NominalRow>('search nominals', SQL.nominalsBySurname, [key, dob]);
+    return this.identityRecords(rows, 'search nominals').filter((r) => nameKey(r.name.surname) === key);
+  }
+
+  /** Maps nominal rows for linking; an unreadable record is left out rather than failing the whole lookup. */
+  private identityRecords(rows: NominalRow[], operation: string): IdentityRecord[] {
+    const out: IdentityRecord[] = [];
+    for (const row of rows) {
+      const mapped = mapRecord(AGENCY, operation, keyOf(row.NOMINAL_ID), row, mapNominal);
+      if (!(mapped instanceof AdapterError)) out.push(toIdentityRecord(mapped));
+    }
+    return out;
+  }
+
+  /** A trivial query: proves the database answers within the timeout. */
+  async health(): Promise<void> {
+    await this.run('health', SQL.health, []);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+

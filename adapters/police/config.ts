@@ -1,0 +1,33 @@
+// Police adapter configuration from the environment. The default points at the embedded stand-in
+// database; in production the database URL must be given, so a missing setting fails at start-up.
+import type { Env } from '../../subgraphs/types.js';
+
+export interface PoliceConfig {
+  /** `postgres://...`, `postgresql://...` or `embedded:<name>` (an in-process PGlite a stand-in registered). */
+  databaseUrl: string;
+  /** PostgreSQL schema holding the police tables; null uses the server's default search path. */
+  schema: string | null;
+  timeoutMs: number;
+  poolMax: number;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw == null || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return n;
+}
+
+export function policeConfig(env: Env = process.env): PoliceConfig {
+  const databaseUrl = env.POLICE_DATABASE_URL;
+  if (!databaseUrl && env.NODE_ENV === 'production') throw new Error('POLICE_DATABASE_URL is required in production');
+  const schema = env.POLICE_DB_SCHEMA || null;
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`POLICE_DB_SCHEMA must be a lower-case identifier, got "${schema}"`);
+  return {
+    databaseUrl: databaseUrl || 'embedded:police',
+    schema,
+    timeoutMs: positiveInt(env, 'POLICE_TIMEOUT_MS', 3000),
+    poolMax: positiveInt(env, 'POLICE_DB_POOL_MAX', 5),
+  };
+}

@@ -1,0 +1,238 @@
+// Pure mapping from police database rows to the common model. Every date is parsed in its column's
+// declared format, codes go through the CJS cross-walks and code lists, and anything that cannot be
+// read faithfully throws MappingError, which the client turns into BAD_SOURCE_DATA for that record only.
+import { MappingError } from '../errors.js';
+import { displayName, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate } from '../normalise.js';
+import { personName, type CheckedIdentifier, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
+import { crossWalk, offenceCodes, organisationUnits, standingData } from '../../reference/index.js';
+import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from './wire.js';
+
+export const AGENCY = 'police';
+
+/** The police record of a person, as the policeNominal field shows it. */
+export interface PoliceNominal {
+  nominalId: string;
+  name: PersonName;
+  dateOfBirth: string | null;
+  sex: Sex | null;
+  pncAsRecorded: string | null;
+  /** Normalised `YYYY/NNNNNNNC`; null when missing or its check character does not validate. */
+  pnc: string | null;
+  pncValid: boolean;
+  croAsRecorded: string | null;
+  cro: string | null;
+  croValid: boolean;
+  force: Organisation | null;
+}
+
+export type ArrestOutcome = 'CHARGED' | 'NO_FURTHER_ACTION' | 'CAUTIONED' | 'RELEASED_UNDER_INVESTIGATION';
+
+export interface CustodyRecord {
+  id: string;
+  detainedAt: string;
+  releasedAt: string | null;
+  releaseReason: string | null;
+}
+
+export interface Arrest {
+  id: string;
+  date: string;
+  offence: Offence | null;
+  station: Organisation | null;
+  outcome: ArrestOutcome;
+  caseUrn: string | null;
+  custodyRecord: CustodyRecord | null;
+}
+
+export interface WarningMarker {
+  code: string;
+  description: string | null;
+  startDate: string;
+  endDate: string | null;
+  active: boolean;
+}
+
+export interface IntelligenceFlag {
+  id: string;
+  category: string;
+  categoryCode: string;
+  grading: string | null;
+  recordedDate: string | null;
+  note: string | null;
+}
+
+/** REFERENCE_CODES domain ARR_OUTCOME → the model's outcome. */
+const OUTCOMES: Record<string, ArrestOutcome> = { CHG: 'CHARGED', NFA: 'NO_FURTHER_ACTION', CAU: 'CAUTIONED', RUI: 'RELEASED_UNDER_INVESTIGATION' };
+
+const text = (v: string | null | undefined): string | null => (v == null || String(v).trim() === '' ? null : String(v).trim());
+
+function required(v: string | null | undefined, field: string, what: string): string {
+  const t = text(v);
+  if (t === null) throw new MappingError(field, `${what}, got nothing`);
+  return t;
+}
+
+/** The nominal id as text: NUMERIC(10) arrives as a string from pg and may arrive as a number elsewhere. */
+export function nominalIdOf(v: string | number | null | undefined): string {
+  const t = v == null ? '' : String(v).trim();
+  if (!/^\d{1,10}$/.test(t)) throw new MappingError('NOMINAL_ID', `a numeric nominal id, got "${t}"`);
+  return t;
+}
+
+/** PNC gender code (M, F, U) through the CJS gender cross-walk. */
+export function mapSex(code: string | null): Sex | null {
+  const c = text(code);
+  if (c === null) return null;
+  const row = crossWalk(standingData.gender(), 'pncCode', c.toUpperCase());
+  if (!row) throw new MappingError('SEX_CODE', `a PNC gender code (M, F, U), got "${c}"`);
+  return row.description.toUpperCase().replace(/\s+/g, '_') as Sex;
+}
+
+export function mapForce(code: string | null): Organisation | null {
+  const c = text(code);
+  if (c === null) return null;
+  return { code: c, name: standingData.forces().find((f) => f.code === c)?.name ?? null };
+}
+
+export function checkedPnc(raw: string | null): CheckedIdentifier {
+  const r = text(raw);
+  const checked = normalisePnc(r);
+  return { raw: r, value: checked.value, valid: checked.valid };
+}
+
+export function checkedCro(raw: string | null): CheckedIdentifier {
+  const r = text(raw);
+  const checked = normaliseCro(r);
+  return { raw: r, value: checked.value, valid: checked.valid };
+}
+
+export function mapNominal(row: NominalRow): PoliceNominal {
+  const nominalId = nominalIdOf(row.NOMINAL_ID);
+  const surname = displayName(required(row.SURNAME, 'SURNAME', 'a surname'));
+  const forenames = [row.FORENAME_1, row.FORENAME_2, row.FORENAME_3].map(text).filter((f): f is string => f !== null).map(displayName);
+  const pnc = checkedPnc(row.PNC_ID);
+  const cro = checkedCro(row.CRO_NO);
+  return {
+    nominalId,
+    name: personName(forenames, surname),
+    dateOfBirth: parseOptionalDate(row.BIRTH_DATE, 'DD/MM/YYYY', 'BIRTH_DATE'),
+    sex: mapSex(row.SEX_CODE),
+    pncAsRecorded: pnc.raw, pnc: pnc.value, pncValid: pnc.valid,
+    croAsRecorded: cro.raw, cro: cro.value, croValid: cro.valid,
+    force: mapForce(row.FORCE_CODE),
+  };
+}
+
+/** What this nominal says about who the person is, for cross-agency linking. */
+export function toIdentityRecord(n: PoliceNominal): IdentityRecord {
+  return {
+    agency: AGENCY, localId: n.nominalId, localIdType: 'POLICE_NOMINAL_ID', name: n.name, aliases: [],
+    dateOfBirth: n.dateOfBirth, sex: n.sex,
+    pnc: { raw: n.pncAsRecorded, value: n.pnc, valid: n.pncValid },
+    cro: { raw: n.croAsRecorded, value: n.cro, valid: n.croValid },
+    crossReferences: [],
+  };
+}
+
+/** Every way a valid, normalised PNC id may have been keyed: long or short year, with or without leading zeros. */
+export function pncKeyedForms(pnc: string): string[] {
+  const m = /^(\d{4})\/(\d{7})([A-Z])$/.exec(pnc);
+  if (!m) return [];
+  const [, year, serial, check] = m;
+  const bare = String(Number(serial));
+  return [...new Set([`${year}/${serial}${check}`, `${year.slice(2)}/${bare}${check}`, `${year.slice(2)}/${serial}${check}`, `${year}/${bare}${check}`])];
+}
+
+/** Every way a valid, normalised CRO number may have been keyed: with or without leading zeros. */
+export function croKeyedForms(cro: string): string[] {
+  const m = /^(\d{6})\/(\d{2}[A-Z])$/.exec(cro);
+  return m ? [...new Set([cro, `${String(Number(m[1]))}/${m[2]}`])] : [cro];
+}
+
+const ukOffset = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'shortOffset' });
+/** Minutes UK time is ahead of UTC at an instant: 0 (GMT) or 60 (BST). */
+function ukOffsetMinutes(utcMs: number): number {
+  const name = ukOffset.formatToParts(new Date(utcMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT(?:([+-]\d{1,2})(?::(\d{2}))?)?/.exec(name);
+  return m?.[1] ? Number(m[1]) * 60 + Math.sign(Number(m[1])) * Number(m[2] ?? 0) : 0;
+}
+
+/**
+ * A custody TIMESTAMP, written in UK wall-clock time without an offset, as an ISO UTC instant.
+ * In the repeated hour when clocks go back the earlier (BST) instant is taken.
+ */
+export function ukLocalToUtc(value: string, field: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!m) throw new MappingError(field, `a UK local time as YYYY-MM-DD HH:MI:SS, got "${value}"`);
+  parseLegacyDate(`${m[1]}-${m[2]}-${m[3]}`, 'YYYY-MM-DD', field); // rejects 31 February and the like
+  const [h, mi, s] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  if (h > 23 || mi > 59 || s > 59) throw new MappingError(field, `a real time of day, got "${value}"`);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), h, mi, s);
+  const bst = wall - 3_600_000;
+  const utc = ukOffsetMinutes(bst) === 60 ? bst : wall - ukOffsetMinutes(wall) * 60_000;
+  return new Date(utc).toISOString().replace('.000Z', 'Z');
+}
+
+export function mapOffence(code: string | null): Offence | null {
+  const c = text(code);
+  if (c === null) return null;
+  const known = offenceCodes().get(c.toUpperCase());
+  return { code: c.toUpperCase(), title: known?.title ?? null, category: known?.category ?? null };
+}
+
+export function mapStation(ou: string | null): Organisation | null {
+  const c = text(ou);
+  if (c === null) return null;
+  return { code: c, name: organisationUnits().get(c)?.name ?? null };
+}
+
+export function mapArrest(row: ArrestRow): Arrest {
+  const id = required(row.ARREST_ID, 'ARREST_ID', 'an arrest id');
+  const outcomeCode = required(row.OUTCOME_CODE, 'OUTCOME_CODE', 'an arrest outcome code');
+  const outcome = OUTCOMES[outcomeCode.toUpperCase()];
+  if (!outcome) throw new MappingError('OUTCOME_CODE', `an ARR_OUTCOME code (CHG, NFA, CAU, RUI), got "${outcomeCode}"`);
+  const custodyId = text(row.CUSTODY_ID);
+  return {
+    id,
+    date: parseLegacyDate(required(row.ARREST_DATE, 'ARREST_DATE', 'an arrest date'), 'DD-MON-YYYY', 'ARREST_DATE'),
+    offence: mapOffence(row.OFFENCE_CODE),
+    station: mapStation(row.STATION_OU),
+    outcome,
+    caseUrn: text(row.CASE_URN),
+    custodyRecord: custodyId === null ? null : {
+      id: custodyId,
+      detainedAt: ukLocalToUtc(required(row.DETAINED_DATETIME, 'DETAINED_DATETIME', 'a detention time'), 'DETAINED_DATETIME'),
+      releasedAt: text(row.RELEASED_DATETIME) === null ? null : ukLocalToUtc(row.RELEASED_DATETIME!, 'RELEASED_DATETIME'),
+      releaseReason: text(row.RELEASE_REASON),
+    },
+  };
+}
+
+function yesNo(v: string | null, field: string): boolean {
+  const t = text(v)?.toUpperCase();
+  if (t === 'Y') return true;
+  if (t === 'N') return false;
+  throw new MappingError(field, `a Y/N flag, got "${v ?? ''}"`);
+}
+
+export function mapWarningMarker(row: WarningMarkerRow): WarningMarker {
+  return {
+    code: required(row.MARKER_CODE, 'MARKER_CODE', 'a warning signal code').toUpperCase(),
+    description: text(row.DESCRIPTION),
+    startDate: parseLegacyDate(required(row.START_DATE, 'START_DATE', 'a start date'), 'YYYY-MM-DD', 'START_DATE'),
+    endDate: parseOptionalDate(row.END_DATE, 'YYYY-MM-DD', 'END_DATE'),
+    active: yesNo(row.ACTIVE_FLAG, 'ACTIVE_FLAG'),
+  };
+}
+
+export function mapIntelFlag(row: IntelFlagRow): IntelligenceFlag {
+  const categoryCode = required(row.CATEGORY_CODE, 'CATEGORY_CODE', 'an intelligence category code');
+  return {
+    id: required(row.FLAG_ID, 'FLAG_ID', 'a flag id'),
+    category: text(row.CATEGORY_DESC) ?? categoryCode,
+    categoryCode,
+    grading: text(row.GRADING),
+    recordedDate: parseOptionalDate(row.RECORDED_DATE, 'YYYYMMDD', 'RECORDED_DATE'),
+    note: text(row.NOTE_TEXT),
+  };
+}

@@ -1,0 +1,172 @@
+// The only code that speaks to the prisons systems: the Prison API for bookings and alerts, the Prisoner
+// Search API for batches and identity lookups, both behind HMPPS Auth client credentials.
+import { AdapterError, mapRecord } from '../errors.js';
+import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { ClientCredentials } from '../oauth.js';
+import { RestClient } from '../rest.js';
+import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { prisonsConfig, type PrisonsConfig } from './config.js';
+import { AGENCY, mapAlert, mapCustodyPeriod, mapPrisoner, toIdentityRecord, type CustodyPeriod, type PrisonAlert, type PrisonerSummary } from './mapping.js';
+import type { Alert, AttributeQuery, AttributeSearchRequest, InmateDetail, Matcher, PagePrisoner, Prison, Prisoner } from './wire.js';
+
+export const OPERATIONS = {
+  offender: '/api/offenders/{offenderNo}',
+  alerts: '/api/offenders/{offenderNo}/alerts/v2',
+  prisons: '/api/agencies/prisons',
+  prisonerNumbers: '/prisoner-search/prisoner-numbers',
+  attributeSearch: '/attribute-search',
+} as const;
+
+/** Prisoner Search accepts at most 1000 prisoner numbers per request. */
+const MAX_NUMBERS = 1000;
+const PAGE_SIZE = 200;
+/** A search that matches more than this many pages is too broad to be a person lookup. */
+const MAX_PAGES = 5;
+
+const isPrisonNumber = (v: string) => /^[A-Z]\d{4}[A-Z]{2}$/.test(v);
+
+export class PrisonsClient {
+  readonly agency = AGENCY;
+  readonly credentials: ClientCredentials;
+  readonly api: RestClient;
+  readonly search: RestClient;
+  readonly identity: IdentitySource;
+
+  constructor(readonly config: PrisonsConfig) {
+    this.credentials = new ClientCredentials({ agency: AGENCY, tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
+    this.api = new RestClient({ agency: AGENCY, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
+    this.search = new RestClient({ agency: AGENCY, baseUrl: config.searchUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
+    this.identity = {
+      agency: AGENCY,
+      supports: ['PRISON_NUMBER', 'PNC', 'CRO'],
+      findByIdentifiers: (ids) => this.findByIdentifiers(ids),
+      search: (criteria) => this.searchPeople(criteria),
+    };
+  }
+
+  /**
+   * Prisoner Search records for many prison numbers: one request per 1000 numbers. Each record maps on its
+   * own, so one malformed record is a BAD_SOURCE_DATA in its slot; numbers the system does not hold are absent.
+   */
+  async prisonersByNumber(numbers: readonly string[]): Promise<Map<string, PrisonerSummary | AdapterError>> {
+    const wanted = [...new Set(numbers.map((n) => n.trim().toUpperCase()).filter(isPrisonNumber))];
+    const out = new Map<string, PrisonerSummary | AdapterError>();
+    for (let i = 0; i < wanted.length; i += MAX_NUMBERS) {
+      const chunk = wanted.slice(i, i + MAX_NUMBERS);
+      const rows = await this.search.post<Prisoner[]>(OPERATIONS.prisonerNumbers, { prisonerNumbers: chunk });
+      for (const row of asArray(rows, `POST ${OPERATIONS.prisonerNumbers}`)) {
+        const id = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.toUpperCase() : null;
+        if (id === null || !chunk.includes(id)) continue; // a record we did not ask for cannot be placed
+        out.set(id, mapRecord(AGENCY, `POST ${OPERATIONS.prisonerNumbers}`, id, row, mapPrisoner));
+      }
+    }
+    return out;
+  }
+
+  /** The custody periods (bookings) of one prisoner; null when the Prison API does not know the number. */
+  async custodyPeriods(offenderNo: string): Promise<(CustodyPeriod | AdapterError)[] | null> {
+    if (!isPrisonNumber(offenderNo)) return null;
+    const detail = await this.api.getOptional<InmateDetail>(OPERATIONS.offender, { path: { offenderNo } });
+    if (detail === null) return null;
+    const period = mapRecord(AGENCY, `GET ${OPERATIONS.offender}`, offenderNo, detail, mapCustodyPeriod);
+    return period === null ? [] : [period];
+  }
+
+  /** Every alert on every booking of one prisoner; null when the number is unknown. */
+  async alerts(offenderNo: string): Promise<(PrisonAlert | AdapterError)[] | null> {
+    if (!isPrisonNumber(offenderNo)) return null;
+    const rows = await this.api.getOptional<Alert[]>(OPERATIONS.alerts, { path: { offenderNo }, query: { sort: 'dateCreated', direction: 'DESC' } });
+    if (rows === null) return null;
+    return asArray(rows, `GET ${OPERATIONS.alerts}`).map((a, i) => mapRecord(AGENCY, `GET ${OPERATIONS.alerts}`, a?.alertId != null ? `${offenderNo}/alert ${a.alertId}` : `${offenderNo}/alert #${i + 1}`, a, mapAlert));
+  }
+
+  /** Prison numbers in one batch call; PNC and CRO numbers together in one attribute search (PNC matched in any form). */
+  async findByIdentifiers(ids: readonly Identifier[]): Promise<IdentityRecord[]> {
+    const numbers = ids.filter((i) => i.type === 'PRISON_NUMBER').map((i) => i.value.trim().toUpperCase());
+    const pncs = unique(ids.filter((i) => i.type === 'PNC').map((i) => normalisePnc(i.value).value));
+    const cros = unique(ids.filter((i) => i.type === 'CRO').map((i) => normaliseCro(i.value).value));
+    const found = new Map<string, IdentityRecord>();
+    const [byNumber, byKey] = await Promise.all([
+      numbers.length ? this.prisonersByNumber(numbers) : new Map<string, PrisonerSummary | AdapterError>(),
+      pncs.length || cros.length
+        ? this.attributeSearch({
+            joinType: 'OR',
+            matchers: [
+              ...pncs.map((pncNumber): Matcher => ({ type: 'PNC', pncNumber })),
+              ...cros.map((searchTerm): Matcher => ({ type: 'String', attribute: 'croNumber', condition: 'IS', searchTerm })),
+            ],
+          })
+        : [],
+    ]);
+    for (const s of byNumber.values()) if (!(s instanceof AdapterError)) found.set(s.record.prisonNumber, toIdentityRecord(s.record));
+    for (const row of byKey) {
+      const s = mapRecord(AGENCY, `POST ${OPERATIONS.attributeSearch}`, String(row?.prisonerNumber ?? 'unknown'), row, mapPrisoner);
+      if (s instanceof AdapterError) continue; // a record that cannot be read cannot be linked either
+      // Keep only real hits on a key we asked for: the search index's own PNC matching is not relied upon.
+      const r = s.record;
+      if ((r.pnc.valid && pncs.includes(r.pnc.value!)) || (r.cro.valid && cros.includes(r.cro.value!))) found.set(r.prisonNumber, toIdentityRecord(r));
+    }
+    return [...found.values()];
+  }
+
+  /** Records whose surname (or an alias surname) matches after normalisation and, when given, whose date of birth matches. */
+  async searchPeople(criteria: IdentitySearch): Promise<IdentityRecord[]> {
+    const key = nameKey(criteria.surname);
+    if (key === '') return [];
+    const dob = criteria.dateOfBirth ?? null;
+    const rows = await this.attributeSearch({
+      joinType: 'AND',
+      matchers: dob ? [{ type: 'Date', attribute: 'dateOfBirth', minValue: dob, maxValue: dob }] : [],
+      subQueries: [{
+        joinType: 'OR',
+        matchers: [
+          { type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: criteria.surname.trim() },
+          { type: 'String', attribute: 'aliases.lastName', condition: 'IS', searchTerm: criteria.surname.trim() },
+        ],
+      }],
+    });
+    const out = new Map<string, IdentityRecord>();
+    for (const row of rows) {
+      const s = mapRecord(AGENCY, `POST ${OPERATIONS.attributeSearch}`, String(row?.prisonerNumber ?? 'unknown'), row, mapPrisoner);
+      if (s instanceof AdapterError) continue;
+      const r = s.record;
+      const surnames = [r.name, ...r.aliases.map((a) => a.name)].map((n) => nameKey(n.surname));
+      if (surnames.includes(key) && (!dob || r.dateOfBirth === dob)) out.set(r.prisonNumber, toIdentityRecord(r));
+    }
+    return [...out.values()];
+  }
+
+  /** A cheap authorised call: the list of prisons. */
+  async health(): Promise<void> {
+    const rows = await this.api.get<Prison[]>(OPERATIONS.prisons);
+    asArray(rows, `GET ${OPERATIONS.prisons}`);
+  }
+
+  /** Runs one attribute search, following pages (one request when the hits fit a page). */
+  private async attributeSearch(query: AttributeQuery): Promise<Prisoner[]> {
+    const hits: Prisoner[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const body: AttributeSearchRequest = { joinType: 'AND', queries: [query], pagination: { page, size: PAGE_SIZE } };
+      const res = await this.search.post<PagePrisoner>(OPERATIONS.attributeSearch, body);
+      const content = asArray(res?.content, `POST ${OPERATIONS.attributeSearch}`);
+      hits.push(...content);
+      if (res.last !== false || content.length === 0) break;
+    }
+    return hits;
+  }
+}
+
+function unique(values: (string | null)[]): string[] {
+  return [...new Set(values.filter((v): v is string => v !== null))];
+}
+
+/** A list payload, or BAD_SOURCE_DATA for the whole call when the system sent something else. */
+function asArray<T>(value: T[] | null | undefined, operation: string): T[] {
+  if (Array.isArray(value)) return value;
+  throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned a response that is not a list (${operation})` });
+}
+
+export function createPrisonsClient(env: Record<string, string | undefined> = process.env): PrisonsClient {
+  return new PrisonsClient(prisonsConfig(env));
+}
+

@@ -1,0 +1,45 @@
+// Where the probation offender search service is and how we authenticate to it, from PROBATION_* env.
+// Defaults suit the embedded demo; production refuses to start without a real URL and credentials.
+import type { Env } from '../../subgraphs/types.js';
+
+export interface ProbationConfig {
+  /** Base URL of the offender search service (no trailing slash). */
+  baseUrl: string;
+  /** Base URL of HMPPS Auth (`…/auth`); the token endpoint is `<authUrl>/oauth/token`. */
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Per HTTP call, token fetch included. */
+  timeoutMs: number;
+  /** Page size asked of POST /search/people. */
+  searchPageSize: number;
+  /** Most pages one search reads; beyond it the result is marked truncated rather than fetched without bound. */
+  searchMaxPages: number;
+}
+
+const trimSlash = (s: string) => s.replace(/\/+$/, '');
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw == null || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+export function probationConfig(env: Env = process.env): ProbationConfig {
+  const production = env.NODE_ENV === 'production';
+  for (const name of ['PROBATION_URL', 'PROBATION_AUTH_URL', 'PROBATION_CLIENT_ID', 'PROBATION_CLIENT_SECRET']) {
+    if (production && !env[name]) throw new Error(`${name} is required in production`);
+  }
+  const baseUrl = trimSlash(env.PROBATION_URL || 'http://127.0.0.1:8094');
+  return {
+    baseUrl,
+    authUrl: trimSlash(env.PROBATION_AUTH_URL || `${baseUrl}/auth`),
+    clientId: env.PROBATION_CLIENT_ID || 'justice-graph',
+    clientSecret: env.PROBATION_CLIENT_SECRET || 'stand-in-only',
+    timeoutMs: positiveInt(env, 'PROBATION_TIMEOUT_MS', 3000),
+    searchPageSize: positiveInt(env, 'PROBATION_SEARCH_PAGE_SIZE', 100),
+    searchMaxPages: positiveInt(env, 'PROBATION_SEARCH_MAX_PAGES', 10),
+  };
+}

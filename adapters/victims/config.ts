@@ -1,0 +1,26 @@
+// Configuration of the victims adapter, from the environment. The victim contact system writes its
+// exports into a folder the adapter reads in place; there is no default folder outside the stand-in.
+import type { Env } from '../../subgraphs/types.js';
+
+export interface VictimsConfig {
+  /** Folder holding VICTIMS_<YYYYMMDD>.csv and VCS_<YYYYMMDD>.dat; null when not configured (outside production). */
+  exportDir: string | null;
+  /** Deadline for each folder listing, stat and file read. */
+  timeoutMs: number;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw == null || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (milliseconds), got "${raw}"`);
+  return n;
+}
+
+/** Reads VICTIMS_EXPORT_DIR and VICTIMS_TIMEOUT_MS; fails fast in production when the folder is not set. */
+export function loadConfig(env: Env): VictimsConfig {
+  const dir = env.VICTIMS_EXPORT_DIR?.trim() || null;
+  // Without this check a production gateway would start and answer every victims field with an outage.
+  if (!dir && env.NODE_ENV === 'production') throw new Error('VICTIMS_EXPORT_DIR must be set in production: the folder the victim contact system exports into');
+  return { exportDir: dir, timeoutMs: positiveInt(env, 'VICTIMS_TIMEOUT_MS', 3000) };
+}

@@ -1,0 +1,49 @@
+// The caller assertion: a short-lived JWT the gateway signs for each subgraph call, saying who the caller
+// is and why they ask. Subgraphs trust nothing else: a request without a valid assertion for that
+// subgraph (audience = subgraph name) is refused, `_service` and `_entities` included, so nobody can
+// call around the gateway. The caller's own token never travels past the gateway.
+import { SignJWT, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { ALG } from './keys.js';
+
+export const ASSERTION_HEADER = 'x-caller-assertion';
+export const ASSERTION_ISSUER = 'justice-graph-gateway';
+/** Long enough for one subgraph call, short enough that a captured assertion is soon useless. */
+export const ASSERTION_TTL_SECONDS = 60;
+
+export interface CallerClaims {
+  subject: string;
+  agency: string;
+  roles: string[];
+  purpose: string;
+  justification: string | null;
+  requestId: string;
+}
+
+export async function signAssertion(key: CryptoKey, kid: string, audience: string, caller: CallerClaims): Promise<string> {
+  return new SignJWT({ agency: caller.agency, roles: caller.roles, purpose: caller.purpose, justification: caller.justification, rid: caller.requestId })
+    .setProtectedHeader({ alg: ALG, kid, typ: 'caller-assertion+jwt' })
+    .setSubject(caller.subject)
+    .setIssuer(ASSERTION_ISSUER)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime(`${ASSERTION_TTL_SECONDS}s`)
+    .sign(key);
+}
+
+export class AssertionError extends Error {}
+
+/** Verifies an assertion for `audience`; throws AssertionError with a reason safe to log (never the token). */
+export async function verifyAssertion(key: CryptoKey, audience: string, token: string | undefined): Promise<CallerClaims> {
+  if (!token) throw new AssertionError('no caller assertion');
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, key, { issuer: ASSERTION_ISSUER, audience, algorithms: [ALG], typ: 'caller-assertion+jwt', maxTokenAge: ASSERTION_TTL_SECONDS + 5 }));
+  } catch (err) {
+    throw new AssertionError(`caller assertion rejected: ${(err as { code?: string }).code ?? 'invalid'}`);
+  }
+  const { sub, agency, roles, purpose, justification, rid } = payload as JWTPayload & Record<string, unknown>;
+  if (typeof sub !== 'string' || typeof agency !== 'string' || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string') || typeof purpose !== 'string' || typeof rid !== 'string') {
+    throw new AssertionError('caller assertion lacks subject, agency, roles, purpose or request id');
+  }
+  return { subject: sub, agency, roles: roles as string[], purpose, justification: typeof justification === 'string' ? justification : null, requestId: rid };
+}

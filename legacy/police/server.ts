@@ -1,0 +1,98 @@
+// The police records-management database stand-in. Embedded by default: an in-process PGlite (real
+// PostgreSQL in WASM) registered as `embedded:police-<n>`. Given `databaseUrl`, it seeds a fresh schema
+// of that PostgreSQL server instead and watches the adapter's queries to that schema. Either way every
+// query is counted as `<KEYWORD> <TABLE>` (e.g. `SELECT NOMINALS`) and passes through the fault switch.
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { createSqlExecutor, observeSchema, registerEmbeddedDatabase, sqlOperation, type SqlObserver } from '../../adapters/sql.js';
+import { FaultControl, RequestCounter, type StandIn, type StartStandIn } from '../faults.js';
+import { createAndSeed } from './schema.js';
+
+let instances = 0;
+
+/** What a database that refuses connections looks like to the pg driver. */
+function connectionRefused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+}
+/** A server-side failure as PostgreSQL reports it (SQLSTATE XX001, data corrupted). */
+function serverError(): Error {
+  return Object.assign(new Error('could not read block 0 in file "base/16384/16402": read only 0 of 8192 bytes'), { code: 'XX001', severity: 'ERROR' });
+}
+/** Garbage in the first row: every date column becomes an impossible date, so that record alone is unreadable. */
+function corrupt<T>(rows: T[]): T[] {
+  if (rows.length === 0) return rows;
+  const first = { ...(rows[0] as Record<string, unknown>) };
+  for (const key of Object.keys(first)) if (key.includes('DATE')) first[key] = '31/02/1980';
+  return [first as T, ...rows.slice(1)];
+}
+
+/** Counts each query and applies the fault switch before (down, error, latency) and after (malformed) running it. */
+function instrument(faults: FaultControl, requests: RequestCounter): SqlObserver {
+  return async <T>(operation: string, run: () => Promise<T[]>): Promise<T[]> => {
+    const outcome = await faults.apply();
+    if (outcome === 'down') throw connectionRefused(); // a refused connection never reaches the server's count
+    requests.count(operation);
+    if (outcome === 'error') throw serverError();
+    const rows = await run();
+    return outcome === 'malformed' ? corrupt(rows) : rows;
+  };
+}
+
+async function startEmbedded(options: Parameters<StartStandIn>[0], faults: FaultControl, requests: RequestCounter): Promise<StandIn> {
+  const db = await PGlite.create();
+  await createAndSeed((text, params) => db.query(text, params), (sql) => db.exec(sql), options.population);
+  const name = `police-${++instances}`;
+  const observe = instrument(faults, requests);
+  const unregister = registerEmbeddedDatabase(name, {
+    query: <T>(text: string, params?: unknown[]) => observe<T>(sqlOperation(text), async () => (await db.query<T>(text, params)).rows),
+    close: async () => {},
+  });
+  const url = `embedded:${name}`;
+  return {
+    agency: 'police', location: url, env: { POLICE_DATABASE_URL: url }, faults, requests,
+    close: async () => {
+      unregister();
+      await db.close();
+    },
+  };
+}
+
+async function startOnPostgres(databaseUrl: string, options: Parameters<StartStandIn>[0], faults: FaultControl, requests: RequestCounter): Promise<StandIn> {
+  const schema = `police_${process.pid}_${++instances}_${randomBytes(3).toString('hex')}`;
+  const admin = createSqlExecutor(databaseUrl, { poolMax: 1 });
+  try {
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+  } catch (err) {
+    await admin.close();
+    throw new Error(`police stand-in could not create its schema in PostgreSQL: ${(err as Error).message}`);
+  }
+  const seeder = createSqlExecutor(databaseUrl, { schema, poolMax: 1 });
+  try {
+    await createAndSeed((text, params) => seeder.query(text, params), (sql) => seeder.query(sql), options.population);
+  } catch (err) {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+    await admin.close();
+    throw err;
+  } finally {
+    await seeder.close();
+  }
+  // The adapter talks to PostgreSQL directly; observing its pool for this schema is how the stand-in sees its queries.
+  const unobserve = observeSchema(schema, instrument(faults, requests));
+  return {
+    agency: 'police', location: `postgres schema ${schema}`, env: { POLICE_DATABASE_URL: databaseUrl, POLICE_DB_SCHEMA: schema }, faults, requests,
+    close: async () => {
+      unobserve();
+      try {
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await admin.close();
+      }
+    },
+  };
+}
+
+export const startStandIn: StartStandIn = async (options) => {
+  const faults = new FaultControl(options.faultSeed ?? 1);
+  const requests = new RequestCounter();
+  return options.databaseUrl ? startOnPostgres(options.databaseUrl, options, faults, requests) : startEmbedded(options, faults, requests);
+};

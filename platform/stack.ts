@@ -1,0 +1,118 @@
+// The whole system in one process: stand-in legacy systems (the embedded default world), one adapter
+// client per agency, every subgraph on its own port, and the gateway in front. `npm start`, the
+// integration tests and the benchmarks all start it this way, on ephemeral ports unless told otherwise.
+process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+
+import { importKey, loadOrCreateDevKeyPair, newKeyPair, type KeyPair } from '../auth/keys.js';
+import { createTokenVerifier, issueToken } from '../auth/tokens.js';
+import { startGateway, type RunningGateway } from '../gateway/gateway.js';
+import type { StandIn } from '../legacy/faults.js';
+import { generatePopulation, type Population, type PopulationOptions } from '../legacy/population.js';
+import { createIdentityClient } from '../subgraphs/identity/index.js';
+import { startSubgraph, type RunningSubgraph } from '../subgraphs/harness.js';
+import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
+import type { Env, SubgraphModule } from '../subgraphs/types.js';
+import { createLogger } from './log.js';
+
+
+export interface StackOptions {
+  population?: Population | PopulationOptions;
+  /** Environment for adapters and gateway; defaults to process.env. */
+  env?: Env;
+  /** Police stand-in on this PostgreSQL instead of the embedded database. */
+  policeDatabaseUrl?: string;
+  gatewayPort?: number;
+  /** 'dev' keeps keys in .dev-keys (npm start); 'memory' makes throwaway keys (tests). */
+  keys?: 'dev' | 'memory';
+  /** Subgraphs to leave out (e.g. to show the gateway refusing to start without one). */
+  only?: readonly string[];
+  gatewayTimeoutMs?: number;
+  breaker?: { failures: number; cooldownMs: number };
+  logLevel?: string;
+}
+
+export interface TokenRequest {
+  agency: string;
+  roles?: string[];
+  subject?: string;
+  staffCode?: string;
+  expiresIn?: string;
+}
+
+export interface Stack {
+  population: Population;
+  modules: SubgraphModule[];
+  standIns: Map<string, StandIn>;
+  clients: Map<string, unknown>;
+  subgraphs: Map<string, RunningSubgraph>;
+  gateway: RunningGateway;
+  gatewayUrl: string;
+  issuer: KeyPair;
+  gatewayKeys: KeyPair;
+  auth: { issuer: string; audience: string };
+  token(req: TokenRequest): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const baseEnv = opts.env ?? process.env;
+  const level = opts.logLevel ?? baseEnv.LOG_LEVEL ?? 'info';
+  const population = opts.population && 'people' in opts.population ? opts.population : generatePopulation(opts.population as PopulationOptions | undefined);
+  const modules = await loadSubgraphs(opts.only ?? SUBGRAPH_NAMES);
+  const standIns = new Map<string, StandIn>();
+  const clients = new Map<string, unknown>();
+  const subgraphs = new Map<string, RunningSubgraph>();
+  let gateway: RunningGateway | undefined;
+
+  const close = async () => {
+    await gateway?.close();
+    await Promise.allSettled([...subgraphs.values()].map((s) => s.close()));
+    await Promise.allSettled(modules.map((m) => (clients.has(m.name) ? m.close?.(clients.get(m.name)) : undefined)));
+    await Promise.allSettled([...standIns.values()].map((s) => s.close()));
+  };
+
+  try {
+    const env: Env = { ...baseEnv };
+    await Promise.all(modules.filter((m) => m.standIn).map(async (m) => {
+      const start = await m.standIn!();
+      const s = await start({ population, databaseUrl: m.name === 'police' ? opts.policeDatabaseUrl : undefined });
+      standIns.set(m.name, s);
+    }));
+    for (const s of standIns.values()) Object.assign(env, s.env);
+
+    for (const m of modules) if (m.name !== 'identity') clients.set(m.name, await m.createClient(env));
+    if (modules.some((m) => m.name === 'identity')) clients.set('identity', await createIdentityClient(env, clients));
+
+    const [issuer, gatewayKeys] = opts.keys === 'dev'
+      ? await Promise.all([loadOrCreateDevKeyPair('issuer'), loadOrCreateDevKeyPair('gateway')])
+      : await Promise.all([newKeyPair('test-issuer'), newKeyPair('test-gateway')]);
+    const assertionPublic = await importKey(gatewayKeys.publicJwk);
+    const issuerPrivate = await importKey(issuer.privateJwk);
+    const auth = { issuer: baseEnv.AUTH_ISSUER ?? 'justice-graph-dev', audience: baseEnv.AUTH_AUDIENCE ?? 'justice-graph' };
+
+    for (const m of modules) {
+      subgraphs.set(m.name, await startSubgraph(m, { client: clients.get(m.name), assertionKey: assertionPublic, log: createLogger(`subgraph:${m.name}`, level) }));
+    }
+    gateway = await startGateway({
+      modules,
+      urls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])),
+      verifyToken: createTokenVerifier({ ...auth, publicKeys: [issuer.publicJwk] }),
+      assertionKey: { key: await importKey(gatewayKeys.privateJwk), kid: gatewayKeys.kid },
+      port: opts.gatewayPort ?? 0,
+      timeoutMs: opts.gatewayTimeoutMs,
+      breaker: opts.breaker,
+      log: createLogger('gateway', level),
+    });
+
+    return {
+      population, modules, standIns, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth,
+      token: (r) => issueToken(issuerPrivate, issuer.kid, {
+        subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
+      }),
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+// npm run gateway: the gateway alone, in front of subgraphs that run elsewhere. Every subgraph needs
+// <NAME>_SUBGRAPH_URL (e.g. POLICE_SUBGRAPH_URL=https://police-graph.example/graphql).
+process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+
+import { importKey, jwkFromEnv, loadOrCreateDevKeyPair } from '../auth/keys.js';
+import { createTokenVerifier } from '../auth/tokens.js';
+import { loadGatewayConfig } from '../gateway/config.js';
+import { startGateway } from '../gateway/gateway.js';
+import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
+
+let config;
+try {
+  config = loadGatewayConfig(process.env, SUBGRAPH_NAMES);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+const missing = SUBGRAPH_NAMES.filter((n) => !config.subgraphUrls[n]);
+if (missing.length) {
+  console.error(`set ${missing.map((n) => `${n.toUpperCase()}_SUBGRAPH_URL`).join(', ')} (or use npm start for the embedded stack)`);
+  process.exit(2);
+}
+const assertion = config.assertionPrivateKey
+  ? jwkFromEnv('GATEWAY_ASSERTION_KEY', config.assertionPrivateKey)
+  : (await loadOrCreateDevKeyPair('gateway')).privateJwk;
+const issuer = config.auth.jwksUrl ? null : await loadOrCreateDevKeyPair('issuer');
+const gateway = await startGateway({
+  modules: await loadSubgraphs(),
+  urls: config.subgraphUrls,
+  verifyToken: createTokenVerifier({ ...config.auth, jwksUrl: config.auth.jwksUrl ?? undefined, publicKeys: issuer ? [issuer.publicJwk] : [] }),
+  assertionKey: { key: await importKey(assertion), kid: String(assertion.kid ?? 'gateway') },
+  host: config.host,
+  port: config.port,
+  timeoutMs: config.subgraphTimeoutMs,
+  breaker: config.breaker,
+});
+console.log(`gateway: ${gateway.url}`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, async () => { await gateway.close(); process.exit(0); });

@@ -1,0 +1,52 @@
+// npm run subgraph -- <name>: runs one subgraph alone. It talks to its agency's system as configured
+// by the environment (see README); with STANDINS=on (the default outside production) it starts that
+// agency's stand-in legacy system first. It trusts only assertions signed with the gateway key.
+process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+
+import { importKey, jwkFromEnv, loadOrCreateDevKeyPair } from '../auth/keys.js';
+import { generatePopulation } from '../legacy/population.js';
+import { startSubgraph } from '../subgraphs/harness.js';
+import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
+import { createIdentityClient } from '../subgraphs/identity/index.js';
+import type { Env } from '../subgraphs/types.js';
+
+const name = process.argv[2];
+if (!name || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
+  console.error(`usage: npm run subgraph -- <${SUBGRAPH_NAMES.join('|')}>`);
+  process.exit(2);
+}
+const env: Env = { ...process.env };
+const production = env.NODE_ENV === 'production';
+const standIns = (env.STANDINS ?? (production ? 'off' : 'on')) === 'on';
+const population = standIns ? generatePopulation({ size: Number(env.POPULATION_SIZE ?? 2000), seed: Number(env.POPULATION_SEED ?? 20261101) }) : null;
+const closers: (() => Promise<void>)[] = [];
+
+const [module] = await loadSubgraphs([name]);
+if (population) {
+  // The identity subgraph reads every agency that holds people, so it needs their stand-ins too.
+  const needed = name === 'identity' ? (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== 'identity'))) : [module];
+  for (const m of needed.filter((x) => x.standIn)) {
+    const s = await (await m.standIn!())({ population });
+    Object.assign(env, s.env);
+    closers.push(() => s.close());
+    console.log(`stand-in ${m.name}: ${s.location}`);
+  }
+}
+const client = name === 'identity' ? await createIdentityClient(env) : await module.createClient(env);
+const publicJwk = env.GATEWAY_ASSERTION_PUBLIC_KEY ? jwkFromEnv('GATEWAY_ASSERTION_PUBLIC_KEY', env.GATEWAY_ASSERTION_PUBLIC_KEY) : production ? null : (await loadOrCreateDevKeyPair('gateway')).publicJwk;
+if (!publicJwk) {
+  console.error('GATEWAY_ASSERTION_PUBLIC_KEY is required in production');
+  process.exit(2);
+}
+const running = await startSubgraph(module, {
+  client, assertionKey: await importKey(publicJwk), host: env.SUBGRAPH_HOST ?? '127.0.0.1', port: Number(env.SUBGRAPH_PORT ?? 0),
+});
+console.log(`subgraph ${name}: ${running.url}`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    await running.close();
+    await module.close?.(client);
+    for (const c of closers) await c();
+    process.exit(0);
+  });
+}

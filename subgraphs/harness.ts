@@ -1,0 +1,164 @@
+// Turns a SubgraphModule into a running, protected subgraph: common SDL prepended, shared scalars
+// wired, graphql-shield applied deny-by-default, a policy coverage check, and an HTTP server that
+// refuses every request without a valid gateway caller assertion.
+import { readFileSync } from 'node:fs';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, GraphQLObjectType, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { deny, shield, type IRules } from 'graphql-shield';
+import type { CryptoKey } from 'jose';
+import { ASSERTION_HEADER, AssertionError, verifyAssertion } from '../auth/assertion.js';
+import { CLIENT_SAFE_CODES, CLIENT_SAFE_EXTENSIONS } from '../platform/errors.js';
+import { serveApollo } from '../platform/http.js';
+import { createLogger, type Logger } from '../platform/log.js';
+import { scalarResolvers } from '../schema/scalars.js';
+import { forbidden, inheritsParentDecision, isAnyCaller } from './rules.js';
+import type { Caller, SubgraphContext, SubgraphModule } from './types.js';
+
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides"])';
+
+const COMMON_SDL = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
+
+/** The full SDL of a subgraph: federation link, the shared common model, then the agency's own types. */
+export function subgraphSdl(module: Pick<SubgraphModule, 'typeDefs'>): string {
+  return `${FEDERATION_LINK}\n\n${COMMON_SDL}\n${module.typeDefs}`;
+}
+
+/** Rules every subgraph gets: the shared value types inherit their parent's decision; federation's own fields are for the gateway. */
+const BASE_RULES: IRules = {
+  PersonName: { '*': inheritsParentDecision },
+  Address: { '*': inheritsParentDecision },
+  Identifier: { '*': inheritsParentDecision },
+  Offence: { '*': inheritsParentDecision },
+  Organisation: { '*': inheritsParentDecision },
+  // Only the gateway can reach these: the HTTP layer has already refused any request without its assertion.
+  _Service: { sdl: isAnyCaller },
+};
+const BASE_QUERY_RULES = { _service: isAnyCaller, _entities: isAnyCaller };
+
+export function policyRules(module: Pick<SubgraphModule, 'permissions'>): IRules {
+  const own = module.permissions as Record<string, unknown>;
+  const query = (own.Query ?? {}) as Record<string, unknown>;
+  return { ...BASE_RULES, ...own, Query: { ...BASE_QUERY_RULES, ...query } } as IRules;
+}
+
+/** Every `Type.field` of the schema's object types that has no policy entry. Empty means fully covered. */
+export function uncoveredFields(schema: GraphQLSchema, rules: IRules): string[] {
+  const table = rules as Record<string, Record<string, unknown> | undefined>;
+  const missing: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const entry = table[type.name];
+    for (const field of Object.keys((type as GraphQLObjectType).getFields())) {
+      if (!entry || (entry[field] === undefined && entry['*'] === undefined)) missing.push(`${type.name}.${field}`);
+    }
+  }
+  return missing.sort();
+}
+
+/** Builds the subgraph schema with shield applied; throws naming every field that has no policy entry. */
+export function buildProtectedSchema(module: SubgraphModule): GraphQLSchema {
+  const schema = buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
+  const rules = policyRules(module);
+  const missing = uncoveredFields(schema, rules);
+  if (missing.length) {
+    throw new Error(`subgraph "${module.name}": no disclosure policy for ${missing.join(', ')}. Add them to subgraphs/${module.name}/permissions.ts`);
+  }
+  return applyMiddleware(
+    schema,
+    shield(rules, {
+      // Deny by default: a field the policy does not name is never disclosed.
+      fallbackRule: deny,
+      fallbackError: forbidden(),
+      // Resolver errors (an agency outage) pass through as themselves; without this they would read as FORBIDDEN.
+      allowExternalErrors: true,
+      debug: false,
+    }),
+  );
+}
+
+/** Keeps client-safe errors, masks the rest and logs them here, where the detail belongs. */
+export function formatSubgraphError(name: string, log: Logger) {
+  return (formatted: import('graphql').GraphQLFormattedError, error: unknown) => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code as string | undefined;
+    if (code && CLIENT_SAFE_CODES.has(code)) {
+      const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([k]) => CLIENT_SAFE_EXTENSIONS.includes(k)));
+      return { ...formatted, extensions };
+    }
+    log.error({ err: original, path: formatted.path }, 'unexpected error in resolver');
+    return { message: `Internal error in the ${name} subgraph`, path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR', agency: name } };
+  };
+}
+
+/** `Cache-Control: no-store` on every response: nothing an agency holds may be kept by a cache. */
+export const noStorePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
+export interface SubgraphServerOptions<Client> {
+  client: Client;
+  /** The gateway's public key for caller assertions. */
+  assertionKey: CryptoKey;
+  host?: string;
+  port?: number;
+  log?: Logger;
+}
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts: SubgraphServerOptions<Client>): Promise<RunningSubgraph> {
+  const log = opts.log ?? createLogger(`subgraph:${module.name}`);
+  const schema = buildProtectedSchema(module);
+  const server = new ApolloServer<SubgraphContext>({
+    schema,
+    introspection: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatSubgraphError(module.name, log),
+    // No inline traces: they would only feed Apollo's hosted reporting, which this system never calls.
+    plugins: [noStorePlugin, ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+  const served = await serveApollo(server, {
+    host: opts.host,
+    port: opts.port,
+    routes: {
+      // Unauthenticated on purpose: it says only whether the legacy system answers, never what it holds.
+      '/health': async () => {
+        try {
+          await module.health?.(opts.client);
+          return { status: 200, body: { subgraph: module.name, status: 'UP' } };
+        } catch (err) {
+          return { status: 503, body: { subgraph: module.name, status: 'DOWN', code: (err as { code?: string }).code ?? 'SOURCE_UNAVAILABLE' } };
+        }
+      },
+    },
+    context: async (req) => {
+      const header = req.headers[ASSERTION_HEADER];
+      try {
+        const claims = await verifyAssertion(opts.assertionKey, module.name, Array.isArray(header) ? header[0] : header);
+        const caller: Caller = { subject: claims.subject, agency: claims.agency, roles: claims.roles, purpose: claims.purpose, justification: claims.justification };
+        return { caller, requestId: claims.requestId, loaders: module.createLoaders(opts.client, claims.requestId), log: log.child({ requestId: claims.requestId }) };
+      } catch (err) {
+        if (!(err instanceof AssertionError)) throw err;
+        log.warn({ reason: err.message }, 'refused a request without a valid gateway assertion');
+        throw new GraphQLError('This subgraph only answers the gateway', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+    },
+  });
+  return { name: module.name, url: served.url, close: async () => { await served.close(); await server.stop(); } };
+}

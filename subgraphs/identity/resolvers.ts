@@ -1,0 +1,123 @@
+import { GraphQLError } from 'graphql';
+import { forenamesMatch, nameKey, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
+import { agencyEnum, IDENTIFIER_TYPES, type Identifier, type IdentifierType, type IdentityRecord } from '../../schema/model.js';
+import { encodePersonId } from '../../schema/person-id.js';
+import type { SubgraphContext } from '../types.js';
+import { cluster, conflicts, gradeCandidate, recordKey, tally, trustedIdentifiers, type LinkBasis, type MatchGrade } from './linking.js';
+import { unavailable, type IdentityLoaders, type ResolvedPerson } from './loaders.js';
+
+type Ctx = SubgraphContext<IdentityLoaders>;
+interface PersonParent { id: string; resolved?: ResolvedPerson }
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** Normalises an identifier typed by a user; a PNC or CRO whose check character fails is refused, never used as a key. */
+export function normaliseInput(type: IdentifierType, value: string): Identifier {
+  const v = value.trim();
+  if (!v) throw badInput(`${type} must not be empty`);
+  if (type === 'PNC' || type === 'CRO') {
+    const check = type === 'PNC' ? normalisePnc(v) : normaliseCro(v);
+    if (!check.valid) throw badInput(`${type} ${JSON.stringify(v.slice(0, 20))} is not usable as a key: ${check.reason}`);
+    return { type, value: check.value };
+  }
+  if (!/^[A-Za-z0-9/-]{1,30}$/.test(v)) throw badInput(`${type} must be letters and digits, got ${JSON.stringify(v.slice(0, 20))}`);
+  return { type, value: v.toUpperCase() };
+}
+
+async function resolve(parent: PersonParent, ctx: Ctx): Promise<ResolvedPerson> {
+  if (parent.resolved) return parent.resolved;
+  const r = await ctx.loaders.byPersonId(parent.id);
+  // A key whose records have all gone: an empty person, so agency fields still resolve (to nothing).
+  return r ?? { id: parent.id, records: [], basis: new Map(), candidates: [], failures: [] };
+}
+
+function link(r: IdentityRecord, grade: MatchGrade, basis: LinkBasis[]) {
+  return { agency: agencyEnum(r.agency), localId: r.localId, localIdType: r.localIdType, grade, basis, recordedName: r.name, recordedDateOfBirth: r.dateOfBirth };
+}
+
+/** A single record seen as a person of its own (a candidate, or a search hit). */
+function singleton(r: IdentityRecord): PersonParent {
+  return { id: encodePersonId([{ agency: r.agency, localId: r.localId }]) };
+}
+
+function gradeAgainstSearch(records: IdentityRecord[], surname: string, forename: string | null, dob: string | null): { grade: MatchGrade; basis: LinkBasis } {
+  let best: { grade: MatchGrade; basis: LinkBasis } = { grade: 'POSSIBLE', basis: 'SURNAME_AND_DATE_OF_BIRTH' };
+  for (const r of records) {
+    if (nameKey(r.name.surname) !== nameKey(surname)) continue;
+    const f = r.name.forenames[0] ?? '';
+    if (dob && r.dateOfBirth === dob && forename && nameKey(f) === nameKey(forename)) return { grade: 'PROBABLE', basis: 'NAME_AND_DATE_OF_BIRTH' };
+    if (dob && r.dateOfBirth === dob && forename && forenamesMatch(f, forename)) best = { grade: 'PROBABLE', basis: 'NAME_VARIANT_AND_DATE_OF_BIRTH' };
+  }
+  return best;
+}
+
+export const resolvers = {
+  Query: {
+    async personByIdentifier(_: unknown, args: { type: IdentifierType; value: string }, ctx: Ctx): Promise<PersonParent | null> {
+      if (!IDENTIFIER_TYPES.includes(args.type)) throw badInput(`unknown identifier type ${args.type}`);
+      const r = await ctx.loaders.byIdentifier(normaliseInput(args.type, args.value));
+      return r ? { id: r.id, resolved: r } : null;
+    },
+    async person(_: unknown, args: { id: string }, ctx: Ctx): Promise<PersonParent | null> {
+      const r = await ctx.loaders.byPersonId(args.id);
+      return r ? { id: r.id, resolved: r } : null;
+    },
+    async searchPeople(_: unknown, args: { surname: string; forename?: string | null; dateOfBirth?: string | null }, ctx: Ctx) {
+      if (nameKey(args.surname).length < 2) throw badInput('surname must have at least two letters');
+      const criteria = { surname: args.surname.trim(), forename: args.forename?.trim() || null, dateOfBirth: args.dateOfBirth ?? null };
+      const found = await ctx.loaders.search(criteria);
+      // Complete each hit with the records trusted identifiers join to it (prison record keyed in a nickname, ...).
+      const expanded = await ctx.loaders.expand(found.records.flatMap(trustedIdentifiers));
+      const failures = new Map([...found.failures, ...expanded.failures]);
+      const all = new Map([...found.records, ...expanded.records].map((r) => [recordKey(r), r]));
+      const clusters = cluster([...all.values()]).filter((c) => c.records.some((r) => found.records.some((f) => recordKey(f) === recordKey(r))));
+      const results: unknown[] = clusters.map((c) => {
+        // Other hits that may be this person are its candidates: offered, not merged.
+        const candidates = clusters.filter((o) => o !== c).flatMap((o) => o.records.map((r) => ({ record: r, g: gradeCandidate(c.records, r) })))
+          .filter((x) => x.g).map((x) => ({ record: x.record, ...x.g! }));
+        const person: ResolvedPerson = { id: encodePersonId(c.records.map((r) => ({ agency: r.agency, localId: r.localId })), [...failures.keys()]), records: c.records, basis: c.basis, candidates, failures: [...failures.values()] };
+        return { person: { id: person.id, resolved: person }, ...gradeAgainstSearch(c.records, criteria.surname, criteria.forename, criteria.dateOfBirth) };
+      });
+      results.sort((a, b) => ((a as { grade: string }).grade === 'PROBABLE' ? 0 : 1) - ((b as { grade: string }).grade === 'PROBABLE' ? 0 : 1));
+      if (!results.length && failures.size) throw unavailable([...failures.values()]);
+      return [...results, ...failures.values()];
+    },
+  },
+  Person: {
+    __resolveReference: (ref: { id: string }): PersonParent => ({ id: ref.id }),
+    id: (p: PersonParent) => p.id,
+    async name(p: PersonParent, _: unknown, ctx: Ctx) {
+      const r = await resolve(p, ctx);
+      const key = tally(r.records, (x) => `${nameKey(x.name.forenames[0])}|${nameKey(x.name.surname)}`)[0]?.value;
+      return r.records.find((x) => `${nameKey(x.name.forenames[0])}|${nameKey(x.name.surname)}` === key)?.name ?? null;
+    },
+    dateOfBirth: async (p: PersonParent, _: unknown, ctx: Ctx) => tally((await resolve(p, ctx)).records, (x) => x.dateOfBirth)[0]?.value ?? null,
+    sex: async (p: PersonParent, _: unknown, ctx: Ctx) => tally((await resolve(p, ctx)).records, (x) => x.sex)[0]?.value ?? null,
+    async identifiers(p: PersonParent, _: unknown, ctx: Ctx) {
+      const ids = new Map<string, Identifier>();
+      for (const r of (await resolve(p, ctx)).records) for (const id of trustedIdentifiers(r)) ids.set(`${id.type}:${id.value}`, id);
+      return [...ids.values()].sort((a, b) => a.type.localeCompare(b.type) || a.value.localeCompare(b.value));
+    },
+    async links(p: PersonParent, _: unknown, ctx: Ctx) {
+      const r = await resolve(p, ctx);
+      return [...r.records.map((x) => link(x, 'CERTAIN', r.basis.get(recordKey(x)) ?? ['AGENCY_ID'])), ...r.failures];
+    },
+    async candidates(p: PersonParent, _: unknown, ctx: Ctx) {
+      return (await resolve(p, ctx)).candidates.map((c) => ({ link: link(c.record, c.grade, [c.basis]), person: singleton(c.record), reason: c.reason }));
+    },
+    conflicts: async (p: PersonParent, _: unknown, ctx: Ctx) =>
+      conflicts((await resolve(p, ctx)).records).map((c) => ({ field: c.field, values: c.values.map((v) => ({ value: v.value, agencies: v.agencies.map(agencyEnum) })) })),
+    async rejectedIdentifiers(p: PersonParent, _: unknown, ctx: Ctx) {
+      const out = [];
+      for (const r of (await resolve(p, ctx)).records) {
+        for (const [type, check] of [['PNC', r.pnc], ['CRO', r.cro]] as const) {
+          if (check.raw && !check.valid) {
+            const reason = (type === 'PNC' ? normalisePnc(check.raw) : normaliseCro(check.raw));
+            out.push({ agency: agencyEnum(r.agency), type, recordedValue: check.raw, reason: reason.valid ? 'not trusted' : reason.reason });
+          }
+        }
+      }
+      return out;
+    },
+  },
+};

@@ -1,0 +1,26 @@
+// The police subgraph: a records-management database queried with SQL (PostgreSQL, or the embedded
+// PGlite stand-in), exposing nominals, arrests with custody, PNC warning markers and intelligence flags.
+import { readFileSync } from 'node:fs';
+import { PoliceClient } from '../../adapters/police/client.js';
+import { policeConfig } from '../../adapters/police/config.js';
+import type { SubgraphModule } from '../types.js';
+import { createLoaders, type PoliceLoaders } from './loaders.js';
+import { permissions } from './permissions.js';
+import { resolvers } from './resolvers.js';
+
+const police: SubgraphModule<PoliceClient, PoliceLoaders> = {
+  name: 'police',
+  agency: 'POLICE',
+  description: 'Police records management (SQL): nominals, arrests and custody, PNC warning markers, intelligence flags',
+  typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
+  resolvers,
+  permissions,
+  createClient: (env) => new PoliceClient(policeConfig(env)),
+  createLoaders,
+  identity: (client) => client.identity,
+  health: (client) => client.health(),
+  close: (client) => client.close(),
+  standIn: async () => (await import('../../legacy/police/server.ts')).startStandIn,
+};
+
+export default police;

@@ -1,0 +1,40 @@
+// Police fields of Person. __resolveReference fetches nothing; each field decodes the person key to
+// its police nominal ids and loads through the request's DataLoaders, so a list of people costs one
+// query per table. Adapter errors are thrown (whole field) or returned in place (one list item).
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type DataLoader from 'dataloader';
+import { localIdsFor } from '../../schema/person-id.js';
+import type { SubgraphContext } from '../types.js';
+import type { PoliceLoaders } from './loaders.js';
+
+type Ctx = SubgraphContext<PoliceLoaders>;
+interface PersonRef { id: string }
+
+const nominalIds = (person: PersonRef) => localIdsFor(person.id, 'police');
+
+/** All items for the person's nominal ids, in order; a failed load (the source is down) fails the field. */
+async function listFor<V>(loader: DataLoader<string, V[]>, person: PersonRef): Promise<V[]> {
+  const ids = nominalIds(person);
+  if (ids.length === 0) return [];
+  const lists = await loader.loadMany(ids);
+  const failed = lists.find((l): l is Error => l instanceof Error);
+  if (failed) throw failed;
+  return (lists as V[][]).flat();
+}
+
+export const resolvers: GraphQLResolverMap<Ctx> = {
+  Person: {
+    __resolveReference: (ref: PersonRef) => ({ id: ref.id }),
+    // A person linked to more than one nominal shows the first; all their arrests and markers are listed.
+    policeNominal: async (person: PersonRef, _args: unknown, ctx: Ctx) => {
+      for (const id of nominalIds(person)) {
+        const nominal = await ctx.loaders.nominal.load(id);
+        if (nominal) return nominal;
+      }
+      return null;
+    },
+    arrests: (person: PersonRef, _args: unknown, ctx: Ctx) => listFor(ctx.loaders.arrests, person),
+    warningMarkers: (person: PersonRef, _args: unknown, ctx: Ctx) => listFor(ctx.loaders.warningMarkers, person),
+    intelligenceFlags: (person: PersonRef, _args: unknown, ctx: Ctx) => listFor(ctx.loaders.intelligenceFlags, person),
+  },
+};

@@ -1,0 +1,26 @@
+// The prisons subgraph: custody periods, alerts, release dates and the NOMIS identity record, from the
+// HMPPS Prison API and Prisoner Search API.
+import { readFileSync } from 'node:fs';
+import { PrisonsClient } from '../../adapters/prisons/client.js';
+import { prisonsConfig } from '../../adapters/prisons/config.js';
+import type { SubgraphModule } from '../types.js';
+import { createLoaders, type PrisonsLoaders } from './loaders.js';
+import { permissions } from './permissions.js';
+import { resolvers } from './resolvers.js';
+
+const prisons: SubgraphModule<PrisonsClient, PrisonsLoaders> = {
+  name: 'prisons',
+  agency: 'PRISONS',
+  description: 'Prison custody (NOMIS via the HMPPS Prison API and Prisoner Search): bookings, alerts, release dates, prisoner identity',
+  typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
+  resolvers: resolvers as unknown as SubgraphModule['resolvers'],
+  permissions,
+  createClient: (env) => new PrisonsClient(prisonsConfig(env)),
+  createLoaders,
+  identity: (client) => client.identity,
+  health: (client) => client.health(),
+  close: async () => {},
+  standIn: async () => (await import('../../legacy/prisons/server.ts')).startStandIn,
+};
+
+export default prisons;

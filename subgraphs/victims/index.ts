@@ -1,0 +1,24 @@
+// The victims subgraph: victims of a case and their contact scheme decisions, from the victim contact
+// system's nightly flat-file exports. It holds no offender identities, so it has no IdentitySource.
+import { readFileSync } from 'node:fs';
+import { createVictimsClient, type VictimsClient } from '../../adapters/victims/client.js';
+import type { SubgraphModule } from '../types.js';
+import { createLoaders, type VictimsLoaders } from './loaders.js';
+import { permissions } from './permissions.js';
+import { resolvers } from './resolvers.js';
+
+const victims: SubgraphModule<VictimsClient, VictimsLoaders> = {
+  name: 'victims',
+  agency: 'VICTIMS',
+  description: 'Victim contact scheme: victims of a case, their scheme decisions and contact preferences (flat-file exports read in place)',
+  typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
+  resolvers,
+  permissions,
+  createClient: (env) => createVictimsClient(env),
+  createLoaders,
+  health: (client) => client.health(),
+  close: (client) => client.close(),
+  standIn: async () => (await import('../../legacy/victims/server.ts')).startStandIn,
+};
+
+export default victims;

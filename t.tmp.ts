@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = Date.now();
+const db = await PGlite.create();
+console.log('create', Date.now() - t); t = Date.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump', Date.now() - t, dump.size); t = Date.now();
+await db.close();
+const db2 = await PGlite.create({ loadDataDir: dump });
+console.log('create2', Date.now() - t); t = Date.now();
+const db3 = await PGlite.create();
+console.log('create3 plain', Date.now() - t); t = Date.now();
+console.log((await db2.query('select 1 as x')).rows);

@@ -1,0 +1,174 @@
+// The prisons client against nock: tokens, refresh-and-retry, status mapping, batching and timeouts,
+// from real-shaped Prison API and Prisoner Search payloads (test/fixtures/prisons).
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AdapterError } from '../../../adapters/errors.js';
+import { createPrisonsClient } from '../../../adapters/prisons/client.js';
+import { prisonsConfig, tokenUrlFrom } from '../../../adapters/prisons/config.js';
+import { fillPath, RestClient } from '../../../adapters/rest.js';
+
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/prisons/${name}`, import.meta.url), 'utf8'));
+
+const API = 'https://prison-api.prisons.invalid';
+const SEARCH = 'https://prisoner-search.prisons.invalid';
+const AUTH = 'https://sign-in.prisons.invalid';
+const env = {
+  PRISONS_URL: API, PRISONS_SEARCH_URL: SEARCH, PRISONS_AUTH_URL: `${AUTH}/auth`,
+  PRISONS_CLIENT_ID: 'test-client', PRISONS_CLIENT_SECRET: 'test-only', PRISONS_TIMEOUT_MS: '300',
+};
+
+function token(value: string, times = 1) {
+  return nock(AUTH).post('/auth/oauth/token').query({ grant_type: 'client_credentials' }).basicAuth({ user: 'test-client', pass: 'test-only' })
+    .times(times).reply(200, { access_token: value, token_type: 'bearer', expires_in: 1200, scope: 'read' });
+}
+const api = (bearer: string) => nock(API, { reqheaders: { authorization: `Bearer ${bearer}` } });
+
+async function failure(p: Promise<unknown>): Promise<AdapterError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AdapterError);
+  return err as AdapterError;
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('prisons client over HTTP', () => {
+  it('fetches a token with client credentials and sends it as a bearer token', async () => {
+    const scopes = [token('t1'), api('t1').get('/api/offenders/A1234AA').reply(200, fixture('inmate-detail.json') as object)];
+    const periods = await createPrisonsClient(env).custodyPeriods('A1234AA');
+    expect(periods).toMatchObject([{ bookingId: '432132', legalStatus: 'SENTENCED', cellLocation: 'A-1-002' }]);
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
+  it('refreshes a token the API refuses once, and retries the call once', async () => {
+    const client = createPrisonsClient(env);
+    const scopes = [
+      token('t1'), api('t1').get('/api/offenders/A1234AA/alerts/v2').query(true).reply(401, { status: 401, userMessage: 'Unauthorised' }),
+      token('t2'), api('t2').get('/api/offenders/A1234AA/alerts/v2').query(true).reply(200, fixture('alerts.json') as object),
+    ];
+    const alerts = await client.alerts('A1234AA');
+    expect(alerts).toHaveLength(2);
+    expect(client.credentials.fetched).toBe(2);
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
+  it('reports SOURCE_AUTH when the API refuses the refreshed token too', async () => {
+    const scopes = [token('t1'), token('t2'), api('t1').get('/api/offenders/A1234AA').reply(401), api('t2').get('/api/offenders/A1234AA').reply(401)];
+    const err = await failure(createPrisonsClient(env).custodyPeriods('A1234AA'));
+    expect(err.code).toBe('SOURCE_AUTH');
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
+  it('does not retry a 403, which a new token cannot cure', async () => {
+    const client = createPrisonsClient(env);
+    const scopes = [token('t1'), api('t1').get('/api/offenders/A1234AA').reply(403, { status: 403, userMessage: 'Access denied' })];
+    expect((await failure(client.custodyPeriods('A1234AA'))).code).toBe('SOURCE_AUTH');
+    expect(client.credentials.fetched).toBe(1);
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
+  it('reports SOURCE_AUTH when the token service refuses the client credentials', async () => {
+    const scope = nock(AUTH).post('/auth/oauth/token').query(true).reply(401, { error: 'unauthorized' });
+    expect((await failure(createPrisonsClient(env).custodyPeriods('A1234AA'))).code).toBe('SOURCE_AUTH');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('answers null for a prison number the Prison API does not know', async () => {
+    const scopes = [token('t1'), api('t1').get('/api/offenders/A9999ZZ').reply(404, fixture('error-404.json') as object)];
+    expect(await createPrisonsClient(env).custodyPeriods('A9999ZZ')).toBeNull();
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
+  it('keeps the server error text, hosts and tokens out of a 500', async () => {
+    const scopes = [token('secret-token'), api('secret-token').get('/api/offenders/A1234AA').reply(500, { status: 500, userMessage: 'Unexpected error', developerMessage: 'ORA-01013: user requested cancel' })];
+    const err = await failure(createPrisonsClient(env).custodyPeriods('A1234AA'));
+    expect(err.code).toBe('SOURCE_UNAVAILABLE');
+    expect(JSON.stringify({ message: err.message, extensions: err.extensions })).not.toMatch(/ORA-|invalid|secret-token|test-only/);
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
+  it('reports SOURCE_TIMEOUT when the Prison API answers too late', async () => {
+    token('t1');
+    api('t1').get('/api/offenders/A1234AA').delay(1000).reply(200, fixture('inmate-detail.json') as object);
+    expect((await failure(createPrisonsClient(env).custodyPeriods('A1234AA'))).code).toBe('SOURCE_TIMEOUT');
+  });
+
+  it('reports BAD_SOURCE_DATA for a truncated payload', async () => {
+    token('t1');
+    api('t1').get('/api/offenders/A1234AA').reply(200, JSON.stringify(fixture('inmate-detail.json')).slice(0, 120));
+    expect((await failure(createPrisonsClient(env).custodyPeriods('A1234AA'))).code).toBe('BAD_SOURCE_DATA');
+  });
+
+  it('asks Prisoner Search for many prison numbers in one request', async () => {
+    const scopes = [
+      token('t1'),
+      nock(SEARCH, { reqheaders: { authorization: 'Bearer t1' } }).post('/prisoner-search/prisoner-numbers', { prisonerNumbers: ['A1234AA', 'B2345BB', 'C3456CC'] })
+        .reply(200, fixture('prisoner-numbers.json') as object),
+    ];
+    const found = await createPrisonsClient(env).prisonersByNumber(['A1234AA', 'b2345bb', 'C3456CC', 'A1234AA']);
+    expect([...found.keys()]).toEqual(['A1234AA']);
+    expect(found.get('A1234AA')).toMatchObject({ record: { prisonNumber: 'A1234AA', pnc: { value: '2012/0394773H' } } });
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
+  it('looks up PNC and CRO numbers together in one attribute search', async () => {
+    let sent: unknown;
+    const scopes = [
+      token('t1'),
+      nock(SEARCH).post('/attribute-search', (body) => ((sent = body), true))
+        .reply(200, { content: fixture('prisoner-numbers.json'), totalElements: 1, totalPages: 1, number: 0, size: 200, last: true }),
+    ];
+    const found = await createPrisonsClient(env).identity.findByIdentifiers([
+      { type: 'PNC', value: '2012/0394773H' }, { type: 'CRO', value: '29906/12J' }, { type: 'CRN', value: 'X123456' },
+    ]);
+    expect(found.map((r) => r.localId)).toEqual(['A1234AA']);
+    expect(sent).toEqual({
+      joinType: 'AND', pagination: { page: 0, size: 200 },
+      queries: [{ joinType: 'OR', matchers: [{ type: 'PNC', pncNumber: '2012/0394773H' }, { type: 'String', attribute: 'croNumber', condition: 'IS', searchTerm: '029906/12J' }] }],
+    });
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+});
+
+describe('prisons configuration', () => {
+  it.each([
+    ['http://auth.invalid/auth', 'http://auth.invalid/auth/oauth/token'],
+    ['http://auth.invalid/auth/', 'http://auth.invalid/auth/oauth/token'],
+    ['http://auth.invalid/auth/oauth/token', 'http://auth.invalid/auth/oauth/token'],
+  ])('derives the token URL from PRISONS_AUTH_URL %s', (input, expected) => {
+    expect(tokenUrlFrom(input)).toBe(expected);
+  });
+
+  it('has safe defaults for the demo, with a 3 second timeout and the search API on the Prison API host', () => {
+    const c = prisonsConfig({});
+    expect(c).toMatchObject({ apiUrl: 'http://localhost:8080', searchUrl: 'http://localhost:8080', timeoutMs: 3000, clientSecret: '' });
+  });
+
+  it('refuses to start in production without URLs and credentials', () => {
+    expect(() => prisonsConfig({ NODE_ENV: 'production' })).toThrow(/PRISONS_URL must be set/);
+  });
+});
+
+describe('REST helper', () => {
+  it('encodes path values and refuses a template with a placeholder left unfilled', () => {
+    expect(fillPath('/api/offenders/{offenderNo}/alerts/v2', { offenderNo: 'A1/2' })).toBe('/api/offenders/A1%2F2/alerts/v2');
+    expect(() => fillPath('/api/bookings/{bookingId}', {})).toThrow(/expected a value for \{bookingId\}/);
+  });
+
+  it('calls an API that needs no token, joining list query values and leaving out empty ones', async () => {
+    const rest = new RestClient({ agency: 'prisons', baseUrl: `${API}/`, timeoutMs: 300, credentials: null });
+    const scope = nock(API, { badheaders: ['authorization'] }).get('/api/things').query({ codes: 'XA,HA', page: '0' }).reply(200, [{ ok: true }]);
+    expect(await rest.get('/api/things', { query: { codes: ['XA', 'HA'], page: 0, sort: undefined } })).toEqual([{ ok: true }]);
+    expect(rest.calls.get('GET /api/things')).toBe(1);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('gives null from getOptional for a 404 and NOT_FOUND from get', async () => {
+    const rest = new RestClient({ agency: 'prisons', baseUrl: API, timeoutMs: 300, credentials: null });
+    nock(API).get('/api/missing').times(2).reply(404, fixture('error-404.json') as object);
+    expect(await rest.getOptional('/api/missing')).toBeNull();
+    expect((await failure(rest.get('/api/missing'))).code).toBe('NOT_FOUND');
+  });
+});

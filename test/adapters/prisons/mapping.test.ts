@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MappingError } from '../../../adapters/errors.js';
+import {
+  mapAlert, mapCustodyPeriod, mapPrisoner, mapPrisonerRecord, nextReleaseDateOf, nomisName, prisonOrganisation, sexOf, toIdentityRecord,
+} from '../../../adapters/prisons/mapping.js';
+import type { Alert, InmateDetail, Prisoner } from '../../../adapters/prisons/wire.js';
+
+const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../../fixtures/prisons/${name}`, import.meta.url), 'utf8')) as T;
+const inmate = fixture<InmateDetail>('inmate-detail.json');
+const alerts = fixture<Alert[]>('alerts.json');
+const [prisoner] = fixture<Prisoner[]>('prisoner-numbers.json');
+
+describe('custody periods from InmateDetail', () => {
+  it('maps the active booking of the Prison API example', () => {
+    expect(mapCustodyPeriod(inmate)).toEqual({
+      bookingId: '432132',
+      bookingNumber: '38412A',
+      prison: { code: 'MDI', name: 'Moorland (HMP & YOI)' },
+      legalStatus: 'SENTENCED',
+      receptionDate: '2010-02-03',
+      active: true,
+      releaseDate: null,
+      expectedReleaseDate: '2020-02-03',
+      sentenceLengthDays: 3652,
+      cellLocation: 'A-1-002',
+    });
+  });
+
+  const released: InmateDetail = { ...inmate, activeFlag: false, agencyId: 'OUT', latestLocationId: undefined, status: 'INACTIVE OUT', assignedLivingUnit: undefined };
+  it.each<[string, InmateDetail, Partial<ReturnType<typeof mapCustodyPeriod>>]>([
+    ['a released booking keeps its actual release date and has no cell', released, { active: false, releaseDate: '2020-04-01', cellLocation: null, prison: null }],
+    ['a released booking names the prison that released the person when NOMIS says', { ...released, latestLocationId: 'LEI' }, { prison: { code: 'LEI', name: 'Leeds (HMP)' } }],
+    ['the conditional release date is used when there is no override', { ...inmate, sentenceDetail: { ...inmate.sentenceDetail, conditionalReleaseOverrideDate: undefined, conditionalReleaseDate: '2019-12-01' } }, { expectedReleaseDate: '2019-12-01' }],
+    ['a remand booking has no sentence length or expected release', { ...inmate, legalStatus: 'REMAND', sentenceDetail: { bookingId: 432132 } }, { legalStatus: 'REMAND', sentenceLengthDays: null, expectedReleaseDate: null }],
+    ['a legal status left out (no extra details) is null', { ...inmate, legalStatus: undefined }, { legalStatus: null }],
+  ])('%s', (_name, input, expected) => {
+    expect(mapCustodyPeriod(input)).toMatchObject(expected as object);
+  });
+
+  it('gives null for a person without a booking', () => {
+    expect(mapCustodyPeriod({ offenderNo: 'A1234AA', firstName: 'JOHN', lastName: 'SMITH' })).toBeNull();
+  });
+
+  it.each<[string, InmateDetail]>([
+    ['an impossible reception date', { ...inmate, receptionDate: '2010-02-30' }],
+    ['a legal status outside the Prison API enum', { ...inmate, legalStatus: 'ON_HOLIDAY' }],
+    ['a sentence that expires before it starts', { ...inmate, sentenceDetail: { sentenceStartDate: '2020-01-01', sentenceExpiryDate: '2019-01-01' } }],
+    ['a missing active flag', { ...inmate, activeFlag: undefined }],
+    ['a date written the NOMIS-screen way', { ...inmate, receptionDate: '03/02/2010' }],
+  ])('refuses %s', (_name, input) => {
+    expect(() => mapCustodyPeriod(input)).toThrow(MappingError);
+  });
+});
+
+describe('alerts', () => {
+  it('maps an expired security alert and an open self-harm alert', () => {
+    expect(alerts.map(mapAlert)).toEqual([
+      { alertId: '1', type: 'X', typeDescription: 'Security', code: 'XER', description: 'Escape Risk', dateCreated: '2019-08-20', dateExpires: '2020-08-20', active: false },
+      { alertId: '2', type: 'H', typeDescription: 'Self Harm', code: 'HA', description: 'ACCT Open (HMPS)', dateCreated: '2021-03-01', dateExpires: null, active: true },
+    ]);
+  });
+
+  it.each<[string, Alert]>([
+    ['no alert code', { ...alerts[0], alertCode: undefined }],
+    ['an impossible creation date', { ...alerts[0], dateCreated: '2019-02-29' }],
+    ['no active flag', { ...alerts[0], active: undefined }],
+  ])('refuses an alert with %s', (_name, input) => {
+    expect(() => mapAlert(input)).toThrow(MappingError);
+  });
+});
+
+describe('prisoner record from Prisoner Search', () => {
+  it('maps the Prisoner Search example, validating its short-form PNC and CRO', () => {
+    expect(mapPrisonerRecord(prisoner)).toEqual({
+      prisonNumber: 'A1234AA',
+      name: { title: null, forenames: ['Robert', 'John', 'James'], surname: 'Larsen', fullName: 'Robert John James Larsen' },
+      dateOfBirth: '1975-04-02',
+      sex: 'FEMALE',
+      pnc: { raw: '12/394773H', value: '2012/0394773H', valid: true },
+      cro: { raw: '29906/12J', value: '029906/12J', valid: true },
+      aliases: [{ name: { title: null, forenames: ['Robert', 'Trevor'], surname: 'Lorsen', fullName: 'Robert Trevor Lorsen' }, dateOfBirth: '1975-04-02' }],
+    });
+  });
+
+  it.each<[string, Partial<Prisoner>, object]>([
+    ['keeps a PNC with a wrong check character only as recorded', { pncNumber: '2018/0123456X' }, { pnc: { raw: '2018/0123456X', value: null, valid: false } }],
+    ['reads a missing PNC as not recorded', { pncNumber: undefined }, { pnc: { raw: null, value: null, valid: false } }],
+    ['tidies NOMIS upper-case names', { firstName: 'SEAN', middleNames: undefined, lastName: "O'BRIEN-SMITH" }, { name: { title: null, forenames: ['Sean'], surname: "O'Brien-Smith", fullName: "Sean O'Brien-Smith" } }],
+    ['accepts lower-case prison numbers', { prisonerNumber: 'a1234aa' }, { prisonNumber: 'A1234AA' }],
+  ])('%s', (_name, patch, expected) => {
+    expect(mapPrisonerRecord({ ...prisoner, ...patch })).toMatchObject(expected);
+  });
+
+  it.each<[string, Partial<Prisoner>]>([
+    ['an impossible date of birth', { dateOfBirth: '1975-02-30' }],
+    ['no date of birth', { dateOfBirth: undefined }],
+    ['no surname', { lastName: '  ' }],
+    ['a prison number of the wrong shape', { prisonerNumber: '12345' }],
+    ['a gender outside the cross-walk', { gender: 'Robot' }],
+  ])('refuses a record with %s', (_name, patch) => {
+    expect(() => mapPrisonerRecord({ ...prisoner, ...patch })).toThrow(MappingError);
+  });
+
+  it.each<[string | undefined, string | null]>([
+    ['Male', 'MALE'], ['Female', 'FEMALE'], ['Not Known / Not Recorded', 'NOT_KNOWN'], ['Not Specified (Indeterminate)', 'NOT_SPECIFIED'], [undefined, null],
+  ])('maps gender %s to %s through the CJS gender cross-walk', (gender, sex) => {
+    expect(sexOf(gender)).toBe(sex);
+  });
+
+  it.each<[string, Partial<Prisoner>, string | null]>([
+    ['the conditional release date of an active booking', { status: 'ACTIVE IN', conditionalReleaseDate: '2026-12-16' }, '2026-12-16'],
+    ['nothing once released', { status: 'INACTIVE OUT' }, null],
+    ['nothing on remand', { status: 'ACTIVE IN', conditionalReleaseDate: undefined, releaseDate: undefined }, null],
+  ])('gives as next release %s', (_name, patch, expected) => {
+    expect(nextReleaseDateOf({ ...prisoner, ...patch })).toBe(expected);
+  });
+
+  it('presents the record for identity linking under its prison number', () => {
+    const identity = toIdentityRecord(mapPrisoner(prisoner).record);
+    expect(identity).toMatchObject({ agency: 'prisons', localId: 'A1234AA', localIdType: 'PRISON_NUMBER', dateOfBirth: '1975-04-02', crossReferences: [] });
+    expect(identity.aliases.map((a) => a.fullName)).toEqual(['Robert Trevor Lorsen']);
+  });
+});
+
+describe('names and prisons', () => {
+  it('splits NOMIS middle names held in one field', () => {
+    expect(nomisName('JOHN', 'PAUL  GEORGE', 'SMITH').forenames).toEqual(['John', 'Paul', 'George']);
+  });
+
+  it.each<[string, object | null]>([
+    ['MDI', { code: 'MDI', name: 'Moorland (HMP & YOI)' }],
+    ['OUT', null],
+    ['TRN', null],
+    ['ZZZ', { code: 'ZZZ', name: null }],
+  ])('reads agency %s as a prison', (code, expected) => {
+    expect(prisonOrganisation(code)).toEqual(expected);
+  });
+});

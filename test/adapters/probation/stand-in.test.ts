@@ -1,0 +1,214 @@
+// The probation client against the real stand-in service on an ephemeral port: real data, batching,
+// token expiry, paging and faults, counted by the stand-in itself.
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AdapterError } from '../../../adapters/errors.js';
+import { createProbationClient, type ProbationClient } from '../../../adapters/probation/client.js';
+import { generatePopulation, type Population } from '../../../legacy/population.js';
+import { OPERATIONS, startProbationStandIn, type ProbationStandIn } from '../../../legacy/probation/server.js';
+import { createLoaders } from '../../../subgraphs/probation/loaders.js';
+
+const population = generatePopulation({ size: 300 });
+const spec = JSON.parse(readFileSync(new URL('../../fixtures/probation/probation-offender-search.json', import.meta.url), 'utf8'));
+const schemaKeys = (name: string) => Object.keys(spec.components.schemas[name].properties);
+
+let standIn: ProbationStandIn;
+const clientFor = (extra: Record<string, string> = {}): ProbationClient => createProbationClient({ ...standIn.env, ...extra });
+
+async function failure(p: Promise<unknown>): Promise<AdapterError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AdapterError);
+  return err as AdapterError;
+}
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  standIn = await startProbationStandIn({ population });
+});
+afterEach(() => { standIn.faults.reset(); standIn.requests.reset(); });
+afterAll(async () => {
+  await standIn.close();
+  nock.enableNetConnect();
+});
+
+describe('probation stand-in and client', () => {
+  it('renders the population in the offender search contract', async () => {
+    const client = clientFor();
+    const token = await client.credentials.get();
+    const crn = population.probation[0].crn;
+    const res = await fetch(`${standIn.env.PROBATION_URL}/crns`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify([crn]) });
+    const [detail] = (await res.json()) as Record<string, any>[];
+    expect(Object.keys(detail).filter((k) => !schemaKeys('OffenderDetail').includes(k))).toEqual([]);
+    expect(Object.keys(detail.otherIds).filter((k) => !schemaKeys('IDs').includes(k))).toEqual([]);
+    expect(Object.keys(detail.offenderManagers[0]).filter((k) => !schemaKeys('OffenderManager').includes(k))).toEqual([]);
+    const page = await fetch(`${standIn.env.PROBATION_URL}/search/people?page=0&size=5`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ surname: "Smith" }) }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    expect(spec.components.schemas.SearchPagedResults.required.filter((k: string) => !(k in page))).toEqual([]);
+  });
+
+  it('maps the example person as recorded by probation', async () => {
+    const truth = population.people[population.examples.everywhere];
+    const record = (await clientFor().offendersByCrn([truth.crn!])).get(truth.crn!);
+    expect(record).toMatchObject({
+      crn: truth.crn, nomsNumber: truth.prisonNumber, pnc: { value: truth.pnc, valid: true }, dateOfBirth: truth.dateOfBirth,
+      name: { surname: truth.surname }, restricted: false, excluded: false,
+    });
+  });
+
+  it('asks for every CRN of one loader tick in one POST /crns', async () => {
+    const loaders = createLoaders(clientFor(), 'r1');
+    const crns = population.probation.slice(0, 8).map((p) => p.crn);
+    const results = await Promise.all([...crns, 'Z999999'].map((c) => loaders.recordByCrn.load(c)));
+    expect(results.slice(0, 8).map((r) => r?.crn)).toEqual(crns);
+    expect(results[8]).toBeNull();
+    expect(standIn.requests.get(OPERATIONS.crns)).toBe(1);
+  });
+
+  it('asks for registrations, requirements and licence conditions of many CRNs in one call', async () => {
+    const loaders = createLoaders(clientFor(), 'r2');
+    const people = population.probation.slice(0, 6);
+    const details = await Promise.all(people.map((p) => loaders.supervisionByCrn.load(p.crn)));
+    expect(details.map((d) => d?.registrations.length)).toEqual(people.map((p) => p.registrations.length));
+    expect(details[0]!.licenceConditions[0]).toMatchObject({ code: population.probation[0].licenceConditions[0].code });
+    expect(standIn.requests.get(OPERATIONS.supervision)).toBe(1);
+  });
+
+  it('answers 401 with an HMPPS error body when the token is missing', async () => {
+    const res = await fetch(`${standIn.env.PROBATION_URL}/crns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ status: 401, userMessage: expect.any(String), developerMessage: expect.any(String) });
+  });
+
+  it('refreshes an expired token once and retries the call once', async () => {
+    const client = clientFor();
+    await client.offendersByCrn([population.probation[0].crn]);
+    standIn.tokens.expireAll();
+    const found = await client.offendersByCrn([population.probation[0].crn]);
+    expect(found.size).toBe(1);
+    expect(client.credentials.fetched).toBe(2);
+    expect(standIn.requests.get(OPERATIONS.token)).toBe(2);
+    expect(standIn.requests.get(OPERATIONS.crns)).toBe(3); // one ok, one refused, one retried
+  });
+
+  it('fails only the record the service sent with an impossible date of birth', async () => {
+    const client = clientFor();
+    await client.credentials.get();
+    standIn.faults.set({ malformedRate: 1 });
+    const crns = population.probation.slice(0, 3).map((p) => p.crn);
+    const found = await client.offendersByCrn(crns);
+    const bad = [...found.values()].filter((r) => r instanceof AdapterError) as AdapterError[];
+    expect(bad).toHaveLength(1);
+    expect(bad[0].code).toBe('BAD_SOURCE_DATA');
+    expect(found.size).toBe(3);
+  });
+
+  it('fails a call whose answer is truncated JSON with BAD_SOURCE_DATA', async () => {
+    const client = clientFor();
+    await client.credentials.get();
+    standIn.faults.set({ malformedRate: 1 });
+    expect((await failure(client.offendersByCrn(['Z999999']))).code).toBe('BAD_SOURCE_DATA');
+  });
+
+  it('nulls one bad registration and keeps the rest', async () => {
+    const client = clientFor();
+    await client.credentials.get();
+    const p = population.probation.find((x) => x.registrations.length >= 2)!;
+    standIn.faults.set({ malformedRate: 1 });
+    const regs = (await client.supervisionByCrn([p.crn])).get(p.crn)!.registrations;
+    expect(regs.map((r) => (r instanceof AdapterError ? r.code : 'ok'))).toEqual(['BAD_SOURCE_DATA', ...regs.slice(1).map(() => 'ok')]);
+  });
+
+  it('answers SOURCE_TIMEOUT when the service is slower than the client timeout', async () => {
+    const client = clientFor({ PROBATION_TIMEOUT_MS: '100' });
+    await client.credentials.get();
+    standIn.faults.set({ latencyMs: 300 });
+    const err = await failure(client.offendersByCrn([population.probation[0].crn]));
+    expect(err.code).toBe('SOURCE_TIMEOUT');
+  });
+
+  it.each([[{ down: true }, 'SOURCE_UNAVAILABLE'], [{ errorRate: 1 }, 'SOURCE_UNAVAILABLE']])('turns %j into %s, naming no host', async (fault, code) => {
+    const client = clientFor();
+    standIn.faults.set(fault);
+    const err = await failure(client.offendersByCrn([population.probation[0].crn]));
+    expect(err.code).toBe(code);
+    expect(JSON.stringify({ m: err.message, e: err.extensions })).not.toMatch(/127\.0\.0\.1|http:/);
+    await expect(client.health()).rejects.toMatchObject({ code });
+  });
+
+  it('pages through a search, and says so when it stops at the page limit', async () => {
+    const surname = [...population.probation.reduce((m, p) => m.set(p.surname, (m.get(p.surname) ?? 0) + 1), new Map<string, number>())].sort((a, b) => b[1] - a[1])[0];
+    const all = await clientFor({ PROBATION_SEARCH_PAGE_SIZE: '1' }).searchPeople({ surname: surname[0] });
+    expect(all).toMatchObject({ truncated: false, pagesRead: surname[1], totalElements: surname[1] });
+    expect(standIn.requests.get(OPERATIONS.searchPeople)).toBe(surname[1]);
+    const limited = await clientFor({ PROBATION_SEARCH_PAGE_SIZE: '1', PROBATION_SEARCH_MAX_PAGES: '2' }).searchPeople({ surname: surname[0] });
+    expect(limited).toMatchObject({ truncated: true, pagesRead: 2 });
+    expect(limited.records).toHaveLength(2);
+  });
+
+  it('matches by prison number first, as the service reports', async () => {
+    const p = population.probation.find((x) => x.nomsNumber)!;
+    const result = await clientFor().match({ surname: 'Nobody', nomsNumber: p.nomsNumber, activeSentence: true });
+    expect(result.matchedBy).toBe('HMPPS_KEY');
+    expect(result.records.map((r) => (r as { crn: string }).crn)).toEqual([p.crn]);
+  });
+
+  it('answers healthy when up', async () => {
+    await expect(clientFor().health()).resolves.toBeUndefined();
+  });
+});
+
+describe('probation identity source', () => {
+  it('supports CRN, PNC, CRO and prison number', () => {
+    expect(clientFor().identity.supports.sort()).toEqual(['CRN', 'CRO', 'PNC', 'PRISON_NUMBER']);
+  });
+
+  it('finds many people by CRN and prison number in one call of each', async () => {
+    const withNoms = population.probation.filter((p) => p.nomsNumber).slice(0, 4);
+    const ids = [
+      ...population.probation.slice(10, 15).map((p) => ({ type: 'CRN' as const, value: p.crn })),
+      ...withNoms.map((p) => ({ type: 'PRISON_NUMBER' as const, value: p.nomsNumber! })),
+    ];
+    const records = await clientFor().identity.findByIdentifiers(ids);
+    expect(records.map((r) => r.localId).sort()).toEqual([...new Set([...population.probation.slice(10, 15), ...withNoms].map((p) => p.crn))].sort());
+    expect(standIn.requests.get(OPERATIONS.crns)).toBe(1);
+    expect(standIn.requests.get(OPERATIONS.nomsNumbers)).toBe(1);
+    const linked = records.find((r) => r.localId === withNoms[0].crn)!;
+    expect(linked.crossReferences).toEqual([{ type: 'PRISON_NUMBER', value: withNoms[0].nomsNumber }]);
+  });
+
+  it('finds an offender whose PNC is stored in short form', async () => {
+    const copy: Population = structuredClone(population);
+    const p = copy.probation.find((x) => x.pnc && /^\d{4}\/\d{7}[A-Z]$/.test(x.pnc) && Number(x.pnc.slice(5, 12)) > 0)!;
+    const long = p.pnc!;
+    p.pnc = `${long.slice(2, 4)}/${Number(long.slice(5, 12))}${long.slice(12)}`; // e.g. 18/100006A
+    const shortStandIn = await startProbationStandIn({ population: copy });
+    try {
+      const client = createProbationClient(shortStandIn.env);
+      const [record] = await client.identity.findByIdentifiers([{ type: 'PNC', value: long }]);
+      expect(record).toMatchObject({ localId: p.crn, pnc: { raw: p.pnc, value: long, valid: true } });
+    } finally {
+      await shortStandIn.close();
+    }
+  });
+
+  it('ignores a PNC whose check character fails rather than search on it', async () => {
+    const long = population.probation.find((x) => x.pnc)!.pnc!;
+    const wrong = long.slice(0, -1) + (long.endsWith('A') ? 'B' : 'A');
+    expect(await clientFor().identity.findByIdentifiers([{ type: 'PNC', value: wrong }])).toEqual([]);
+    expect(standIn.requests.get(OPERATIONS.searchPeople)).toBe(0);
+  });
+
+  it('finds by CRO number', async () => {
+    const p = population.probation.find((x) => x.cro)!;
+    const records = await clientFor().identity.findByIdentifiers([{ type: 'CRO', value: p.cro! }]);
+    expect(records.map((r) => r.localId)).toContain(p.crn);
+  });
+
+  it('finds the probable-only example by surname and date of birth despite a nickname', async () => {
+    const truth = population.people[population.examples.probableOnly];
+    const records = await clientFor().identity.search({ surname: truth.surname.toUpperCase(), forename: truth.forename, dateOfBirth: truth.dateOfBirth });
+    expect(records.map((r) => r.localId)).toContain(truth.crn);
+    expect(records.every((r) => r.dateOfBirth === truth.dateOfBirth)).toBe(true);
+  });
+});

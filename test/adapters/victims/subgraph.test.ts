@@ -1,0 +1,79 @@
+// The victims subgraph end to end in-process: federation entity references, loaders, and the disclosure
+// policy, over the export fixtures. (Kept beside the adapter tests: test/subgraphs/ belongs to the lead.)
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createVictimsClient } from '../../../adapters/victims/client.js';
+import victims from '../../../subgraphs/victims/index.js';
+import { caller, executeAs } from '../../helpers/subgraph.js';
+
+const fixtures = fileURLToPath(new URL('../../fixtures/victims/', import.meta.url));
+const client = createVictimsClient({ VICTIMS_EXPORT_DIR: fixtures });
+
+const CASE_VICTIMS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case {
+  urn victims { id name { fullName } dateOfBirth address { lines postcode } contactScheme { optedIn decisionDate }
+  contactPreferences { method email phone } liaisonOfficer } } } }`;
+const reps = (...urns: string[]) => ({ r: urns.map((urn) => ({ __typename: 'Case', urn })) });
+const codes = (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) => (errors ?? []).map((e) => e.extensions?.code);
+
+describe('victims subgraph', () => {
+  it('shows victim services staff the victims of a case with their contact details', async () => {
+    const res = await executeAs(victims, client, caller('VICTIMS'), CASE_VICTIMS, reps('01ZD0303208'));
+    const kase = (res.data as any)._entities[0];
+    expect(kase.urn).toBe('01ZD0303208');
+    expect(kase.victims[0]).toEqual({
+      id: 'V0000101', name: { fullName: "Siobhan Mary O'Brien-Smith" }, dateOfBirth: '1979-07-04',
+      address: { lines: ['Flat 2', '14, Victoria Road'], postcode: 'S1 2AB' }, contactScheme: { optedIn: true, decisionDate: '2026-10-02' },
+      contactPreferences: { method: 'EMAIL', email: 'siobhan.obrien@example.org', phone: null }, liaisonOfficer: 'VLO012',
+    });
+  });
+
+  it('shows a malformed victim record as null at its index with BAD_SOURCE_DATA, and the others still', async () => {
+    const res = await executeAs(victims, client, caller('VICTIMS'), CASE_VICTIMS, reps('01ZD0303208'));
+    const list = (res.data as any)._entities[0].victims;
+    expect(list.map((v: any) => v?.id ?? null)).toEqual(['V0000101', 'V0000102', null]);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'victims', recordId: 'V0000103' });
+    expect(res.errors![0].path).toEqual(['_entities', 0, 'victims', 2]);
+  });
+
+  it('gives a case the victims system does not know an empty list', async () => {
+    const res = await executeAs(victims, client, caller('VICTIMS'), CASE_VICTIMS, reps('99XX9999999'));
+    expect((res.data as any)._entities[0].victims).toEqual([]);
+  });
+
+  it('shows a police officer the victims and their scheme decision but withholds the victim address and contact details', async () => {
+    const res = await executeAs(victims, client, caller('POLICE'), CASE_VICTIMS, reps('01ZD0303208'));
+    const first = (res.data as any)._entities[0].victims[0];
+    expect(first).toMatchObject({ id: 'V0000101', contactScheme: { optedIn: true, decisionDate: '2026-10-02' } });
+    for (const field of ['name', 'dateOfBirth', 'address', 'contactPreferences', 'liaisonOfficer']) expect(first[field]).toBeNull();
+    const forbidden = res.errors!.filter((e) => e.extensions?.code === 'FORBIDDEN');
+    expect(forbidden.some((e) => e.path?.join('.') === '_entities.0.victims.0.address')).toBe(true);
+  });
+
+  it('withholds the victims of a case from a probation officer, but not the case URN', async () => {
+    const res = await executeAs(victims, client, caller('PROBATION'), CASE_VICTIMS, reps('01ZD0303208'));
+    expect((res.data as any)._entities[0]).toEqual({ urn: '01ZD0303208', victims: null });
+    expect(codes(res.errors)).toEqual(['FORBIDDEN']);
+  });
+
+  it('finds one victim by id for victim services staff only', async () => {
+    const query = 'query($id: ID!) { victim(id: $id) { id contactPreferences { method } } }';
+    const mine = await executeAs(victims, client, caller('VICTIMS'), query, { id: 'V0000102' });
+    expect(mine.data).toEqual({ victim: { id: 'V0000102', contactPreferences: { method: 'NONE' } } });
+    expect((await executeAs(victims, client, caller('VICTIMS'), query, { id: 'V9999999' })).data).toEqual({ victim: null });
+    const bad = await executeAs(victims, client, caller('VICTIMS'), query, { id: 'V0000103' });
+    expect(bad.data).toEqual({ victim: null });
+    expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', recordId: 'V0000103' });
+    const police = await executeAs(victims, client, caller('POLICE'), query, { id: 'V0000102' });
+    expect(police.data).toEqual({ victim: null });
+    expect(codes(police.errors)).toEqual(['FORBIDDEN']);
+  });
+
+  it('nulls the victims of a case with SOURCE_UNAVAILABLE when the exports cannot be read', async () => {
+    const down = createVictimsClient({ VICTIMS_EXPORT_DIR: fileURLToPath(new URL('./no-such-folder/', import.meta.url)) });
+    const res = await executeAs(victims, down, caller('VICTIMS'), CASE_VICTIMS, reps('01ZD0303208'));
+    expect((res.data as any)._entities[0]).toEqual({ urn: '01ZD0303208', victims: null });
+    expect(res.errors![0].extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', agency: 'victims' });
+    expect(res.errors![0].message).not.toContain('no-such-folder');
+  });
+});
