@@ -40,10 +40,14 @@ const BASE_RULES: IRules = {
 };
 const BASE_QUERY_RULES = { _service: isAnyCaller, _entities: isAnyCaller };
 
-export function policyRules(module: Pick<SubgraphModule, 'permissions'>): IRules {
+/** The module's rule table plus the harness's base rules, kept to the types and fields the schema has (shield rejects others). */
+export function policyRules(module: Pick<SubgraphModule, 'permissions'>, schema: GraphQLSchema): IRules {
   const own = module.permissions as Record<string, unknown>;
-  const query = (own.Query ?? {}) as Record<string, unknown>;
-  return { ...BASE_RULES, ...own, Query: { ...BASE_QUERY_RULES, ...query } } as IRules;
+  const base: Record<string, unknown> = {};
+  for (const [type, rules] of Object.entries(BASE_RULES)) if (schema.getType(type)) base[type] = rules;
+  const queryFields = schema.getQueryType()?.getFields() ?? {};
+  const baseQuery = Object.fromEntries(Object.entries(BASE_QUERY_RULES).filter(([f]) => queryFields[f]));
+  return { ...base, ...own, Query: { ...baseQuery, ...((own.Query ?? {}) as object) } } as IRules;
 }
 
 /** Every `Type.field` of the schema's object types that has no policy entry. Empty means fully covered. */
@@ -63,7 +67,7 @@ export function uncoveredFields(schema: GraphQLSchema, rules: IRules): string[] 
 /** Builds the subgraph schema with shield applied; throws naming every field that has no policy entry. */
 export function buildProtectedSchema(module: SubgraphModule): GraphQLSchema {
   const schema = buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
-  const rules = policyRules(module);
+  const rules = policyRules(module, schema);
   const missing = uncoveredFields(schema, rules);
   if (missing.length) {
     throw new Error(`subgraph "${module.name}": no disclosure policy for ${missing.join(', ')}. Add them to subgraphs/${module.name}/permissions.ts`);
