@@ -51,6 +51,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
     plugins: [noStorePlugin, ApolloServerPluginLandingPageDisabled()],
+    // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
+    stopOnTerminationSignals: false,
   });
   await server.start();
   const served = await serveApollo(server, {

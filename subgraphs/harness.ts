@@ -135,6 +135,7 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
     formatError: formatSubgraphError(module.name, log),
     // No inline traces: they would only feed Apollo's hosted reporting, which this system never calls.
     plugins: [noStorePlugin, ApolloServerPluginInlineTraceDisabled()],
+    stopOnTerminationSignals: false, // the process that runs the subgraph owns shutdown
   });
   await server.start();
   const served = await serveApollo(server, {
