@@ -4,6 +4,7 @@
 // call around the gateway. The caller's own token never travels past the gateway.
 import { SignJWT, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { ALG } from './keys.js';
+import { NO_RELATIONSHIPS, type Relationships } from '../subgraphs/types.js';
 
 export const ASSERTION_HEADER = 'x-caller-assertion';
 export const ASSERTION_ISSUER = 'justice-graph-gateway';
@@ -17,10 +18,12 @@ export interface CallerClaims {
   purpose: string;
   justification: string | null;
   requestId: string;
+  staffCode: string | null;
+  relationships: Relationships;
 }
 
 export async function signAssertion(key: CryptoKey, kid: string, audience: string, caller: CallerClaims): Promise<string> {
-  return new SignJWT({ agency: caller.agency, roles: caller.roles, purpose: caller.purpose, justification: caller.justification, rid: caller.requestId })
+  return new SignJWT({ agency: caller.agency, roles: caller.roles, purpose: caller.purpose, justification: caller.justification, rid: caller.requestId, staff: caller.staffCode, rel: caller.relationships })
     .setProtectedHeader({ alg: ALG, kid, typ: 'caller-assertion+jwt' })
     .setSubject(caller.subject)
     .setIssuer(ASSERTION_ISSUER)
@@ -41,9 +44,19 @@ export async function verifyAssertion(key: CryptoKey, audience: string, token: s
   } catch (err) {
     throw new AssertionError(`caller assertion rejected: ${(err as { code?: string }).code ?? 'invalid'}`);
   }
-  const { sub, agency, roles, purpose, justification, rid } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, agency, roles, purpose, justification, rid, staff, rel } = payload as JWTPayload & Record<string, unknown>;
   if (typeof sub !== 'string' || typeof agency !== 'string' || !Array.isArray(roles) || !roles.every((r) => typeof r === 'string') || typeof purpose !== 'string' || typeof rid !== 'string') {
     throw new AssertionError('caller assertion lacks subject, agency, roles, purpose or request id');
   }
-  return { subject: sub, agency, roles: roles as string[], purpose, justification: typeof justification === 'string' ? justification : null, requestId: rid };
+  return {
+    subject: sub, agency, roles: roles as string[], purpose, justification: typeof justification === 'string' ? justification : null, requestId: rid,
+    staffCode: typeof staff === 'string' ? staff : null, relationships: readRelationships(rel),
+  };
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+function readRelationships(rel: unknown): Relationships {
+  if (!rel || typeof rel !== 'object') return NO_RELATIONSHIPS;
+  const r = rel as Record<string, unknown>;
+  return { caseloadCrns: strings(r.caseloadCrns), victimIds: strings(r.victimIds), victimCaseUrns: strings(r.victimCaseUrns), victimDefendantIds: strings(r.victimDefendantIds), unavailable: strings(r.unavailable) };
 }

@@ -7,6 +7,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { ASSERTION_HEADER } from '../auth/assertion.js';
 import type { Logger } from '../platform/log.js';
 import type { GatewayContext } from './context.js';
+import { DISCLOSURES_EXTENSION, type DisclosureEntry } from '../subgraphs/disclosures.js';
 
 export class CircuitBreaker {
   private failures = 0;
@@ -84,6 +85,17 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!ctx.assertionFor) throw new SubgraphTransportError('SUBGRAPH_REFUSED');
     request.http!.headers.set(ASSERTION_HEADER, await ctx.assertionFor(this.opts.name));
     if (ctx.requestId) request.http!.headers.set('x-request-id', ctx.requestId);
+  }
+
+  /** Takes the subgraph's disclosure report out of the response (clients never see it) into the request's context. */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    const ext = response.extensions as Record<string, unknown> | undefined;
+    const report = ext?.[DISCLOSURES_EXTENSION];
+    if (ext && report !== undefined) {
+      delete ext[DISCLOSURES_EXTENSION];
+      if (Array.isArray(report) && Array.isArray((context as Partial<GatewayContext>).disclosures)) (context as GatewayContext).disclosures.push(...(report as DisclosureEntry[]));
+    }
+    return response;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {

@@ -14,13 +14,21 @@ import type { SubgraphModule } from '../subgraphs/types.js';
 import { composeSupergraph } from './compose.js';
 import { authenticate, type GatewayContext } from './context.js';
 import { AgencyDataSource, CircuitBreaker } from './datasource.js';
-import { formatGatewayError } from './errors.js';
+import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
+import type { RelationshipResolver } from './relationships.js';
+import { auditPlugin, auditRecord, auditUnavailable, type AuditSink } from './audit.js';
+import { policyVersion } from '../schema/policy/index.js';
+import type { CallerClaims } from '../auth/assertion.js';
 
 export interface GatewayOptions {
   modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[];
   /** Where each subgraph answers, by name. */
   urls: Record<string, string>;
   verifyToken: TokenVerifier;
+  /** Where the audit record of every request goes; required unless explicitly turned off (tests of the gateway alone). */
+  audit: AuditSink | null;
+  /** Establishes callers' caseloads and victims for record-level rules; without it those rules withhold. */
+  relationships?: RelationshipResolver;
   assertionKey: { key: CryptoKey; kid: string };
   timeoutMs?: number;
   breaker?: { failures: number; cooldownMs: number };
@@ -50,7 +58,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
-    plugins: [noStorePlugin, ApolloServerPluginLandingPageDisabled()],
+    plugins: [noStorePlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
     // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
     stopOnTerminationSignals: false,
   });
@@ -58,7 +66,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const served = await serveApollo(server, {
     host: opts.host,
     port: opts.port,
-    context: (req) => authenticate(req, opts.verifyToken, opts.assertionKey),
+    context: (req) => authenticate(req, opts.verifyToken, opts.assertionKey, opts.relationships),
+    onRefused: async (err) => {
+      const caller = (err as { refusedCaller?: CallerClaims }).refusedCaller;
+      if (!caller || !opts.audit) return;
+      try {
+        await opts.audit.append(auditRecord(caller, {}, [], 'DENIED', policyVersion()));
+      } catch {
+        throw { message: auditUnavailable.message, extensions: auditUnavailable.extensions };
+      }
+    },
     routes: {
       '/health': async () => {
         const subgraphs = Object.fromEntries([...breakers].map(([n, b]) => [n, b.open ? 'OPEN_CIRCUIT' : 'CLOSED_CIRCUIT']));

@@ -2,9 +2,9 @@
 // unexpected exception's text can hold SQL, hostnames or record bodies.
 export const CLIENT_SAFE_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED',
-  'PURPOSE_REQUIRED', 'NOT_FOUND', 'SOURCE_UNAVAILABLE', 'SOURCE_TIMEOUT', 'SOURCE_AUTH', 'BAD_SOURCE_DATA',
+  'PURPOSE_REQUIRED', 'PURPOSE_NOT_PERMITTED', 'NOT_FOUND', 'SOURCE_UNAVAILABLE', 'SOURCE_TIMEOUT', 'SOURCE_AUTH', 'BAD_SOURCE_DATA',
   'AUDIT_UNAVAILABLE', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
 ]);
 
 /** Extension keys a client may see; anything else (stacktrace, exception, serviceName internals) is dropped. */
-export const CLIENT_SAFE_EXTENSIONS = ['code', 'agency', 'operation', 'recordId', 'reason', 'http'];
+export const CLIENT_SAFE_EXTENSIONS = ['code', 'agency', 'operation', 'recordId', 'reason', 'field', 'path', 'count', 'http'];

@@ -16,6 +16,8 @@ export interface ServeOptions<C extends BaseContext> {
   maxBodyBytes?: number;
   context: (req: IncomingMessage) => Promise<C>;
   routes?: Record<string, Route>;
+  /** Called with a refusal before it is sent (the gateway audits refused purposes); if it throws, the answer is 503. */
+  onRefused?: (error: unknown) => Promise<void>;
 }
 
 export interface Served {
@@ -72,6 +74,12 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       } catch (err) {
         const e = err as { message?: string; extensions?: { code?: string; http?: { status?: number } } };
         if (!e?.extensions?.http?.status) throw err;
+        if (opts.onRefused) {
+          try { await opts.onRefused(err); } catch (auditErr) {
+            const a = auditErr as { message?: string; extensions?: { code?: string } };
+            return sendJson(res, 503, { errors: [{ message: a.message ?? 'unavailable', extensions: { code: a.extensions?.code ?? 'AUDIT_UNAVAILABLE' } }] });
+          }
+        }
         return sendJson(res, e.extensions.http.status, { errors: [{ message: e.message, extensions: { code: e.extensions.code } }] });
       }
       const headers = new HeaderMap();

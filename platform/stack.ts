@@ -6,6 +6,7 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 import { importKey, loadOrCreateDevKeyPair, newKeyPair, type KeyPair } from '../auth/keys.js';
 import { createTokenVerifier, issueToken } from '../auth/tokens.js';
 import { startGateway, type RunningGateway } from '../gateway/gateway.js';
+import { createRelationshipResolver } from '../gateway/relationships.js';
 import type { StandIn } from '../legacy/faults.js';
 import { generatePopulation, type Population, type PopulationOptions } from '../legacy/population.js';
 import { createIdentityClient } from '../subgraphs/identity/index.js';
@@ -13,6 +14,10 @@ import { startSubgraph, type RunningSubgraph } from '../subgraphs/harness.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import type { Env, SubgraphModule } from '../subgraphs/types.js';
 import { createLogger } from './log.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadAuditConfig, openAuditTrail, type AuditTrail } from '../audit/index.js';
 
 
 export interface StackOptions {
@@ -29,6 +34,8 @@ export interface StackOptions {
   gatewayTimeoutMs?: number;
   breaker?: { failures: number; cooldownMs: number };
   logLevel?: string;
+  /** Audit trail environment (AUDIT_DIR, AUDIT_DATABASE_URL, ...); tests get a fresh temporary folder by default. */
+  auditEnv?: Env;
 }
 
 export interface TokenRequest {
@@ -49,6 +56,7 @@ export interface Stack {
   gatewayUrl: string;
   issuer: KeyPair;
   gatewayKeys: KeyPair;
+  audit: AuditTrail;
   auth: { issuer: string; audience: string };
   token(req: TokenRequest): Promise<string>;
   close(): Promise<void>;
@@ -63,12 +71,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const clients = new Map<string, unknown>();
   const subgraphs = new Map<string, RunningSubgraph>();
   let gateway: RunningGateway | undefined;
+  let audit: AuditTrail | undefined;
+  let auditTmp: string | undefined;
 
   const close = async () => {
     await gateway?.close();
     await Promise.allSettled([...subgraphs.values()].map((s) => s.close()));
     await Promise.allSettled(modules.map((m) => (clients.has(m.name) ? m.close?.(clients.get(m.name)) : undefined)));
     await Promise.allSettled([...standIns.values()].map((s) => s.close()));
+    await audit?.close();
+    if (auditTmp) await rm(auditTmp, { recursive: true, force: true });
   };
 
   try {
@@ -90,6 +102,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const issuerPrivate = await importKey(issuer.privateJwk);
     const auth = { issuer: baseEnv.AUTH_ISSUER ?? 'justice-graph-dev', audience: baseEnv.AUTH_AUDIENCE ?? 'justice-graph' };
 
+    // The audit trail: npm start keeps it in .data/audit; tests get a throwaway folder unless told otherwise.
+    const auditEnv: Env = { ...baseEnv, ...opts.auditEnv };
+    if (!auditEnv.AUDIT_DIR && !auditEnv.AUDIT_DATABASE_URL && opts.keys !== 'dev') auditEnv.AUDIT_DIR = auditTmp = await mkdtemp(join(tmpdir(), 'audit-'));
+    audit = await openAuditTrail(await loadAuditConfig(auditEnv), { logger: createLogger('audit', level) });
+
     for (const m of modules) {
       subgraphs.set(m.name, await startSubgraph(m, { client: clients.get(m.name), assertionKey: assertionPublic, log: createLogger(`subgraph:${m.name}`, level) }));
     }
@@ -97,6 +114,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       modules,
       urls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])),
       verifyToken: createTokenVerifier({ ...auth, publicKeys: [issuer.publicJwk] }),
+      relationships: createRelationshipResolver(modules, clients),
+      audit,
       assertionKey: { key: await importKey(gatewayKeys.privateJwk), kid: gatewayKeys.kid },
       port: opts.gatewayPort ?? 0,
       timeoutMs: opts.gatewayTimeoutMs,
@@ -105,7 +124,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
 
     return {
-      population, modules, standIns, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth,
+      population, modules, standIns, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth, audit,
       token: (r) => issueToken(issuerPrivate, issuer.kid, {
         subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
       }),

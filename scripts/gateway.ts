@@ -6,6 +6,7 @@ import { importKey, jwkFromEnv, loadOrCreateDevKeyPair } from '../auth/keys.js';
 import { createTokenVerifier } from '../auth/tokens.js';
 import { loadGatewayConfig } from '../gateway/config.js';
 import { startGateway } from '../gateway/gateway.js';
+import { loadAuditConfig, openAuditTrail } from '../audit/index.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 
 let config;
@@ -24,7 +25,9 @@ const assertion = config.assertionPrivateKey
   ? jwkFromEnv('GATEWAY_ASSERTION_KEY', config.assertionPrivateKey)
   : (await loadOrCreateDevKeyPair('gateway')).privateJwk;
 const issuer = config.auth.jwksUrl ? null : await loadOrCreateDevKeyPair('issuer');
+const audit = await openAuditTrail(await loadAuditConfig(process.env));
 const gateway = await startGateway({
+  audit,
   modules: await loadSubgraphs(),
   urls: config.subgraphUrls,
   verifyToken: createTokenVerifier({ ...config.auth, jwksUrl: config.auth.jwksUrl ?? undefined, publicKeys: issuer ? [issuer.publicJwk] : [] }),
@@ -35,4 +38,4 @@ const gateway = await startGateway({
   breaker: config.breaker,
 });
 console.log(`gateway: ${gateway.url}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, async () => { await gateway.close(); process.exit(0); });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, async () => { await gateway.close(); await audit.close(); process.exit(0); });

@@ -6,16 +6,18 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, GraphQLObjectType, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { deny, shield, type IRules } from 'graphql-shield';
+import { deny, shield } from 'graphql-shield';
 import type { CryptoKey } from 'jose';
 import { ASSERTION_HEADER, AssertionError, verifyAssertion } from '../auth/assertion.js';
 import { CLIENT_SAFE_CODES, CLIENT_SAFE_EXTENSIONS } from '../platform/errors.js';
 import { serveApollo } from '../platform/http.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { scalarResolvers } from '../schema/scalars.js';
-import { forbidden, inheritsParentDecision, isAnyCaller } from './rules.js';
+import { compilePolicy } from './policy.js';
+import { DISCLOSURES_EXTENSION, RequestDisclosures } from './disclosures.js';
+import type { SubgraphPolicy } from '../schema/policy/index.js';
 import type { Caller, SubgraphContext, SubgraphModule } from './types.js';
 
 export const FEDERATION_LINK =
@@ -28,56 +30,19 @@ export function subgraphSdl(module: Pick<SubgraphModule, 'typeDefs'>): string {
   return `${FEDERATION_LINK}\n\n${COMMON_SDL}\n${module.typeDefs}`;
 }
 
-/** Rules every subgraph gets: the shared value types inherit their parent's decision; federation's own fields are for the gateway. */
-const BASE_RULES: IRules = {
-  PersonName: { '*': inheritsParentDecision },
-  Address: { '*': inheritsParentDecision },
-  Identifier: { '*': inheritsParentDecision },
-  Offence: { '*': inheritsParentDecision },
-  Organisation: { '*': inheritsParentDecision },
-  // Only the gateway can reach these: the HTTP layer has already refused any request without its assertion.
-  _Service: { sdl: isAnyCaller },
-};
-const BASE_QUERY_RULES = { _service: isAnyCaller, _entities: isAnyCaller };
-
-/** The module's rule table plus the harness's base rules, kept to the types and fields the schema has (shield rejects others). */
-export function policyRules(module: Pick<SubgraphModule, 'permissions'>, schema: GraphQLSchema): IRules {
-  const own = module.permissions as Record<string, unknown>;
-  const base: Record<string, unknown> = {};
-  for (const [type, rules] of Object.entries(BASE_RULES)) if (schema.getType(type)) base[type] = rules;
-  const queryFields = schema.getQueryType()?.getFields() ?? {};
-  const baseQuery = Object.fromEntries(Object.entries(BASE_QUERY_RULES).filter(([f]) => queryFields[f]));
-  return { ...base, ...own, Query: { ...baseQuery, ...((own.Query ?? {}) as object) } } as IRules;
-}
-
-/** Every `Type.field` of the schema's object types that has no policy entry. Empty means fully covered. */
-export function uncoveredFields(schema: GraphQLSchema, rules: IRules): string[] {
-  const table = rules as Record<string, Record<string, unknown> | undefined>;
-  const missing: string[] = [];
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const entry = table[type.name];
-    for (const field of Object.keys((type as GraphQLObjectType).getFields())) {
-      if (!entry || (entry[field] === undefined && entry['*'] === undefined)) missing.push(`${type.name}.${field}`);
-    }
-  }
-  return missing.sort();
-}
-
-/** Builds the subgraph schema with shield applied; throws naming every field that has no policy entry. */
-export function buildProtectedSchema(module: SubgraphModule): GraphQLSchema {
+/**
+ * Builds the subgraph schema with the compiled disclosure policy applied; throws a PolicyError naming
+ * every field without a usable policy entry. `policy` replaces the subgraph's table (tests only).
+ */
+export function buildProtectedSchema(module: SubgraphModule, policy?: SubgraphPolicy): GraphQLSchema {
   const schema = buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
-  const rules = policyRules(module, schema);
-  const missing = uncoveredFields(schema, rules);
-  if (missing.length) {
-    throw new Error(`subgraph "${module.name}": no disclosure policy for ${missing.join(', ')}. Add them to subgraphs/${module.name}/permissions.ts`);
-  }
+  const rules = compilePolicy(module.name, schema, module.policyFacts, policy);
   return applyMiddleware(
     schema,
     shield(rules, {
       // Deny by default: a field the policy does not name is never disclosed.
       fallbackRule: deny,
-      fallbackError: forbidden(),
+      fallbackError: () => new GraphQLError('Withheld: no policy entry', { extensions: { code: 'FORBIDDEN', reason: 'NOT_PERMITTED' } }),
       // Resolver errors (an agency outage) pass through as themselves; without this they would read as FORBIDDEN.
       allowExternalErrors: true,
       debug: false,
@@ -110,6 +75,19 @@ export const noStorePlugin: ApolloServerPlugin = {
   },
 };
 
+/** Hands the request's disclosure decisions to the gateway, which writes the audit record. */
+const disclosureReportPlugin: ApolloServerPlugin<SubgraphContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single' || !contextValue.disclosures) return;
+        const r = response.body.singleResult;
+        r.extensions = { ...(r.extensions ?? {}), [DISCLOSURES_EXTENSION]: (contextValue.disclosures as RequestDisclosures).toJSON() };
+      },
+    };
+  },
+};
+
 export interface SubgraphServerOptions<Client> {
   client: Client;
   /** The gateway's public key for caller assertions. */
@@ -134,7 +112,7 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError(module.name, log),
     // No inline traces: they would only feed Apollo's hosted reporting, which this system never calls.
-    plugins: [noStorePlugin, ApolloServerPluginInlineTraceDisabled()],
+    plugins: [noStorePlugin, disclosureReportPlugin, ApolloServerPluginInlineTraceDisabled()],
     stopOnTerminationSignals: false, // the process that runs the subgraph owns shutdown
   });
   await server.start();
@@ -156,8 +134,14 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
       const header = req.headers[ASSERTION_HEADER];
       try {
         const claims = await verifyAssertion(opts.assertionKey, module.name, Array.isArray(header) ? header[0] : header);
-        const caller: Caller = { subject: claims.subject, agency: claims.agency, roles: claims.roles, purpose: claims.purpose, justification: claims.justification };
-        return { caller, requestId: claims.requestId, loaders: module.createLoaders(opts.client, claims.requestId), log: log.child({ requestId: claims.requestId }) };
+        const caller: Caller = {
+          subject: claims.subject, agency: claims.agency, roles: claims.roles, purpose: claims.purpose, justification: claims.justification,
+          staffCode: claims.staffCode, relationships: claims.relationships,
+        };
+        return {
+          caller, requestId: claims.requestId, loaders: module.createLoaders(opts.client, claims.requestId), log: log.child({ requestId: claims.requestId }),
+          disclosures: new RequestDisclosures(),
+        };
       } catch (err) {
         if (!(err instanceof AssertionError)) throw err;
         log.warn({ reason: err.message }, 'refused a request without a valid gateway assertion');

@@ -12,7 +12,7 @@ export const SUBGRAPH_NAMES = [
   'victims',
 ] as const;
 
-const REQUIRED: (keyof SubgraphModule)[] = ['name', 'typeDefs', 'resolvers', 'permissions', 'createClient', 'createLoaders'];
+const REQUIRED: (keyof SubgraphModule)[] = ['name', 'typeDefs', 'resolvers', 'createClient', 'createLoaders'];
 
 /** Loads subgraph modules by slug and checks each one fulfils the contract, naming what is missing. */
 export async function loadSubgraphs(names: readonly string[] = SUBGRAPH_NAMES): Promise<SubgraphModule[]> {

@@ -2,10 +2,34 @@
 // the harness, the gateway, `npm start`, health checks, composition and the policy coverage check all
 // iterate that list, so adding an agency is new folders plus one line in the registry.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { IRules } from 'graphql-shield';
 import type { Logger } from 'pino';
 import type { IdentitySource } from '../schema/model.js';
 import type { StartStandIn } from '../legacy/faults.js';
+import type { FactReader } from './policy.js';
+
+export interface RelationshipSource<Client> {
+  /** CRNs of the people an offender manager supervises. */
+  caseload?(client: Client, staffCode: string): Promise<string[]>;
+  /** The victims a victim liaison officer looks after, with their case URNs. */
+  victimsOfOfficer?(client: Client, staffCode: string): Promise<{ victimId: string; caseUrn: string }[]>;
+  /** Court defendant ids of the given cases. */
+  defendantsOfCases?(client: Client, urns: string[]): Promise<string[]>;
+}
+
+/**
+ * What the gateway established about the caller's own records, for record-level rules: the people on
+ * their caseload, their victims and those victims' cases. `unavailable` names agencies that could not
+ * be asked, so a rule depending on them reports an outage rather than a denial.
+ */
+export interface Relationships {
+  caseloadCrns: string[];
+  victimIds: string[];
+  victimCaseUrns: string[];
+  victimDefendantIds: string[];
+  unavailable: string[];
+}
+
+export const NO_RELATIONSHIPS: Relationships = { caseloadCrns: [], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [] };
 
 /** Who is asking, as the gateway asserted it. Subgraphs never see the caller's own token. */
 export interface Caller {
@@ -13,9 +37,17 @@ export interface Caller {
   /** The caller's agency, e.g. POLICE, PROBATION, CPS. */
   agency: string;
   roles: string[];
-  /** Declared purpose of the request (X-Purpose). */
+  /** Declared purpose of the request (X-Purpose), already checked against the caller's roles. */
   purpose: string;
   justification: string | null;
+  /** The caller's staff code in their agency's system (offender manager, victim liaison officer). */
+  staffCode: string | null;
+  relationships: Relationships;
+}
+
+/** Where policy decisions of one request are collected, for the audit trail. */
+export interface DisclosureLog {
+  record(subgraph: string, coordinate: string, decision: { allowed: boolean }, facts: unknown): void;
 }
 
 export interface SubgraphContext<Loaders = unknown> {
@@ -24,6 +56,7 @@ export interface SubgraphContext<Loaders = unknown> {
   /** Fresh per request: a DataLoader's cache never outlives the request that filled it. */
   loaders: Loaders;
   log: Logger;
+  disclosures?: DisclosureLog;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -38,8 +71,13 @@ export interface SubgraphModule<Client = any, Loaders = any> {
   /** The subgraph's own SDL (schema/common.graphql is prepended by the harness). */
   typeDefs: string;
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
-  /** graphql-shield rule map, Type → field → rule. Every field needs an entry: the harness refuses to start otherwise. */
-  permissions: IRules;
+  /**
+   * How the policy reads record conditions off this subgraph's objects, by type (Person is built in).
+   * Every field needs an entry in schema/policy/fields/<name>.ts: the harness refuses to start otherwise.
+   */
+  policyFacts?: Record<string, FactReader>;
+  /** Capabilities the gateway uses to establish a caller's relationships (caseload, own victims). */
+  relationships?: RelationshipSource<Client>;
   /** The long-lived adapter client (connections, tokens, timeouts) for this agency, from the environment. */
   createClient(env: Env): Client | Promise<Client>;
   /** Fresh loaders for one request. */

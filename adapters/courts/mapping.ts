@@ -2,7 +2,7 @@
 // CJS cross-walks (SPI plea, verdict and remand-status codes; CJS gender; offence, result and OU lists);
 // dates are parsed by declared format; anything malformed throws MappingError for that record only.
 import { MappingError } from '../errors.js';
-import { displayName, nameKey, normalisePnc, parseLegacyDate, parseOptionalDate } from '../normalise.js';
+import { ageOn, displayName, nameKey, normalisePnc, parseLegacyDate, parseOptionalDate } from '../normalise.js';
 import { personName, type Address, type CheckedIdentifier, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import { crossWalk, offenceCodes, organisationUnits, resultCodes, standingData } from '../../reference/index.js';
 import type { WireCase, WireDefendant, WireHearing, WireOffence, WireResult, WireSimpleAddress } from './wire.js';
@@ -58,6 +58,10 @@ export interface CourtCase {
   remandedInCustody: boolean | null;
   hearings: Hearing[];
   charges: Charge[];
+  /** The defendant's date of birth as the case records it: what decides whether this is a youth record. Not a schema field. */
+  defendantDateOfBirth: string | null;
+  /** True when any charge was committed before the defendant turned 18. Not a schema field. */
+  youthAtOffence: boolean;
 }
 
 // ---- code tables --------------------------------------------------------------------------------
@@ -228,6 +232,8 @@ export function mapCase(w: WireCase): CourtCase {
   const bailStatus = mapBailStatus(defendant?.CourtIndividualDefendant?.BailStatus);
   const courtCode = text(w.CourtHearingLocation);
   const hearings = (w.Hearing ?? []).map((h, i) => mapHearing(h, i, urn)).sort((a, b) => a.date.localeCompare(b.date) || (a.time ?? '').localeCompare(b.time ?? ''));
+  const charges = (defendant?.Offence ?? []).map(mapOffence).sort((a, b) => a.sequence - b.sequence);
+  const defendantDateOfBirth = parseOptionalDate(text(defendant?.CourtIndividualDefendant?.PersonDefendant?.BasePersonDetails?.Birthdate), 'YYYY-MM-DD', 'Birthdate');
   return {
     urn,
     asn: text(defendant?.ProsecutorReference),
@@ -237,7 +243,9 @@ export function mapCase(w: WireCase): CourtCase {
     custodyTimeLimitExpiry: parseOptionalDate(text(defendant?.CourtIndividualDefendant?.CustodyTimeLimit), 'YYYY-MM-DD', 'CustodyTimeLimit'),
     remandedInCustody: bailStatus ? bailStatus.code === 'CUSTODY' : null,
     hearings,
-    charges: (defendant?.Offence ?? []).map(mapOffence).sort((a, b) => a.sequence - b.sequence),
+    charges,
+    defendantDateOfBirth,
+    youthAtOffence: defendantDateOfBirth != null && charges.some((c) => c.offenceDate != null && ageOn(defendantDateOfBirth, c.offenceDate) < 18),
   };
 }
 

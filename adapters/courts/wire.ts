@@ -92,6 +92,7 @@ export interface WireCase {
     /** The Arrest Summons Number. */
     ProsecutorReference?: string;
     CourtIndividualDefendant?: {
+      PersonDefendant?: { BasePersonDetails?: { Birthdate?: string } };
       /** SPI remand status code: U unconditional bail, B conditional bail, C custody, ... */
       BailStatus?: string;
       /** Custody time limit expiry, `YYYY-MM-DD`, only while remanded in custody. */

@@ -20,6 +20,7 @@ export const OPERATIONS = {
   match: 'POST /match',
   searchPeople: 'POST /search/people',
   supervision: 'POST /secure/offenders/crns/supervision',
+  caseload: 'GET /secure/staff/staffCode/{staffCode}/caseload/managedOffenders',
   health: 'GET /health/ping',
 } as const;
 
@@ -87,6 +88,22 @@ export class ProbationClient {
     if (!Array.isArray(list)) throw this.badShape(operation, 'a list of offenders');
     return (list as WireOffenderDetail[]).map((w, i) =>
       mapRecord(AGENCY, operation, String(w?.otherIds?.crn ?? w?.offenderId ?? `#${i}`), w, mapOffenderDetail));
+  }
+
+  /** CRNs of the offenders a member of staff manages (their caseload), for record-level disclosure rules. */
+  async caseload(staffCode: string): Promise<string[]> {
+    const op = OPERATIONS.caseload;
+    if (!/^[A-Za-z0-9]{1,20}$/.test(staffCode)) return [];
+    const list = await withToken(this.credentials, async (token) => {
+      const res = await httpRequest({
+        agency: AGENCY, operation: op, url: `${this.config.baseUrl}/secure/staff/staffCode/${encodeURIComponent(staffCode.toUpperCase())}/caseload/managedOffenders`,
+        timeoutMs: this.config.timeoutMs, headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      });
+      if (res.status !== 200) throw statusError(AGENCY, op, res.status);
+      return parseJson<unknown>(AGENCY, op, res.text);
+    });
+    if (!Array.isArray(list)) throw this.badShape(op, 'a caseload');
+    return list.map((m) => (m as { crnNumber?: unknown }).crnNumber).filter((c): c is string => typeof c === 'string').map((c) => c.toUpperCase());
   }
 
   /** Offenders by CRN, one POST /crns per 512; the map holds found CRNs only (a record or its BAD_SOURCE_DATA). */

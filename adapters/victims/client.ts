@@ -152,6 +152,15 @@ export class VictimsClient {
     return out;
   }
 
+  /** The victims a victim liaison officer looks after (by staff code), with their case URNs. */
+  async victimsOfOfficer(staffCode: string): Promise<{ victimId: string; caseUrn: string }[]> {
+    const index = await this.snapshot();
+    const code = staffCode.trim().toUpperCase();
+    const out: { victimId: string; caseUrn: string }[] = [];
+    for (const v of index.byId.values()) if (!(v instanceof AdapterError) && v.liaisonOfficer?.toUpperCase() === code) out.push({ victimId: v.id, caseUrn: v.caseUrn });
+    return out;
+  }
+
   /** Proves both current exports are present without reading them. */
   async health(): Promise<void> {
     const dir = this.folder(OPERATIONS.health);

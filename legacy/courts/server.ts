@@ -64,10 +64,11 @@ function renderOffence(o: CourtOffence): string {
   return wrap('Offence', wrap('BaseOffenceDetails', base) + el('Plea', o.plea) + el('ConvictionDate', o.convictionDate) + el('Finding', finding) + results);
 }
 
-function renderCase(c: CourtCase, corrupt: boolean): string {
+function renderCase(c: CourtCase, corrupt: boolean, birthdate: string | null): string {
   const hearings = c.hearings.map((h, i) => wrap('Hearing', el('HearingId', h.hearingId) + el('CourtHearingLocation', h.courtOu)
     + el('DateOfHearing', corrupt && i === 0 ? impossible(h.date) : h.date) + el('TimeOfHearing', h.time) + el('HearingType', HEARING_TYPE_CODES[h.type]))).join('');
-  const individual = el('BailStatus', c.bailStatus) + el('CustodyTimeLimit', c.custodyTimeLimitExpiry);
+  // As in Libra's resulted-case messages, the case carries the defendant's date of birth.
+  const individual = wrap('PersonDefendant', wrap('BasePersonDetails', el('Birthdate', birthdate))) + el('BailStatus', c.bailStatus) + el('CustodyTimeLimit', c.custodyTimeLimitExpiry);
   const defendant = el('DefendantId', c.defendantId) + el('ProsecutorReference', c.asn) + wrap('CourtIndividualDefendant', individual) + c.offences.map(renderOffence).join('');
   return wrap('Case', el('PTIURN', c.urn) + el('CourtHearingLocation', c.hearings[0]?.courtOu) + hearings + wrap('Defendant', defendant));
 }
@@ -189,7 +190,7 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
     const malformed = outcome === 'malformed';
     const records = result.defendants
       ? result.defendants.map((d, i) => renderDefendant(d, malformed && i === 0))
-      : (result.cases ?? []).map((c, i) => renderCase(c, malformed && i === 0));
+      : (result.cases ?? []).map((c, i) => renderCase(c, malformed && i === 0, defendants.get(c.defendantId)?.dateOfBirth ?? null));
     const xml = envelope(`<DC:${parsed.operation}Response>${records.join('')}</DC:${parsed.operation}Response>`);
     send(res, 200, malformed && records.length === 0 ? xml.slice(0, Math.floor(xml.length / 2)) : xml);
   }

@@ -86,6 +86,12 @@ const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', '
 
 const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 const ddMonYyyy = (iso: string) => `${iso.slice(8, 10)}-${MONTHS[Number(iso.slice(5, 7)) - 1]}-${iso.slice(0, 4)}`;
+/** Older nominals were keyed with the short-form PNC (`01/12345X`): one in seven here, chosen by id. */
+export function pncAsKeyed(nominalId: string, pnc: string | null): string | null {
+  if (!pnc || Number(nominalId) % 7 !== 3) return pnc;
+  const [year, rest] = pnc.split('/');
+  return `${year.slice(2)}/${String(Number(rest.slice(0, 7)))}${rest.slice(7)}`;
+}
 const yyyymmdd = (iso: string) => iso.slice(0, 10).replace(/-/g, '');
 
 const london = new Intl.DateTimeFormat('en-GB', {
@@ -118,7 +124,7 @@ export async function createAndSeed(exec: Exec, execScript: (sql: string) => Pro
   const nominals: Row[] = [], arrests: Row[] = [], custody: Row[] = [], markers: Row[] = [], intel: Row[] = [];
   for (const n of population.police) {
     const [f1 = null, f2 = null, f3 = null] = n.forenames;
-    nominals.push([n.nominalId, n.surname, nameKey(n.surname), f1, f2, f3, n.dateOfBirth ? ddmmyyyy(n.dateOfBirth) : null, n.sex, n.pnc, n.cro, n.forceCode]);
+    nominals.push([n.nominalId, n.surname, nameKey(n.surname), f1, f2, f3, n.dateOfBirth ? ddmmyyyy(n.dateOfBirth) : null, n.sex, pncAsKeyed(n.nominalId, n.pnc), n.cro, n.forceCode]);
     for (const a of n.arrests) {
       arrests.push([a.arrestId, n.nominalId, ddMonYyyy(a.arrestDate), a.offenceCode, a.stationOu, OUTCOME_CODES[a.outcome], a.caseUrn]);
       if (a.custody) custody.push([a.custody.custodyId, a.arrestId, ukLocalTime(a.custody.detainedAt), a.custody.releasedAt ? ukLocalTime(a.custody.releasedAt) : null, a.custody.releaseReason]);

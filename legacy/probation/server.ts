@@ -21,9 +21,13 @@ export const OPERATIONS = {
   search: 'POST /search',
   searchPeople: 'POST /search/people',
   supervision: 'POST /secure/offenders/crns/supervision',
+  // Stand-in extension in the shape of the Community API's managed-offenders endpoint.
+  caseload: 'GET /secure/staff/staffCode/{staffCode}/caseload/managedOffenders',
   health: 'GET /health/ping',
   unknown: 'UNKNOWN',
 } as const;
+
+const CASELOAD_PATH = /^\/secure\/staff\/staffCode\/([A-Za-z0-9]{1,20})\/caseload\/managedOffenders$/;
 
 export interface ProbationStandInOptions extends StandInOptions {
   /** Token lifetime; HMPPS Auth uses 20 minutes. */
@@ -220,6 +224,7 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
   const tokens = new TokenIssuer({ clientId, clientSecret, ttlSeconds: options.tokenTtlSeconds });
 
   const operationOf = (method: string, path: string): string => {
+    if (method === 'GET' && CASELOAD_PATH.test(path)) return OPERATIONS.caseload;
     const op = Object.values(OPERATIONS).find((o) => o === `${method} ${path}`);
     return op ?? OPERATIONS.unknown;
   };
@@ -235,6 +240,13 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
     if (op === OPERATIONS.health) { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'UP' })); return; }
     if (op === OPERATIONS.unknown) return error(res, 404, 'Not found', `No handler for ${req.method} ${url.pathname}`);
     if (!tokens.isAuthorised(req)) return error(res, 401, 'Unauthorised', 'A valid bearer token is required (missing, unknown or expired)');
+    if (op === OPERATIONS.caseload) {
+      const staffCode = CASELOAD_PATH.exec(url.pathname)![1].toUpperCase();
+      const managed = people.filter((p) => p.offenderManager.staffCode === staffCode)
+        .map((p) => ({ crnNumber: p.crn, nomsNumber: p.nomsNumber, offenderSurname: p.surname, staffCode, allocationDate: null }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(outcome === 'malformed' ? malformed(managed) : JSON.stringify(managed));
+      return;
+    }
 
     let body: unknown;
     try { body = await readJson(req); } catch { return error(res, 400, 'Invalid request', 'Request body is not valid JSON'); }

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../index.js';
 import type { Env, SubgraphModule } from '../types.js';
 import { createIdentityLoaders, type IdentityClient, type IdentityLoaders } from './loaders.js';
-import { permissions } from './permissions.js';
 import { resolvers } from './resolvers.js';
 
 interface Client extends IdentityClient {
@@ -30,7 +29,6 @@ const identity: SubgraphModule<Client, IdentityLoaders> = {
   description: 'Who a person is across agencies: lookup by any identifier, name + date of birth search, graded links',
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers: resolvers as never,
-  permissions,
   createClient: (env) => createIdentityClient(env),
   createLoaders: (client) => createIdentityLoaders(client),
   close: (client) => client.close(),

@@ -5,7 +5,6 @@ import { PoliceClient } from '../../adapters/police/client.js';
 import { policeConfig } from '../../adapters/police/config.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type PoliceLoaders } from './loaders.js';
-import { permissions } from './permissions.js';
 import { resolvers } from './resolvers.js';
 
 const police: SubgraphModule<PoliceClient, PoliceLoaders> = {
@@ -14,7 +13,6 @@ const police: SubgraphModule<PoliceClient, PoliceLoaders> = {
   description: 'Police records management (SQL): nominals, arrests and custody, PNC warning markers, intelligence flags',
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers,
-  permissions,
   createClient: (env) => new PoliceClient(policeConfig(env)),
   createLoaders,
   identity: (client) => client.identity,

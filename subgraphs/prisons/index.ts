@@ -5,7 +5,6 @@ import { PrisonsClient } from '../../adapters/prisons/client.js';
 import { prisonsConfig } from '../../adapters/prisons/config.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type PrisonsLoaders } from './loaders.js';
-import { permissions } from './permissions.js';
 import { resolvers } from './resolvers.js';
 
 const prisons: SubgraphModule<PrisonsClient, PrisonsLoaders> = {
@@ -14,7 +13,6 @@ const prisons: SubgraphModule<PrisonsClient, PrisonsLoaders> = {
   description: 'Prison custody (NOMIS via the HMPPS Prison API and Prisoner Search): bookings, alerts, release dates, prisoner identity',
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers: resolvers as unknown as SubgraphModule['resolvers'],
-  permissions,
   createClient: (env) => new PrisonsClient(prisonsConfig(env)),
   createLoaders,
   identity: (client) => client.identity,

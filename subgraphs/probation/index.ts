@@ -2,9 +2,9 @@
 // search service (nDelius) through adapters/probation.
 import { readFileSync } from 'node:fs';
 import { createProbationClient, type ProbationClient } from '../../adapters/probation/client.js';
+import type { ProbationRecord } from '../../adapters/probation/mapping.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type ProbationLoaders } from './loaders.js';
-import { permissions } from './permissions.js';
 import { resolvers } from './resolvers.js';
 
 const probation: SubgraphModule<ProbationClient, ProbationLoaders> = {
@@ -13,10 +13,17 @@ const probation: SubgraphModule<ProbationClient, ProbationLoaders> = {
   description: 'Probation (nDelius offender search): supervision, offender manager, registrations, requirements, licence conditions',
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers: resolvers as never,
-  permissions,
   createClient: (env) => createProbationClient(env),
   createLoaders,
   identity: (client) => client.identity,
+  // Supervision and the offender record tell the policy their CRN and whether they are restricted or excluded.
+  policyFacts: {
+    Supervision: (r: ProbationRecord) => ({ crn: r.crn, restricted: r.restricted || r.excluded }),
+    ProbationOffenderRecord: (r: ProbationRecord) => ({ crn: r.crn, restricted: r.restricted || r.excluded }),
+  },
+  relationships: {
+    caseload: (client, staffCode) => client.caseload(staffCode),
+  },
   health: (client) => client.health(),
   // The client holds no sockets of its own (global fetch) and only a cached token.
   close: async () => {},

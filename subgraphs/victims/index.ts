@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { createVictimsClient, type VictimsClient } from '../../adapters/victims/client.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type VictimsLoaders } from './loaders.js';
-import { permissions } from './permissions.js';
 import { resolvers } from './resolvers.js';
 
 const victims: SubgraphModule<VictimsClient, VictimsLoaders> = {
@@ -13,9 +12,16 @@ const victims: SubgraphModule<VictimsClient, VictimsLoaders> = {
   description: 'Victim contact scheme: victims of a case, their scheme decisions and contact preferences (flat-file exports read in place)',
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers,
-  permissions,
   createClient: (env) => createVictimsClient(env),
   createLoaders,
+  // A victim tells the policy whose victim it is (by id) and its case.
+  policyFacts: {
+    Victim: (v: { id: string; caseUrn?: string }) => ({ victimId: v.id, caseUrn: v.caseUrn }),
+    Case: (c: { urn: string }) => ({ caseUrn: c.urn }),
+  },
+  relationships: {
+    victimsOfOfficer: (client, staffCode) => client.victimsOfOfficer(staffCode),
+  },
   health: (client) => client.health(),
   close: (client) => client.close(),
   standIn: async () => (await import('../../legacy/victims/server.ts')).startStandIn,

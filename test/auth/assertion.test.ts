@@ -3,7 +3,10 @@ import { AssertionError, signAssertion, verifyAssertion } from '../../auth/asser
 import { importKey, newKeyPair } from '../../auth/keys.js';
 import { createTokenVerifier, issueToken, TokenError } from '../../auth/tokens.js';
 
-const caller = { subject: 'u1', agency: 'PROBATION', roles: ['PROBATION_OFFICER'], purpose: 'OFFENDER_MANAGEMENT', justification: 'review', requestId: 'req-12345678' };
+const caller = {
+  subject: 'u1', agency: 'PROBATION', roles: ['PROBATION_OFFICER'], purpose: 'OFFENDER_MANAGEMENT', justification: 'review', requestId: 'req-12345678',
+  staffCode: 'N07A001', relationships: { caseloadCrns: ['X123456'], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [] },
+};
 
 describe('the caller assertion', () => {
   it('carries who asks and why to the subgraph it is made out to', async () => {

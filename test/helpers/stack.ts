@@ -1,5 +1,6 @@
 // Helpers for tests that run the whole stack over HTTP.
 import type { Stack } from '../../platform/stack.js';
+import { DEFAULT_ROLE } from './subgraph.js';
 
 export interface GraphQLResponse<D = any> {
   status: number;
@@ -14,10 +15,11 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   return { status: res.status, headers: res.headers, body: JSON.parse(text), text };
 }
 
-/** Queries the gateway as a caller of `agency`, declaring `purpose`. */
-export async function query<D = any>(stack: Stack, agency: string, q: string, variables: Record<string, unknown> = {}, purpose = 'INVESTIGATION'): Promise<GraphQLResponse<D>> {
-  const token = await stack.token({ agency, roles: [`${agency}_OFFICER`] });
-  return post(stack.gatewayUrl, { query: q, variables }, { authorization: `Bearer ${token}`, 'x-purpose': purpose }) as Promise<GraphQLResponse<D>>;
+/** Queries the gateway as a caller of `agency` in its everyday role (or `as`), declaring its usual purpose (or `as.purpose`). */
+export async function query<D = any>(stack: Stack, agency: string, q: string, variables: Record<string, unknown> = {}, as: { role?: string; purpose?: string; staffCode?: string } = {}): Promise<GraphQLResponse<D>> {
+  const [role, usual] = DEFAULT_ROLE[agency] ?? ['UNKNOWN_ROLE', 'INVESTIGATION'];
+  const token = await stack.token({ agency, roles: [as.role ?? role], staffCode: as.staffCode });
+  return post(stack.gatewayUrl, { query: q, variables }, { authorization: `Bearer ${token}`, 'x-purpose': as.purpose ?? usual }) as Promise<GraphQLResponse<D>>;
 }
 
 export const codes = (r: GraphQLResponse) => (r.body.errors ?? []).map((e) => `${e.extensions?.code}:${e.extensions?.agency ?? ''}`);

@@ -3,12 +3,29 @@
 import { execute, parse, type ExecutionResult } from 'graphql';
 import pino from 'pino';
 import { buildProtectedSchema } from '../../subgraphs/harness.js';
-import type { Caller, SubgraphModule } from '../../subgraphs/types.js';
+import { NO_RELATIONSHIPS, type Caller, type Relationships, type SubgraphModule } from '../../subgraphs/types.js';
 
 const schemas = new WeakMap<SubgraphModule, ReturnType<typeof buildProtectedSchema>>();
 
-export function caller(agency: string, roles: string[] = ['OFFICER'], purpose = 'INVESTIGATION'): Caller {
-  return { subject: `test-${agency.toLowerCase()}`, agency, roles, purpose, justification: null };
+/** The everyday role of each agency's staff, and the purpose they usually declare. */
+export const DEFAULT_ROLE: Record<string, [string, string]> = {
+  POLICE: ['POLICE_OFFICER', 'INVESTIGATION'],
+  CPS: ['CPS_PROSECUTOR', 'PROSECUTION'],
+  COURTS: ['COURT_LISTING_OFFICER', 'COURT_LISTING'],
+  PRISONS: ['PRISON_OFFICER', 'CUSTODY_MANAGEMENT'],
+  PROBATION: ['PROBATION_OFFICER', 'OFFENDER_MANAGEMENT'],
+  VICTIMS: ['VICTIM_LIAISON_OFFICER', 'VICTIM_CONTACT'],
+  MOJ: ['PERFORMANCE_ANALYST', 'STATISTICS'],
+  AUDIT: ['AUDITOR', 'AUDIT'],
+};
+
+/** A caller of `agency` in its everyday role (or the roles and purpose given), with optional relationships. */
+export function caller(agency: string, roles?: string[], purpose?: string, extra: { staffCode?: string; relationships?: Partial<Relationships> } = {}): Caller {
+  const [role, usual] = DEFAULT_ROLE[agency] ?? ['UNKNOWN_ROLE', 'INVESTIGATION'];
+  return {
+    subject: `test-${agency.toLowerCase()}`, agency, roles: roles ?? [role], purpose: purpose ?? usual, justification: null,
+    staffCode: extra.staffCode ?? null, relationships: { ...NO_RELATIONSHIPS, ...extra.relationships },
+  };
 }
 
 export async function executeAs<C>(module: SubgraphModule<C>, client: C, who: Caller, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult> {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAssertion } from '../../auth/assertion.js';
 import { importKey, newKeyPair } from '../../auth/keys.js';
 import { startStack, type Stack } from '../../platform/stack.js';
+import { NO_RELATIONSHIPS } from '../../subgraphs/types.js';
 import { codes, post, query } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -123,7 +124,7 @@ describe('disclosure and authentication', () => {
 });
 
 describe('subgraphs answer only the gateway', () => {
-  const caller = { subject: 'mallory', agency: 'POLICE', roles: ['POLICE_OFFICER'], purpose: 'INVESTIGATION', justification: null, requestId: 'req-00000001' };
+  const caller = { subject: 'mallory', agency: 'POLICE', roles: ['POLICE_OFFICER'], purpose: 'INVESTIGATION', justification: null, requestId: 'req-00000001', staffCode: null, relationships: NO_RELATIONSHIPS };
   const entities = { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { arrests { date } } } }', variables: { r: [{ __typename: 'Person', id: 'P1:police=400000' }] } };
 
   it.each([

@@ -1,16 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CourtsClient } from '../../adapters/courts/client.js';
+import { ageOn } from '../../adapters/normalise.js';
 import type { StandIn } from '../../legacy/faults.js';
-import { generatePopulation, type Population } from '../../legacy/population.js';
+import { generatePopulation, type CourtCase, type Population } from '../../legacy/population.js';
 import courts from '../../subgraphs/courts/index.js';
+import { setPolicyClock } from '../../subgraphs/policy.js';
 import { caller, executeAs } from '../helpers/subgraph.js';
 
 let population: Population;
 let standIn: StandIn;
 let client: CourtsClient;
+let restoreClock: () => void;
 
 beforeAll(async () => {
   population = generatePopulation({ size: 300 });
+  // Agreements are checked against the population's "today", not the wall clock.
+  restoreClock = setPolicyClock(() => new Date(`${population.referenceDate}T12:00:00Z`));
   standIn = await (await courts.standIn!())({ population, port: 0 });
   client = await courts.createClient(standIn.env);
 });
@@ -18,7 +23,10 @@ afterEach(() => {
   standIn.faults.reset();
   standIn.requests.reset();
 });
-afterAll(() => standIn.close());
+afterAll(async () => {
+  restoreClock();
+  await standIn.close();
+});
 
 const PERSON_QUERY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person {
   id
@@ -26,41 +34,140 @@ const PERSON_QUERY = `query($reps: [_Any!]!) { _entities(representations: $reps)
           charges { sequence offence { code title } plea { code } finding { code convictionDate } outcomes { code description } } }
   courtDefendant { defendantId name { fullName } dateOfBirth pncRecorded pnc pncValid address { lines town postcode } }
 } } }`;
+const CASE_QUERY = `query($urn: ID!) { case(urn: $urn) { urn asn remandedInCustody custodyTimeLimitExpiry bailStatus { code } hearings { date } charges { sequence } defendant { defendantId } } }`;
 
 const personRef = (defendantId: string, extra = '') => ({ __typename: 'Person', id: `P1:courts=${defendantId}${extra}` });
 const errorCodes = (r: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => (r.errors ?? []).map((e) => e.extensions?.code);
+/** Withheld fields by path, with the reason the policy gave. */
+const withheld = (r: { errors?: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] }) =>
+  Object.fromEntries((r.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN').map((e) => [e.path!.join('.'), e.extensions?.reason]));
+/** Whether the court would call this a youth record: any offence committed before the defendant turned 18. */
+const isYouth = (c: CourtCase) => {
+  const dob = population.courts.defendants.find((d) => d.defendantId === c.defendantId)!.dateOfBirth!;
+  return c.offences.some((o) => ageOn(dob, o.offenceDate) < 18);
+};
+const adultInCustody = () => population.courts.cases.find((c) => c.bailStatus === 'C' && c.custodyTimeLimitExpiry && !isYouth(c))!;
+const youthCase = () => population.courts.cases.find(isYouth)!;
 
 describe('courts subgraph', () => {
-  it('shows court staff the cases and the defendant record, address included', async () => {
+  it('shows a court listing officer the cases and the defendant record, address included, but withholds the charges', async () => {
     const d = population.courts.defendants[0];
     const r = await executeAs(courts, client, caller('COURTS'), PERSON_QUERY, { reps: [personRef(d.defendantId, ',police=400000')] });
-    expect(r.errors).toBeUndefined();
     const person = (r.data as any)._entities[0];
     expect(person.courtDefendant).toMatchObject({ defendantId: d.defendantId, dateOfBirth: d.dateOfBirth, pncRecorded: d.pnc, address: { postcode: d.address[2] } });
-    expect(person.cases.map((c: { urn: string }) => c.urn).sort()).toEqual(population.courts.cases.filter((c) => c.defendantId === d.defendantId).map((c) => c.urn).sort());
+    const urns = population.courts.cases.filter((c) => c.defendantId === d.defendantId).map((c) => c.urn).sort();
+    expect(person.cases.map((c: { urn: string }) => c.urn).sort()).toEqual(urns);
+    expect(person.cases.every((c: { charges: unknown }) => c.charges === null)).toBe(true);
+    expect(withheld(r)).toEqual(Object.fromEntries(urns.map((_, i) => [`_entities.0.cases.${i}.charges`, 'NOT_PERMITTED'])));
+    expect(errorCodes(r).every((c) => c === 'FORBIDDEN')).toBe(true);
   });
 
-  it('withholds the defendant record from a police officer but shows the cases', async () => {
+  it('shows a CPS prosecutor the charges and the defendant record', async () => {
+    const d = population.courts.defendants[0];
+    const r = await executeAs(courts, client, caller('CPS'), PERSON_QUERY, { reps: [personRef(d.defendantId)] });
+    expect(r.errors).toBeUndefined();
+    const person = (r.data as any)._entities[0];
+    const truth = population.courts.cases.find((c) => c.defendantId === d.defendantId)!;
+    expect(person.cases[0].charges.map((c: { sequence: number }) => c.sequence)).toEqual(truth.offences.map((o) => o.sequence));
+    expect(person.courtDefendant.defendantId).toBe(d.defendantId);
+  });
+
+  it('shows a court listing officer the bail status and custody time limit of a case in custody, but not its charges', async () => {
+    const truth = adultInCustody();
+    const r = await executeAs(courts, client, caller('COURTS'), CASE_QUERY, { urn: truth.urn });
+    expect(r.data?.case).toMatchObject({ urn: truth.urn, asn: truth.asn, remandedInCustody: true, custodyTimeLimitExpiry: truth.custodyTimeLimitExpiry, bailStatus: { code: 'CUSTODY' }, charges: null, defendant: { defendantId: truth.defendantId } });
+    expect(withheld(r)).toEqual({ 'case.charges': 'NOT_PERMITTED' });
+  });
+
+  it('withholds the defendant record and custody time limits from a police officer but shows the cases and charges', async () => {
     const d = population.courts.defendants[0];
     const r = await executeAs(courts, client, caller('POLICE'), PERSON_QUERY, { reps: [personRef(d.defendantId)] });
     const person = (r.data as any)._entities[0];
     expect(person.cases.length).toBeGreaterThan(0);
+    expect(person.cases[0].charges.length).toBeGreaterThan(0);
     expect(person.courtDefendant).toBeNull();
-    expect(r.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([['_entities.0.courtDefendant', 'FORBIDDEN']]);
+    expect(withheld(r)).toEqual({
+      '_entities.0.courtDefendant': 'NOT_PERMITTED',
+      ...Object.fromEntries(person.cases.map((_: unknown, i: number) => [`_entities.0.cases.${i}.custodyTimeLimitExpiry`, 'NOT_PERMITTED'])),
+    });
+    expect(errorCodes(r).every((c) => c === 'FORBIDDEN')).toBe(true);
     expect(standIn.requests.get('GetDefendants')).toBe(0); // denied before any legacy call
   });
 
-  it('withholds cases from an agency outside the criminal justice partners', async () => {
-    const r = await executeAs(courts, client, caller('VICTIMS'), '{ case(urn: "01ZD0303208") { urn } }');
+  it('withholds cases from a performance analyst, who works on no named person', async () => {
+    const r = await executeAs(courts, client, caller('MOJ'), '{ case(urn: "01ZD0303208") { urn } }');
     expect(r.data?.case).toBeNull();
-    expect(errorCodes(r)).toEqual(['FORBIDDEN']);
+    expect(withheld(r)).toEqual({ case: 'NOT_PERMITTED' });
+    expect(standIn.requests.get()).toBe(0);
   });
 
-  it('finds a case by URN for a probation officer, with the defendant record withheld', async () => {
-    const truth = population.courts.cases.find((c) => c.bailStatus === 'C')!;
+  it('withholds a case from a victim liaison officer when it is not a case of one of their victims', async () => {
+    const truth = adultInCustody();
+    const r = await executeAs(courts, client, caller('VICTIMS'), '{ case(urn: "' + truth.urn + '") { urn } }');
+    expect(r.data?.case).toBeNull();
+    expect(withheld(r)).toEqual({ 'case.urn': 'NOT_OWN_VICTIM_CASE' });
+  });
+
+  it('shows a victim liaison officer the court and hearings of their own victim\'s case, but not bail, remand or charges', async () => {
+    const truth = adultInCustody();
+    const vlo = caller('VICTIMS', undefined, undefined, { relationships: { victimCaseUrns: [truth.urn] } });
+    const r = await executeAs(courts, client, vlo, CASE_QUERY, { urn: truth.urn });
+    expect(r.data?.case).toEqual({
+      urn: truth.urn, asn: null, remandedInCustody: null, custodyTimeLimitExpiry: null, bailStatus: null,
+      hearings: truth.hearings.map((h) => ({ date: h.date })), charges: null, defendant: null,
+    });
+    expect(withheld(r)).toEqual({
+      'case.asn': 'NOT_PERMITTED', 'case.remandedInCustody': 'NOT_PERMITTED', 'case.custodyTimeLimitExpiry': 'NOT_PERMITTED',
+      'case.bailStatus': 'NOT_PERMITTED', 'case.charges': 'NOT_PERMITTED', 'case.defendant': 'NOT_PERMITTED',
+    });
+  });
+
+  it('reports SOURCE_UNAVAILABLE, not a denial, when the victims system could not say whose case it is', async () => {
+    const truth = adultInCustody();
+    const vlo = caller('VICTIMS', undefined, undefined, { relationships: { unavailable: ['victims'] } });
+    const r = await executeAs(courts, client, vlo, '{ case(urn: "' + truth.urn + '") { urn } }');
+    expect(r.data?.case).toBeNull();
+    expect(r.errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'SOURCE_UNAVAILABLE', agency: 'victims' })]);
+  });
+
+  it('finds an adult case by URN for a probation officer, with remand but not the ASN, custody time limit or defendant record', async () => {
+    const truth = adultInCustody();
     const r = await executeAs(courts, client, caller('PROBATION'), `query($urn: ID!) { case(urn: $urn) { urn asn remandedInCustody custodyTimeLimitExpiry bailStatus { code } defendant { defendantId } } }`, { urn: truth.urn });
-    expect(r.data?.case).toEqual({ urn: truth.urn, asn: truth.asn, remandedInCustody: true, custodyTimeLimitExpiry: truth.custodyTimeLimitExpiry, bailStatus: { code: 'CUSTODY' }, defendant: null });
-    expect(errorCodes(r)).toEqual(['FORBIDDEN']);
+    expect(r.data?.case).toEqual({ urn: truth.urn, asn: null, remandedInCustody: true, custodyTimeLimitExpiry: null, bailStatus: { code: 'CUSTODY' }, defendant: null });
+    expect(withheld(r)).toEqual({ 'case.asn': 'NOT_PERMITTED', 'case.custodyTimeLimitExpiry': 'NOT_PERMITTED', 'case.defendant': 'NOT_PERMITTED' });
+  });
+
+  it.each([
+    ['prison officer', 'PRISONS'],
+    ['probation officer', 'PROBATION'],
+    ['victim liaison officer, even for their own victim\'s case', 'VICTIMS'],
+  ])('withholds a youth case from a %s', async (_who, agency) => {
+    const truth = youthCase();
+    const who = caller(agency, undefined, undefined, { relationships: { victimCaseUrns: [truth.urn] } });
+    const r = await executeAs(courts, client, who, '{ case(urn: "' + truth.urn + '") { urn hearings { date } } }');
+    expect(r.data?.case).toBeNull();
+    expect(withheld(r)).toMatchObject({ 'case.urn': 'YOUTH_RECORD' });
+    expect(Object.values(withheld(r)).every((reason) => reason === 'YOUTH_RECORD')).toBe(true);
+  });
+
+  it.each([['police officer', 'POLICE'], ['CPS prosecutor', 'CPS'], ['court listing officer', 'COURTS']])('shows a youth case to a %s', async (_who, agency) => {
+    const truth = youthCase();
+    const r = await executeAs(courts, client, caller(agency), '{ case(urn: "' + truth.urn + '") { urn hearings { date } } }');
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.case).toEqual({ urn: truth.urn, hearings: truth.hearings.map((h) => ({ date: h.date })) });
+  });
+
+  it('withholds a case from a police officer once the court records agreement has ended', async () => {
+    const truth = population.courts.cases[0];
+    const restore = setPolicyClock(() => new Date('2029-04-01T12:00:00Z'));
+    try {
+      const r = await executeAs(courts, client, caller('POLICE'), '{ case(urn: "' + truth.urn + '") { urn } }');
+      expect(r.data?.case).toBeNull();
+      expect(withheld(r)).toEqual({ case: 'AGREEMENT_EXPIRED' });
+      expect(standIn.requests.get()).toBe(0);
+    } finally {
+      restore();
+    }
   });
 
   it('gives a person with no court record no cases and no defendant record, without calling the court', async () => {

@@ -7,11 +7,18 @@ import { generatePopulation } from '../../legacy/population.js';
 import { OPERATIONS, startProbationStandIn, type ProbationStandIn } from '../../legacy/probation/server.js';
 import { encodePersonId } from '../../schema/person-id.js';
 import probation from '../../subgraphs/probation/index.js';
+import { setPolicyClock } from '../../subgraphs/policy.js';
+import type { Relationships } from '../../subgraphs/types.js';
 import { caller, executeAs } from '../helpers/subgraph.js';
 
 const population = generatePopulation({ size: 300 });
 const example = population.probation.find((p) => p.personIndex === population.examples.everywhere)!;
 const idOf = (crn: string) => encodePersonId([{ agency: 'probation', localId: crn }, { agency: 'police', localId: '400000' }]);
+const defendantId = population.people[example.personIndex].defendantId!;
+/** The example as a victim liaison officer's query reaches it: with the court defendant id the gateway linked. */
+const idWithCourt = encodePersonId([{ agency: 'probation', localId: example.crn }, { agency: 'courts', localId: defendantId }]);
+const restrictedOne = population.probation.find((p) => p.currentRestriction)!;
+const excludedOne = population.probation.find((p) => p.currentExclusion)!;
 
 const QUERY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person {
   id
@@ -27,26 +34,34 @@ const QUERY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... 
 
 let standIn: ProbationStandIn;
 let client: ProbationClient;
-const run = (agency: string, crns: string[] = [example.crn]) =>
-  executeAs(probation, client, caller(agency), QUERY, { reps: crns.map((c) => ({ __typename: 'Person', id: idOf(c) })) });
+let restoreClock: () => void;
+const run = (agency: string, crns: string[] = [example.crn], relationships: Partial<Relationships> = {}, ids: string[] = crns.map(idOf)) =>
+  executeAs(probation, client, caller(agency, undefined, undefined, { relationships }), QUERY, { reps: ids.map((id) => ({ __typename: 'Person', id })) });
 const errorPaths = (r: Awaited<ReturnType<typeof run>>, code: string) =>
   (r.errors ?? []).filter((e) => e.extensions?.code === code).map((e) => e.path!.slice(2).join('.')).sort();
+/** Withheld fields (path below the entity) with the reason the policy gave. */
+const withheld = (r: Awaited<ReturnType<typeof run>>) =>
+  Object.fromEntries((r.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN').map((e) => [e.path!.slice(2).join('.'), e.extensions?.reason]));
+const mine = (...crns: string[]) => ({ caseloadCrns: crns });
 
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
+  // Agreements are checked against the population's "today", not the wall clock.
+  restoreClock = setPolicyClock(() => new Date(`${population.referenceDate}T12:00:00Z`));
   standIn = await startProbationStandIn({ population });
   client = createProbationClient(standIn.env);
 });
 afterEach(() => { standIn.faults.reset(); standIn.requests.reset(); });
 afterAll(async () => {
+  restoreClock();
   await standIn.close();
   nock.enableNetConnect();
 });
 
 describe('probation subgraph', () => {
-  it('shows a probation officer the whole supervision record', async () => {
-    const r = await run('PROBATION');
+  it('shows a probation officer the whole supervision record of a person on their caseload', async () => {
+    const r = await run('PROBATION', [example.crn], mine(example.crn));
     expect(r.errors).toBeUndefined();
     const person = (r.data as any)._entities[0];
     expect(person.supervision).toMatchObject({
@@ -54,30 +69,90 @@ describe('probation subgraph', () => {
       offenderManager: { staffCode: example.offenderManager.staffCode, name: { fullName: `${example.offenderManager.forenames} ${example.offenderManager.surname}` } },
       registrations: [{ code: 'MAPP', registerLevel: 'M2', riskColour: 'RED', active: true }, { code: 'RHRH' }],
     });
+    expect(person.supervision.requirements).toHaveLength(example.requirements.length);
     expect(person.supervision.licenceConditions[0]).toMatchObject({ code: 'NLC8', detail: expect.stringMatching(/^Not to enter/) });
     expect(person.probationRecord).toMatchObject({ crn: example.crn, nomsNumber: example.nomsNumber, pnc: { normalised: example.pnc, valid: true } });
   });
 
-  it('withholds officer notes and requirements from the police but shows licence conditions', async () => {
-    const r = await run('POLICE');
-    expect(errorPaths(r, 'FORBIDDEN')).toEqual(['supervision.officerNotes', 'supervision.requirements']);
-    expect((r.data as any)._entities[0].supervision.licenceConditions).toHaveLength(2);
+  it('withholds officer notes, registrations, requirements and licence conditions from a probation officer for a person not on their caseload', async () => {
+    const r = await run('PROBATION', [example.crn], mine('X999999'));
+    expect(withheld(r)).toEqual({
+      'supervision.licenceConditions': 'NOT_ON_CASELOAD', 'supervision.officerNotes': 'NOT_ON_CASELOAD',
+      'supervision.registrations': 'NOT_ON_CASELOAD', 'supervision.requirements': 'NOT_ON_CASELOAD',
+    });
+    const person = (r.data as any)._entities[0];
+    expect(person.supervision).toMatchObject({ crn: example.crn, restricted: false, offenderManager: { staffCode: example.offenderManager.staffCode } });
+    expect(person.probationRecord.crn).toBe(example.crn);
   });
 
-  it('shows a victims officer only the CRN and licence conditions', async () => {
-    const r = await run('VICTIMS');
-    expect(errorPaths(r, 'FORBIDDEN')).toEqual([
-      'probationRecord', 'supervision.excluded', 'supervision.offenderManager', 'supervision.officerNotes',
-      'supervision.registrations', 'supervision.requirements', 'supervision.restricted',
-    ]);
+  it('reports SOURCE_UNAVAILABLE, not a denial, for caseload-only fields when the caseload could not be established', async () => {
+    const r = await run('PROBATION', [example.crn], { unavailable: ['probation'] });
+    expect(withheld(r)).toEqual({});
+    expect(errorPaths(r, 'SOURCE_UNAVAILABLE')).toEqual(['supervision.licenceConditions', 'supervision.officerNotes', 'supervision.registrations', 'supervision.requirements']);
+    expect((r.data as any)._entities[0].supervision.crn).toBe(example.crn);
+  });
+
+  it.each([['restricted', restrictedOne], ['excluded', excludedOne]])('withholds a %s record from a probation officer who is not its offender manager', async (_kind, who) => {
+    const r = await run('PROBATION', [who.crn]);
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: null, probationRecord: null });
+    expect(withheld(r)).toMatchObject({ 'supervision.crn': 'RESTRICTED_RECORD', 'probationRecord.crn': 'RESTRICTED_RECORD' });
+    expect(errorPaths(r, 'FORBIDDEN').length).toBe((r.errors ?? []).length);
+  });
+
+  it.each([['restricted', restrictedOne], ['excluded', excludedOne]])('shows a %s record to its offender manager', async (kind, who) => {
+    const r = await run('PROBATION', [who.crn], mine(who.crn));
+    expect(r.errors).toBeUndefined();
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: { crn: who.crn, [kind]: true, officerNotes: who.officerNotes }, probationRecord: { crn: who.crn } });
+  });
+
+  it('withholds a restricted record from the police', async () => {
+    const r = await run('POLICE', [restrictedOne.crn]);
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: null, probationRecord: null });
+    expect(withheld(r)).toMatchObject({ 'supervision.crn': 'RESTRICTED_RECORD', 'probationRecord.crn': 'RESTRICTED_RECORD' });
+  });
+
+  it('withholds officer notes, requirements and the restriction flags from the police but shows registrations and licence conditions', async () => {
+    const r = await run('POLICE');
+    expect(withheld(r)).toEqual({
+      'supervision.excluded': 'NOT_PERMITTED', 'supervision.officerNotes': 'NOT_PERMITTED',
+      'supervision.requirements': 'NOT_PERMITTED', 'supervision.restricted': 'NOT_PERMITTED',
+    });
+    const person = (r.data as any)._entities[0];
+    expect(person.supervision.licenceConditions).toHaveLength(2);
+    expect(person.supervision.registrations).toHaveLength(example.registrations.length);
+    expect(person.probationRecord.crn).toBe(example.crn);
+  });
+
+  it('withholds the probation record from the police once the HMPPS sharing agreement has ended', async () => {
+    const restore = setPolicyClock(() => new Date('2029-04-01T12:00:00Z'));
+    try {
+      const r = await run('POLICE');
+      expect((r.data as any)._entities[0]).toBeNull(); // the identity agreement has ended too
+      expect(withheld(r)).toEqual({ id: 'AGREEMENT_EXPIRED', supervision: 'AGREEMENT_EXPIRED', probationRecord: 'AGREEMENT_EXPIRED' });
+    } finally {
+      restore();
+    }
+  });
+
+  it('shows a victim liaison officer only the CRN and licence conditions of the offender in their own victim\'s case', async () => {
+    const r = await run('VICTIMS', [], { victimDefendantIds: [defendantId] }, [idWithCourt]);
+    expect(withheld(r)).toEqual({
+      probationRecord: 'NOT_PERMITTED', 'supervision.excluded': 'NOT_PERMITTED', 'supervision.offenderManager': 'NOT_PERMITTED', 'supervision.officerNotes': 'NOT_PERMITTED',
+      'supervision.registrations': 'NOT_PERMITTED', 'supervision.requirements': 'NOT_PERMITTED', 'supervision.restricted': 'NOT_PERMITTED',
+    });
     expect((r.data as any)._entities[0].supervision).toMatchObject({ crn: example.crn, licenceConditions: [{ code: 'NLC8' }, { code: 'NLC5' }] });
   });
 
-  it('shows a court the requirements but not the licence conditions', async () => {
+  it('withholds supervision from a victim liaison officer when the offender is in none of their victims\' cases', async () => {
+    const r = await run('VICTIMS', [], { victimDefendantIds: ['7999999'] }, [idWithCourt]);
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: null, probationRecord: null });
+    expect(withheld(r)).toEqual({ supervision: 'NOT_OWN_VICTIM_CASE', probationRecord: 'NOT_PERMITTED' });
+  });
+
+  it('withholds supervision and the probation record from a court listing officer', async () => {
     const r = await run('COURTS');
-    expect(errorPaths(r, 'FORBIDDEN')).toContain('supervision.licenceConditions');
-    expect(errorPaths(r, 'FORBIDDEN')).not.toContain('supervision.requirements');
-    expect((r.data as any)._entities[0].supervision.crn).toBe(example.crn);
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: null, probationRecord: null });
+    expect(withheld(r)).toEqual({ supervision: 'NOT_PERMITTED', probationRecord: 'NOT_PERMITTED' });
   });
 
   it('gives a person without a probation record null, with no error', async () => {
@@ -88,7 +163,7 @@ describe('probation subgraph', () => {
 
   it('reads many people with one call per kind of data', async () => {
     const crns = population.probation.slice(0, 10).map((p) => p.crn);
-    const r = await run('PROBATION', crns);
+    const r = await run('PROBATION', crns, mine(...crns));
     expect(r.errors).toBeUndefined();
     expect((r.data as any)._entities.map((p: any) => p.supervision.crn)).toEqual(crns);
     expect(standIn.requests.get(OPERATIONS.crns)).toBe(1);
@@ -97,7 +172,7 @@ describe('probation subgraph', () => {
 
   it('nulls probation fields with SOURCE_UNAVAILABLE when the service is down, keeping the person', async () => {
     standIn.faults.set({ down: true });
-    const r = await run('PROBATION');
+    const r = await run('PROBATION', [example.crn], mine(example.crn));
     const person = (r.data as any)._entities[0];
     expect(person).toMatchObject({ id: idOf(example.crn), supervision: null, probationRecord: null });
     expect(r.errors!.map((e) => [e.extensions?.code, e.extensions?.agency])).toContainEqual(['SOURCE_UNAVAILABLE', 'probation']);
@@ -106,7 +181,7 @@ describe('probation subgraph', () => {
   it('reports BAD_SOURCE_DATA on supervision when the record comes back with an impossible date of birth', async () => {
     await client.credentials.get();
     standIn.faults.set({ malformedRate: 1 });
-    const r = await run('PROBATION');
+    const r = await run('PROBATION', [example.crn], mine(example.crn));
     expect(errorPaths(r, 'BAD_SOURCE_DATA')).toEqual(['probationRecord', 'supervision']);
     expect((r.data as any)._entities[0].id).toBe(idOf(example.crn));
   });
@@ -121,7 +196,7 @@ describe('probation subgraph', () => {
       },
     }) as ProbationClient;
     const q = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person { supervision { registrations { code } } } } }`;
-    const r = await executeAs(probation, patched, caller('PROBATION'), q, { reps: [{ __typename: 'Person', id: idOf(example.crn) }] });
+    const r = await executeAs(probation, patched, caller('PROBATION', undefined, undefined, { relationships: mine(example.crn) }), q, { reps: [{ __typename: 'Person', id: idOf(example.crn) }] });
     expect(errorPaths(r, 'BAD_SOURCE_DATA')).toEqual(['supervision.registrations.0']);
     expect((r.data as any)._entities[0].supervision.registrations).toEqual([null, { code: 'RHRH' }]);
   });

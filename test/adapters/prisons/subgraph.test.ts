@@ -7,13 +7,16 @@ import { encodePersonId } from '../../../schema/person-id.js';
 import { generatePopulation } from '../../../legacy/population.js';
 import { startPrisonsStandIn, type PrisonsStandIn } from '../../../legacy/prisons/server.js';
 import { buildProtectedSchema } from '../../../subgraphs/harness.js';
+import { setPolicyClock } from '../../../subgraphs/policy.js';
 import prisons from '../../../subgraphs/prisons/index.js';
 import { caller, executeAs } from '../../helpers/subgraph.js';
 
 const population = generatePopulation({ size: 300 });
 const example = population.prisons.find((o) => o.personIndex === population.examples.everywhere)!;
+const defendantId = population.people[example.personIndex].defendantId!;
 let standIn: PrisonsStandIn;
 let client: PrisonsClient;
+let restoreClock: () => void;
 
 const ENTITIES = `query People($reps: [_Any!]!) {
   _entities(representations: $reps) {
@@ -29,10 +32,17 @@ const ENTITIES = `query People($reps: [_Any!]!) {
 const rep = (...prisonNumbers: string[]) => ({ __typename: 'Person', id: encodePersonId(prisonNumbers.map((localId) => ({ agency: 'prisons', localId }))) });
 const codes = (errors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] = []) =>
   Object.fromEntries(errors.map((e) => [e.path!.slice(2).join('.'), e.extensions?.code]));
+/** Withheld fields (path below the entity) with the reason the policy gave. */
+const withheld = (errors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] = []) =>
+  Object.fromEntries(errors.filter((e) => e.extensions?.code === 'FORBIDDEN').map((e) => [e.path!.slice(2).join('.'), e.extensions?.reason]));
+/** The example as a victim liaison officer's query reaches it: with the court defendant id the gateway linked. */
+const withCourt = { __typename: 'Person', id: encodePersonId([{ agency: 'prisons', localId: example.offenderNo }, { agency: 'courts', localId: defendantId }]) };
 
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
+  // Agreements are checked against the population's "today", not the wall clock.
+  restoreClock = setPolicyClock(() => new Date(`${population.referenceDate}T12:00:00Z`));
   standIn = await startPrisonsStandIn({ population });
   client = await prisons.createClient(standIn.env);
 });
@@ -41,6 +51,7 @@ afterEach(() => {
   standIn.requests.reset();
 });
 afterAll(async () => {
+  restoreClock();
   await standIn.close();
   nock.enableNetConnect();
 });
@@ -64,26 +75,78 @@ describe('prisons subgraph', () => {
     const res = await executeAs(prisons, client, caller('POLICE'), ENTITIES, { reps: [rep(example.offenderNo)] });
     const person = (res.data as { _entities: Record<string, any>[] })._entities[0];
     expect(codes(res.errors)).toEqual({ prisonAlerts: 'FORBIDDEN' });
+    expect(withheld(res.errors)).toEqual({ prisonAlerts: 'NOT_PERMITTED' });
     expect(person.custodyPeriods[0].cellLocation).toEqual(expect.any(String));
     expect(person.prisonRecord.prisonNumber).toBe(example.offenderNo);
   });
 
-  it('withholds the cell, alerts and prison record from a victim liaison officer but shows the release date', async () => {
-    const res = await executeAs(prisons, client, caller('VICTIMS'), ENTITIES, { reps: [rep(example.offenderNo)] });
+  it('withholds the cell from a police officer safeguarding rather than investigating', async () => {
+    const res = await executeAs(prisons, client, caller('POLICE', ['POLICE_OFFICER'], 'SAFEGUARDING'), ENTITIES, { reps: [rep(example.offenderNo)] });
     const person = (res.data as { _entities: Record<string, any>[] })._entities[0];
-    expect(codes(res.errors)).toEqual({ 'custodyPeriods.0.cellLocation': 'FORBIDDEN', prisonAlerts: 'FORBIDDEN', prisonRecord: 'FORBIDDEN' });
+    expect(withheld(res.errors)).toEqual({ 'custodyPeriods.0.cellLocation': 'PURPOSE_NOT_PERMITTED', prisonAlerts: 'NOT_PERMITTED' });
+    expect(person.nextReleaseDate).toBe(example.bookings[0].conditionalReleaseDate);
+    expect(person.prisonRecord.prisonNumber).toBe(example.offenderNo);
+  });
+
+  it('shows a victim liaison officer the release date of the offender in their own victim\'s case, but not the prison, cell, alerts or prison record', async () => {
+    const vlo = caller('VICTIMS', undefined, undefined, { relationships: { victimDefendantIds: [defendantId] } });
+    const res = await executeAs(prisons, client, vlo, ENTITIES, { reps: [withCourt] });
+    const person = (res.data as { _entities: Record<string, any>[] })._entities[0];
+    expect(withheld(res.errors)).toEqual({ 'custodyPeriods.0.cellLocation': 'NOT_PERMITTED', 'custodyPeriods.0.prison': 'NOT_PERMITTED', prisonAlerts: 'NOT_PERMITTED', prisonRecord: 'NOT_PERMITTED' });
+    expect(codes(res.errors)).toEqual({ 'custodyPeriods.0.cellLocation': 'FORBIDDEN', 'custodyPeriods.0.prison': 'FORBIDDEN', prisonAlerts: 'FORBIDDEN', prisonRecord: 'FORBIDDEN' });
     expect(person.nextReleaseDate).toBe(example.bookings[0].conditionalReleaseDate);
     expect(person.custodyPeriods[0].expectedReleaseDate).toBe(example.bookings[0].conditionalReleaseDate);
   });
 
-  it('withholds the cell and alerts from probation but shows the prison record', async () => {
-    const res = await executeAs(prisons, client, caller('PROBATION'), ENTITIES, { reps: [rep(example.offenderNo)] });
-    expect(codes(res.errors)).toEqual({ 'custodyPeriods.0.cellLocation': 'FORBIDDEN', prisonAlerts: 'FORBIDDEN' });
+  it('withholds the release date from a victim liaison officer when the offender is in none of their victims\' cases', async () => {
+    const vlo = caller('VICTIMS', undefined, undefined, { relationships: { victimDefendantIds: ['7999999'] } });
+    const res = await executeAs(prisons, client, vlo, ENTITIES, { reps: [withCourt] });
+    expect((res.data as any)._entities[0]).toMatchObject({ nextReleaseDate: null, custodyPeriods: null, prisonAlerts: null, prisonRecord: null });
+    expect(withheld(res.errors)).toEqual({ nextReleaseDate: 'NOT_OWN_VICTIM_CASE', custodyPeriods: 'NOT_OWN_VICTIM_CASE', prisonAlerts: 'NOT_PERMITTED', prisonRecord: 'NOT_PERMITTED' });
+    expect(standIn.requests.get()).toBe(0);
   });
 
-  it('withholds everything but the id from a caller of another agency', async () => {
-    const res = await executeAs(prisons, client, caller('CPS'), ENTITIES, { reps: [rep(example.offenderNo)] });
-    expect(codes(res.errors)).toEqual({ nextReleaseDate: 'FORBIDDEN', custodyPeriods: 'FORBIDDEN', prisonAlerts: 'FORBIDDEN', prisonRecord: 'FORBIDDEN' });
+  it('reports SOURCE_UNAVAILABLE, not a denial, for the release date when the victims system could not say whose case it is', async () => {
+    const vlo = caller('VICTIMS', undefined, undefined, { relationships: { unavailable: ['victims'] } });
+    const res = await executeAs(prisons, client, vlo, ENTITIES, { reps: [withCourt] });
+    expect(codes(res.errors)).toEqual({ nextReleaseDate: 'SOURCE_UNAVAILABLE', custodyPeriods: 'SOURCE_UNAVAILABLE', prisonAlerts: 'FORBIDDEN', prisonRecord: 'FORBIDDEN' });
+    expect(res.errors!.find((e) => e.path?.at(-1) === 'nextReleaseDate')!.extensions).toMatchObject({ agency: 'victims' });
+  });
+
+  it('withholds the cell and alerts from probation but shows the prison record', async () => {
+    const res = await executeAs(prisons, client, caller('PROBATION'), ENTITIES, { reps: [rep(example.offenderNo)] });
+    expect(withheld(res.errors)).toEqual({ 'custodyPeriods.0.cellLocation': 'NOT_PERMITTED', prisonAlerts: 'NOT_PERMITTED' });
+    expect((res.data as any)._entities[0].prisonRecord.prisonNumber).toBe(example.offenderNo);
+  });
+
+  it('withholds the prison record from a probation officer safeguarding rather than managing the offender, but shows custody', async () => {
+    const res = await executeAs(prisons, client, caller('PROBATION', ['PROBATION_OFFICER'], 'SAFEGUARDING'), ENTITIES, { reps: [rep(example.offenderNo)] });
+    expect(withheld(res.errors)).toEqual({ 'custodyPeriods.0.cellLocation': 'NOT_PERMITTED', prisonAlerts: 'NOT_PERMITTED', prisonRecord: 'PURPOSE_NOT_PERMITTED' });
+    expect((res.data as any)._entities[0].nextReleaseDate).toBe(example.bookings[0].conditionalReleaseDate);
+  });
+
+  it('shows a CPS prosecutor custody, release date and sentence length, but not the cell, alerts or prison record', async () => {
+    const q = ENTITIES.replace('cellLocation }', 'cellLocation sentenceLengthDays }');
+    const res = await executeAs(prisons, client, caller('CPS'), q, { reps: [rep(example.offenderNo)] });
+    const person = (res.data as any)._entities[0];
+    expect(withheld(res.errors)).toEqual({ 'custodyPeriods.0.cellLocation': 'NOT_PERMITTED', prisonAlerts: 'NOT_PERMITTED', prisonRecord: 'NOT_PERMITTED' });
+    expect(person.nextReleaseDate).toBe(example.bookings[0].conditionalReleaseDate);
+    expect(person.custodyPeriods[0]).toMatchObject({ active: true, legalStatus: 'SENTENCED', sentenceLengthDays: example.bookings[0].sentenceDays });
+  });
+
+  it('shows a court listing officer custody and release date, but not the sentence length, cell, alerts or prison record', async () => {
+    const q = ENTITIES.replace('cellLocation }', 'cellLocation sentenceLengthDays }');
+    const res = await executeAs(prisons, client, caller('COURTS'), q, { reps: [rep(example.offenderNo)] });
+    expect(withheld(res.errors)).toEqual({
+      'custodyPeriods.0.cellLocation': 'NOT_PERMITTED', 'custodyPeriods.0.sentenceLengthDays': 'NOT_PERMITTED', prisonAlerts: 'NOT_PERMITTED', prisonRecord: 'NOT_PERMITTED',
+    });
+    expect((res.data as any)._entities[0].custodyPeriods[0]).toMatchObject({ active: true, legalStatus: 'SENTENCED' });
+  });
+
+  it('withholds everything, the id included, from a performance analyst, without calling the system', async () => {
+    const res = await executeAs(prisons, client, caller('MOJ'), ENTITIES, { reps: [rep(example.offenderNo)] });
+    expect((res.data as any)._entities[0]).toBeNull();
+    expect(withheld(res.errors)).toEqual({ id: 'NOT_PERMITTED', nextReleaseDate: 'NOT_PERMITTED', custodyPeriods: 'NOT_PERMITTED', prisonAlerts: 'NOT_PERMITTED', prisonRecord: 'NOT_PERMITTED' });
     expect(standIn.requests.get()).toBe(0);
   });
 

@@ -14,10 +14,16 @@ const CASE_VICTIMS = `query($r: [_Any!]!) { _entities(representations: $r) { ...
   contactPreferences { method email phone } liaisonOfficer } } } }`;
 const reps = (...urns: string[]) => ({ r: urns.map((urn) => ({ __typename: 'Case', urn })) });
 const codes = (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) => (errors ?? []).map((e) => e.extensions?.code);
+/** Withheld fields by path, with the reason the policy gave. */
+const withheld = (errors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] | undefined) =>
+  Object.fromEntries((errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN').map((e) => [e.path!.join('.'), e.extensions?.reason]));
+/** A victim liaison officer looking after the given victims (of case 01ZD0303208). */
+const vlo = (...victimIds: string[]) => caller('VICTIMS', undefined, undefined, { relationships: { victimIds, victimCaseUrns: victimIds.length ? ['01ZD0303208'] : [] } });
+const PERSONAL = ['name', 'dateOfBirth', 'address', 'contactPreferences'];
 
 describe('victims subgraph', () => {
-  it('shows victim services staff the victims of a case with their contact details', async () => {
-    const res = await executeAs(victims, client, caller('VICTIMS'), CASE_VICTIMS, reps('01ZD0303208'));
+  it('shows a victim liaison officer their own victims of a case with their contact details', async () => {
+    const res = await executeAs(victims, client, vlo('V0000101', 'V0000102'), CASE_VICTIMS, reps('01ZD0303208'));
     const kase = (res.data as any)._entities[0];
     expect(kase.urn).toBe('01ZD0303208');
     expect(kase.victims[0]).toEqual({
@@ -25,10 +31,33 @@ describe('victims subgraph', () => {
       address: { lines: ['Flat 2', '14, Victoria Road'], postcode: 'S1 2AB' }, contactScheme: { optedIn: true, decisionDate: '2026-10-02' },
       contactPreferences: { method: 'EMAIL', email: 'siobhan.obrien@example.org', phone: null }, liaisonOfficer: 'VLO012',
     });
+    expect(withheld(res.errors)).toEqual({});
+  });
+
+  it('withholds from a liaison officer every detail of another officer\'s victim, even in a case they share', async () => {
+    const res = await executeAs(victims, client, vlo('V0000102'), CASE_VICTIMS, reps('01ZD0303208'));
+    const [other, own] = (res.data as any)._entities[0].victims;
+    expect(other).toBeNull(); // its id is withheld, so the whole record is
+    expect(own).toMatchObject({ id: 'V0000102', name: { fullName: 'Amit Patel' }, contactPreferences: { method: 'NONE' } });
+    expect(withheld(res.errors)).toMatchObject(Object.fromEntries(['id', ...PERSONAL].map((f) => [`_entities.0.victims.0.${f}`, 'NOT_OWN_VICTIM'])));
+  });
+
+  it('withholds the victims of a case from a liaison officer with no victim in it', async () => {
+    const res = await executeAs(victims, client, vlo(), CASE_VICTIMS, reps('01ZD0303208'));
+    expect((res.data as any)._entities[0]).toBeNull();
+    expect(withheld(res.errors)).toMatchObject({ '_entities.0.urn': 'NOT_OWN_VICTIM_CASE' });
+  });
+
+  it('reports SOURCE_UNAVAILABLE, not a denial, for victims\' personal details when the liaison officer\'s victims could not be established', async () => {
+    const unsure = caller('VICTIMS', undefined, undefined, { relationships: { unavailable: ['victims'] } });
+    const res = await executeAs(victims, client, unsure, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { victims { id address { postcode } } } } }', reps('01ZD0303208'));
+    expect((res.data as any)._entities[0]).toEqual({ victims: null });
+    expect(withheld(res.errors)).toEqual({});
+    expect(res.errors!.find((e) => e.path?.join('.') === '_entities.0.victims')!.extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', agency: 'victims' });
   });
 
   it('shows a malformed victim record as null at its index with BAD_SOURCE_DATA, and the others still', async () => {
-    const res = await executeAs(victims, client, caller('VICTIMS'), CASE_VICTIMS, reps('01ZD0303208'));
+    const res = await executeAs(victims, client, vlo('V0000101', 'V0000102', 'V0000103'), CASE_VICTIMS, reps('01ZD0303208'));
     const list = (res.data as any)._entities[0].victims;
     expect(list.map((v: any) => v?.id ?? null)).toEqual(['V0000101', 'V0000102', null]);
     expect(res.errors).toHaveLength(1);
@@ -37,41 +66,46 @@ describe('victims subgraph', () => {
   });
 
   it('gives a case the victims system does not know an empty list', async () => {
-    const res = await executeAs(victims, client, caller('VICTIMS'), CASE_VICTIMS, reps('99XX9999999'));
+    const res = await executeAs(victims, client, caller('POLICE'), CASE_VICTIMS, reps('99XX9999999'));
     expect((res.data as any)._entities[0].victims).toEqual([]);
   });
 
-  it('shows a police officer the victims and their scheme decision but withholds the victim address and contact details', async () => {
+  it('shows a police officer the victims and their scheme decision but withholds the victim\'s name, address, contact details and liaison officer', async () => {
     const res = await executeAs(victims, client, caller('POLICE'), CASE_VICTIMS, reps('01ZD0303208'));
     const first = (res.data as any)._entities[0].victims[0];
     expect(first).toMatchObject({ id: 'V0000101', contactScheme: { optedIn: true, decisionDate: '2026-10-02' } });
-    for (const field of ['name', 'dateOfBirth', 'address', 'contactPreferences', 'liaisonOfficer']) expect(first[field]).toBeNull();
-    const forbidden = res.errors!.filter((e) => e.extensions?.code === 'FORBIDDEN');
-    expect(forbidden.some((e) => e.path?.join('.') === '_entities.0.victims.0.address')).toBe(true);
+    for (const field of [...PERSONAL, 'liaisonOfficer']) expect(first[field]).toBeNull();
+    expect(withheld(res.errors)).toMatchObject(Object.fromEntries([...PERSONAL, 'liaisonOfficer'].map((f) => [`_entities.0.victims.0.${f}`, 'NOT_PERMITTED'])));
+    expect(Object.values(withheld(res.errors)).every((reason) => reason === 'NOT_PERMITTED')).toBe(true);
   });
 
-  it('withholds the victims of a case from a probation officer, but not the case URN', async () => {
+  it('withholds a victims case, its URN included, from a probation officer', async () => {
     const res = await executeAs(victims, client, caller('PROBATION'), CASE_VICTIMS, reps('01ZD0303208'));
-    expect((res.data as any)._entities[0]).toEqual({ urn: '01ZD0303208', victims: null });
-    expect(codes(res.errors)).toEqual(['FORBIDDEN']);
+    expect((res.data as any)._entities[0]).toBeNull();
+    expect(withheld(res.errors)).toMatchObject({ '_entities.0.urn': 'NOT_PERMITTED' });
+    expect(Object.values(withheld(res.errors)).every((reason) => reason === 'NOT_PERMITTED')).toBe(true);
+    expect(codes(res.errors).every((c) => c === 'FORBIDDEN')).toBe(true);
   });
 
-  it('finds one victim by id for victim services staff only', async () => {
+  it('finds one victim by id for a victim liaison officer only, with personal details for their own victims only', async () => {
     const query = 'query($id: ID!) { victim(id: $id) { id contactPreferences { method } } }';
-    const mine = await executeAs(victims, client, caller('VICTIMS'), query, { id: 'V0000102' });
+    const mine = await executeAs(victims, client, vlo('V0000102'), query, { id: 'V0000102' });
     expect(mine.data).toEqual({ victim: { id: 'V0000102', contactPreferences: { method: 'NONE' } } });
-    expect((await executeAs(victims, client, caller('VICTIMS'), query, { id: 'V9999999' })).data).toEqual({ victim: null });
-    const bad = await executeAs(victims, client, caller('VICTIMS'), query, { id: 'V0000103' });
+    const notMine = await executeAs(victims, client, vlo('V0000101'), query, { id: 'V0000102' });
+    expect(notMine.data).toEqual({ victim: null });
+    expect(withheld(notMine.errors)).toEqual({ 'victim.id': 'NOT_OWN_VICTIM', 'victim.contactPreferences': 'NOT_OWN_VICTIM' });
+    expect((await executeAs(victims, client, vlo('V0000102'), query, { id: 'V9999999' })).data).toEqual({ victim: null });
+    const bad = await executeAs(victims, client, vlo('V0000103'), query, { id: 'V0000103' });
     expect(bad.data).toEqual({ victim: null });
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', recordId: 'V0000103' });
     const police = await executeAs(victims, client, caller('POLICE'), query, { id: 'V0000102' });
     expect(police.data).toEqual({ victim: null });
-    expect(codes(police.errors)).toEqual(['FORBIDDEN']);
+    expect(withheld(police.errors)).toEqual({ victim: 'NOT_PERMITTED' });
   });
 
   it('nulls the victims of a case with SOURCE_UNAVAILABLE when the exports cannot be read', async () => {
     const down = createVictimsClient({ VICTIMS_EXPORT_DIR: fileURLToPath(new URL('./no-such-folder/', import.meta.url)) });
-    const res = await executeAs(victims, down, caller('VICTIMS'), CASE_VICTIMS, reps('01ZD0303208'));
+    const res = await executeAs(victims, down, vlo('V0000101'), CASE_VICTIMS, reps('01ZD0303208'));
     expect((res.data as any)._entities[0]).toEqual({ urn: '01ZD0303208', victims: null });
     expect(res.errors![0].extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', agency: 'victims' });
     expect(res.errors![0].message).not.toContain('no-such-folder');

@@ -1,0 +1,39 @@
+// courts: case records. Court listing sees remand and custody time limits, never offence histories.
+// Youth records (an offence before 18) go only to police, CPS and the courts themselves.
+import type { FieldTable } from '../index.js';
+
+const LISTING = 'COURT_LISTING_OFFICER : COURT_LISTING | own';
+const CPS = 'CPS_PROSECUTOR : PROSECUTION | ISA-COURTS-CJS';
+const POLICE = 'POLICE_OFFICER : INVESTIGATION | ISA-COURTS-CJS';
+const PRISONS_ANY = 'PRISON_OFFICER : CUSTODY_MANAGEMENT | ISA-COURTS-CJS';
+const PROBATION_ANY = 'PROBATION_OFFICER : OFFENDER_MANAGEMENT | ISA-COURTS-CJS';
+// On a case's own fields, prisons, probation and victim liaison see adult cases only.
+const PRISONS = `${PRISONS_ANY} | if ADULT_AT_OFFENCE`;
+const PROBATION = `${PROBATION_ANY} | if ADULT_AT_OFFENCE`;
+const VICTIMS = 'VICTIM_LIAISON_OFFICER : VICTIM_CONTACT | ISA-COURTS-VICTIMS | if OWN_VICTIM_CASE & ADULT_AT_OFFENCE';
+
+export const courts: FieldTable = {
+  'Person.id':                   ['OPERATIONAL : * | ISA-CJS-IDENTITY'],
+  'Person.cases':                [LISTING, CPS, POLICE, PRISONS_ANY, PROBATION_ANY,
+                                  'VICTIM_LIAISON_OFFICER : VICTIM_CONTACT | ISA-COURTS-VICTIMS | if OWN_VICTIM_CASE'],
+  'Person.courtDefendant':       [LISTING, CPS],
+  'Query.case':                  [LISTING, CPS, POLICE, PRISONS_ANY, PROBATION_ANY,
+                                  'VICTIM_LIAISON_OFFICER : VICTIM_CONTACT | ISA-COURTS-VICTIMS'],
+  'Case.urn':                    [LISTING, CPS, POLICE, PRISONS, PROBATION, VICTIMS],
+  'Case.asn':                    [LISTING, CPS, POLICE],
+  'Case.court':                  [LISTING, CPS, POLICE, PRISONS, PROBATION, VICTIMS],
+  'Case.hearings':               [LISTING, CPS, POLICE, PRISONS, PROBATION, VICTIMS],
+  'Case.bailStatus':             [LISTING, CPS, POLICE, PRISONS, PROBATION],
+  'Case.remandedInCustody':      [LISTING, CPS, POLICE, PRISONS, PROBATION],
+  'Case.custodyTimeLimitExpiry': [LISTING, CPS, PRISONS],
+  'Case.charges':                [CPS, POLICE, PRISONS, PROBATION],
+  'Case.defendant':              [LISTING, CPS],
+  'BailStatus.*':                'INHERIT',
+  'Hearing.*':                   'INHERIT',
+  'Charge.*':                    'INHERIT',
+  'OffenceQualifier.*':          'INHERIT',
+  'Plea.*':                      'INHERIT',
+  'Finding.*':                   'INHERIT',
+  'Outcome.*':                   'INHERIT',
+  'CourtDefendantRecord.*':      'INHERIT',
+};

@@ -1,0 +1,18 @@
+// identity: who a person is. Every operational role may see basic identity under the CJS identity
+// agreement; performance analysts and auditors see no named person.
+import type { FieldTable } from '../index.js';
+
+const IDENTITY = 'OPERATIONAL : * | ISA-CJS-IDENTITY';
+
+export const identity: FieldTable = {
+  'Query.personByIdentifier':  [IDENTITY],
+  'Query.person':              [IDENTITY],
+  'Query.searchPeople':        [IDENTITY],
+  'Person.*':                  [IDENTITY],
+  'AgencyLink.*':              'INHERIT',
+  'MatchCandidate.*':          'INHERIT',
+  'ConflictingValue.*':        'INHERIT',
+  'SourcedValue.*':            'INHERIT',
+  'RejectedIdentifier.*':      'INHERIT',
+  'PersonMatch.*':             'INHERIT',
+};

@@ -1,0 +1,22 @@
+// police: the records-management system. Intelligence never leaves the police; warning markers go to
+// prisons and to a probation officer for their own caseload under MAPPA.
+import type { FieldTable } from '../index.js';
+
+export const police: FieldTable = {
+  'Person.id':                 ['OPERATIONAL : * | ISA-CJS-IDENTITY'],
+  'Person.policeNominal':      ['POLICE : * | own',
+                                'CPS_PROSECUTOR : PROSECUTION | ISA-POLICE-CPS'],
+  'Person.arrests':            ['POLICE : * | own',
+                                'CPS_PROSECUTOR : PROSECUTION | ISA-POLICE-CPS',
+                                'PROBATION_OFFICER : OFFENDER_MANAGEMENT | ISA-POLICE-HMPPS | if ON_CASELOAD'],
+  'Person.warningMarkers':     ['POLICE : * | own',
+                                'CPS_PROSECUTOR : PROSECUTION | ISA-POLICE-CPS',
+                                'PRISON_OFFICER : CUSTODY_MANAGEMENT, SAFEGUARDING | ISA-POLICE-HMPPS',
+                                'PROBATION_OFFICER : OFFENDER_MANAGEMENT, SAFEGUARDING | ISA-POLICE-HMPPS | if ON_CASELOAD'],
+  'Person.intelligenceFlags':  ['POLICE_OFFICER, INTELLIGENCE_ANALYST : INVESTIGATION | own'],
+  'PoliceNominalRecord.*':     'INHERIT',
+  'Arrest.*':                  'INHERIT',
+  'CustodyRecord.*':           'INHERIT',
+  'WarningMarker.*':           'INHERIT',
+  'IntelligenceFlag.*':        'INHERIT',
+};

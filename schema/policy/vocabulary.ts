@@ -1,0 +1,78 @@
+// The disclosure policy's vocabulary: who asks (roles), why (purposes), and the record conditions a
+// grant can carry. The security team owns this file; a new role, purpose or condition is a reviewed
+// change here, and everything else (field tables, matrix, tests) refers to these names.
+
+export const PURPOSES = {
+  INVESTIGATION: 'Preventing, investigating or detecting a criminal offence (DPA 2018 s.31)',
+  SAFEGUARDING: 'Protecting a child or an adult at risk from harm',
+  PROSECUTION: 'Deciding on and conducting a prosecution',
+  COURT_LISTING: 'Listing hearings and managing custody time limits',
+  CUSTODY_MANAGEMENT: 'Holding a person safely in police or prison custody',
+  OFFENDER_MANAGEMENT: 'Supervising a person on licence or a community sentence',
+  VICTIM_CONTACT: 'Keeping a victim informed under the Victim Contact Scheme',
+  STATISTICS: 'Producing aggregate statistics; never about a named person',
+  AUDIT: 'Auditing who saw what, and why',
+} as const;
+export type Purpose = keyof typeof PURPOSES;
+
+export interface RoleDefinition {
+  /** The agency whose staff hold the role (the token's `agency` claim must match). */
+  agency: string;
+  description: string;
+  /** The purposes this role may declare; any other X-Purpose is refused before any agency is called. */
+  purposes: Purpose[];
+}
+
+export const ROLES = {
+  POLICE_OFFICER: { agency: 'POLICE', description: 'Investigating officer', purposes: ['INVESTIGATION', 'SAFEGUARDING'] },
+  CUSTODY_OFFICER: { agency: 'POLICE', description: 'Police custody suite officer', purposes: ['CUSTODY_MANAGEMENT', 'SAFEGUARDING'] },
+  INTELLIGENCE_ANALYST: { agency: 'POLICE', description: 'Police intelligence analyst', purposes: ['INVESTIGATION'] },
+  CPS_PROSECUTOR: { agency: 'CPS', description: 'Crown Prosecution Service lawyer', purposes: ['PROSECUTION'] },
+  COURT_LISTING_OFFICER: { agency: 'COURTS', description: 'Lists hearings and watches custody time limits', purposes: ['COURT_LISTING'] },
+  PRISON_OFFICER: { agency: 'PRISONS', description: 'Prison officer', purposes: ['CUSTODY_MANAGEMENT', 'SAFEGUARDING'] },
+  PROBATION_OFFICER: { agency: 'PROBATION', description: 'Offender manager', purposes: ['OFFENDER_MANAGEMENT', 'SAFEGUARDING'] },
+  VICTIM_LIAISON_OFFICER: { agency: 'VICTIMS', description: 'Victim liaison officer (Victim Contact Scheme)', purposes: ['VICTIM_CONTACT'] },
+  PERFORMANCE_ANALYST: { agency: 'MOJ', description: 'Produces performance statistics', purposes: ['STATISTICS'] },
+  AUDITOR: { agency: 'AUDIT', description: 'Audits disclosures', purposes: ['AUDIT'] },
+} as const satisfies Record<string, RoleDefinition>;
+export type Role = keyof typeof ROLES;
+
+/** Named groups of roles, so a table row can say "every operational role" once. */
+export const ROLE_GROUPS: Record<string, Role[]> = {
+  // Everyone who works on named people. Performance analysts and auditors are not among them.
+  OPERATIONAL: ['POLICE_OFFICER', 'CUSTODY_OFFICER', 'INTELLIGENCE_ANALYST', 'CPS_PROSECUTOR', 'COURT_LISTING_OFFICER', 'PRISON_OFFICER', 'PROBATION_OFFICER', 'VICTIM_LIAISON_OFFICER'],
+  POLICE: ['POLICE_OFFICER', 'CUSTODY_OFFICER', 'INTELLIGENCE_ANALYST'],
+};
+
+/** Record conditions: a grant with one holds only for records that meet it. */
+export const CONDITIONS = {
+  ON_CASELOAD: 'the person is supervised by the caller (the caller is their offender manager)',
+  OWN_VICTIM_CASE: 'the person is the defendant in a case of one of the caller\'s victims',
+  OWN_VICTIM: 'the victim is one of the caller\'s own',
+  ADULT_AT_OFFENCE: 'the record is not a youth record (the person was 18 or over at the offence)',
+  NOT_RESTRICTED: 'the probation record is not marked restricted or excluded, or the caller is its offender manager',
+} as const;
+export type Condition = keyof typeof CONDITIONS;
+
+/** Why a field was withheld: what a frontend shows and the audit trail records. */
+export const REASONS = {
+  NOT_PERMITTED: 'no grant names the caller\'s role for this field',
+  PURPOSE_NOT_PERMITTED: 'the caller\'s role may see this field, but not for the declared purpose',
+  NO_AGREEMENT: 'no information-sharing agreement covers this disclosure',
+  AGREEMENT_EXPIRED: 'the information-sharing agreement that covered this has ended',
+  AGREEMENT_NOT_STARTED: 'the information-sharing agreement that covers this has not started yet',
+  NOT_ON_CASELOAD: 'the person is not on the caller\'s caseload',
+  NOT_OWN_VICTIM_CASE: 'the person is not the defendant in a case of one of the caller\'s victims',
+  NOT_OWN_VICTIM: 'the victim is not one of the caller\'s own',
+  YOUTH_RECORD: 'the record concerns an offence committed under 18',
+  RESTRICTED_RECORD: 'the record is marked restricted or excluded',
+} as const;
+export type Reason = keyof typeof REASONS;
+
+export const CONDITION_FAILURE: Record<Condition, Reason> = {
+  ON_CASELOAD: 'NOT_ON_CASELOAD',
+  OWN_VICTIM_CASE: 'NOT_OWN_VICTIM_CASE',
+  OWN_VICTIM: 'NOT_OWN_VICTIM',
+  ADULT_AT_OFFENCE: 'YOUTH_RECORD',
+  NOT_RESTRICTED: 'RESTRICTED_RECORD',
+};
