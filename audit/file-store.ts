@@ -27,6 +27,8 @@ export class FileAuditStore implements AuditStore {
   private readonly mutex = new Mutex();
   private readonly commit: GroupCommit<AuditRecordInput, StoredAuditRecord>;
   private closed = false;
+  /** A reader's checkpoints as of opening, consistent with its snapshot of the records. */
+  private snapshot: Checkpoint[] | null = null;
 
   private constructor(
     readonly dir: string,
@@ -58,6 +60,8 @@ export class FileAuditStore implements AuditStore {
         throw AuditUnavailableError.from('open', err);
       }
     }
+    // Checkpoints before records: every checkpoint read then names a record the scan will find.
+    const cps = await readCheckpoints(join(dir, CHECKPOINTS));
     const scan = await scanLines(path);
     if (!readOnly && scan.size > scan.complete) await truncateTo(path, scan.complete); // a torn last line was never acknowledged
     const first = scan.offsets.length ? await readLine(path, scan.offsets[0], scan.offsets[1] ?? scan.complete) : null;
@@ -66,11 +70,12 @@ export class FileAuditStore implements AuditStore {
       await releaseLock(dir);
       throw new AuditUnavailableError('open', 'LAST_RECORD_UNREADABLE');
     }
-    const cps = await readCheckpoints(join(dir, CHECKPOINTS));
     const anchor = cps[cps.length - 1];
     const tip: AuditHead = last ? { seq: last.seq, hash: last.hash } : anchor ? { seq: anchor.seq, hash: anchor.hash } : { seq: 0, hash: GENESIS_HASH };
     const firstSeq = first?.seq ?? (last ? last.seq - scan.offsets.length + 1 : tip.seq + 1);
-    return new FileAuditStore(dir, readOnly, scan.offsets, scan.complete, firstSeq, tip, options.maxBatch ?? 1000);
+    const store = new FileAuditStore(dir, readOnly, scan.offsets, scan.complete, firstSeq, tip, options.maxBatch ?? 1000);
+    if (readOnly) store.snapshot = cps;
+    return store;
   }
 
   append(input: AuditRecordInput): Promise<StoredAuditRecord> {
@@ -187,7 +192,7 @@ export class FileAuditStore implements AuditStore {
   }
 
   checkpoints(): Promise<Checkpoint[]> {
-    return readCheckpoints(join(this.dir, CHECKPOINTS));
+    return this.snapshot ? Promise.resolve([...this.snapshot]) : readCheckpoints(join(this.dir, CHECKPOINTS));
   }
 
   /** Rewrites the log without records before `seq` (copy, fsync, atomic rename), anchored on a stored checkpoint. */

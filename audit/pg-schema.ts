@@ -26,7 +26,7 @@ export function auditLockKey(schema: string): string {
   return createHash('sha256').update(`audit:${schema}`).digest().readBigInt64BE(0).toString();
 }
 
-function schemaSql(s: string, lock: string, app: string, retention: string): string {
+function schemaSql(s: string, app: string, retention: string): string {
   return `
 CREATE SCHEMA IF NOT EXISTS ${s};
 REVOKE ALL ON SCHEMA ${s} FROM PUBLIC;
@@ -113,7 +113,7 @@ CREATE OR REPLACE FUNCTION ${s}.audit_prune(before_seq bigint, anchor_hash text,
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE removed bigint;
 BEGIN
-  PERFORM pg_advisory_xact_lock(${lock});
+  -- No append lock: deleting old rows never conflicts with adding new ones, so the gateway is not held up.
   IF NOT EXISTS (SELECT 1 FROM ${s}.audit_checkpoint WHERE seq = before_seq - 1 AND hash = anchor_hash AND signature = anchor_signature) THEN
     RAISE EXCEPTION 'audit prune: no stored checkpoint at seq %', before_seq - 1 USING ERRCODE = '23514';
   END IF;
@@ -152,7 +152,7 @@ export async function migratePgAudit(adminUrl: string, options: PgAuditSchemaOpt
       if (!found.rows.length) await client.query(`CREATE ROLE "${role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
       if (password) await client.query(`ALTER ROLE "${role}" PASSWORD ${client.escapeLiteral(password)}`);
     }
-    await client.query(schemaSql(s, auditLockKey(options.schema), app, retention));
+    await client.query(schemaSql(s, app, retention));
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

@@ -74,14 +74,17 @@ export class PgAuditStore implements AuditStore {
     return this.commit.submit(clean);
   }
 
-  /** One transaction per batch: lock, read the head, link, insert, commit (durable: synchronous_commit on). */
+  /**
+   * One transaction per batch: lock, read the head, link, insert, commit (durable: synchronous_commit on).
+   * READ COMMITTED so the head read after the lock sees the previous lock holder's commit.
+   */
   private async flush(batch: AuditRecordInput[]): Promise<StoredAuditRecord[]> {
     let client: pg.PoolClient | undefined;
     let broken = false;
     try {
       client = await this.pool.connect();
       const results = (await client.query(
-        `BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock(${this.lockKey});
+        `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock(${this.lockKey});
          SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1;
          SELECT seq, hash FROM audit_checkpoint ORDER BY seq DESC LIMIT 1`,
       )) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];

@@ -57,7 +57,7 @@ function subjectsOf(entries: DisclosureEntry[]): AuditInput['subjects'] {
       const kind = sid.slice(0, i);
       const id = sid.slice(i + 1);
       const known = SUBJECT_KINDS[kind] ?? { agency: kind, type: 'PERSON' };
-      out.set(`${known.agency}|${known.type}|${id}`, { ...known, id });
+      out.set(sid, { ...known, id: sid }); // agency-qualified, so police=400000 never matches another agency's 400000
     }
   }
   return [...out.values()].sort((a, b) => `${a.agency}${a.id}`.localeCompare(`${b.agency}${b.id}`));
@@ -110,10 +110,12 @@ export function auditPlugin(sink: AuditSink, policyVersion: string, log: Logger)
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ request, response, contextValue }) {
+        async willSendResponse({ request, response, contextValue, operationName }) {
           if (!contextValue?.caller || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const input = auditRecord(contextValue.caller, request, contextValue.disclosures ?? [], outcomeOf(result.data, result.errors), policyVersion);
+          // The operation actually run (from the document when the client did not name it).
+          const op = { ...request, operationName: operationName ?? request.operationName ?? null };
+          const input = auditRecord(contextValue.caller, op, contextValue.disclosures ?? [], outcomeOf(result.data, result.errors), policyVersion);
           try {
             await sink.append(input);
           } catch (err) {

@@ -10,6 +10,8 @@ import { createRelationshipResolver } from '../gateway/relationships.js';
 import type { StandIn } from '../legacy/faults.js';
 import { generatePopulation, type Population, type PopulationOptions } from '../legacy/population.js';
 import { createIdentityClient } from '../subgraphs/identity/index.js';
+import type { IdentityClient } from '../subgraphs/identity/loaders.js';
+import { createAuditClient } from '../subgraphs/audit/index.js';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/harness.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import type { Env, SubgraphModule } from '../subgraphs/types.js';
@@ -18,6 +20,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAuditConfig, openAuditTrail, type AuditTrail } from '../audit/index.js';
+import type { JWK } from 'jose';
 
 
 export interface StackOptions {
@@ -57,6 +60,8 @@ export interface Stack {
   issuer: KeyPair;
   gatewayKeys: KeyPair;
   audit: AuditTrail;
+  /** Public keys that verify the audit trail's checkpoints. */
+  auditKeys: JWK[];
   auth: { issuer: string; audience: string };
   token(req: TokenRequest): Promise<string>;
   close(): Promise<void>;
@@ -72,6 +77,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const subgraphs = new Map<string, RunningSubgraph>();
   let gateway: RunningGateway | undefined;
   let audit: AuditTrail | undefined;
+  let auditKeys: JWK[] = [];
   let auditTmp: string | undefined;
 
   const close = async () => {
@@ -92,8 +98,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }));
     for (const s of standIns.values()) Object.assign(env, s.env);
 
-    for (const m of modules) if (m.name !== 'identity') clients.set(m.name, await m.createClient(env));
+    // The audit trail: npm start keeps it in .data/audit; tests get a throwaway folder unless told otherwise.
+    const auditEnv: Env = { ...baseEnv, ...opts.auditEnv };
+    if (!auditEnv.AUDIT_DIR && !auditEnv.AUDIT_DATABASE_URL && opts.keys !== 'dev') auditEnv.AUDIT_DIR = auditTmp = await mkdtemp(join(tmpdir(), 'audit-'));
+    const auditConfig = await loadAuditConfig(auditEnv);
+    auditKeys = auditConfig.publicKeys;
+    audit = await openAuditTrail(auditConfig, { logger: createLogger('audit', level) });
+
+    for (const m of modules) if (m.name !== 'identity' && m.name !== 'audit') clients.set(m.name, await m.createClient(env));
     if (modules.some((m) => m.name === 'identity')) clients.set('identity', await createIdentityClient(env, clients));
+    if (modules.some((m) => m.name === 'audit')) {
+      clients.set('audit', await createAuditClient(env, { store: audit.store, identity: (clients.get('identity') as IdentityClient | undefined) ?? (await createIdentityClient(env, clients)) }));
+    }
 
     const [issuer, gatewayKeys] = opts.keys === 'dev'
       ? await Promise.all([loadOrCreateDevKeyPair('issuer'), loadOrCreateDevKeyPair('gateway')])
@@ -101,11 +117,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const assertionPublic = await importKey(gatewayKeys.publicJwk);
     const issuerPrivate = await importKey(issuer.privateJwk);
     const auth = { issuer: baseEnv.AUTH_ISSUER ?? 'justice-graph-dev', audience: baseEnv.AUTH_AUDIENCE ?? 'justice-graph' };
-
-    // The audit trail: npm start keeps it in .data/audit; tests get a throwaway folder unless told otherwise.
-    const auditEnv: Env = { ...baseEnv, ...opts.auditEnv };
-    if (!auditEnv.AUDIT_DIR && !auditEnv.AUDIT_DATABASE_URL && opts.keys !== 'dev') auditEnv.AUDIT_DIR = auditTmp = await mkdtemp(join(tmpdir(), 'audit-'));
-    audit = await openAuditTrail(await loadAuditConfig(auditEnv), { logger: createLogger('audit', level) });
 
     for (const m of modules) {
       subgraphs.set(m.name, await startSubgraph(m, { client: clients.get(m.name), assertionKey: assertionPublic, log: createLogger(`subgraph:${m.name}`, level) }));
@@ -124,7 +135,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
 
     return {
-      population, modules, standIns, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth, audit,
+      population, modules, standIns, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth, audit, auditKeys,
       token: (r) => issueToken(issuerPrivate, issuer.kid, {
         subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
       }),

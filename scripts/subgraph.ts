@@ -23,8 +23,8 @@ const closers: (() => Promise<void>)[] = [];
 
 const [module] = await loadSubgraphs([name]);
 if (population) {
-  // The identity subgraph reads every agency that holds people, so it needs their stand-ins too.
-  const needed = name === 'identity' ? (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== 'identity'))) : [module];
+  // The identity and audit subgraphs read every agency that holds people, so they need their stand-ins too.
+  const needed = name === 'identity' || name === 'audit' ? (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== name))) : [module];
   for (const m of needed.filter((x) => x.standIn)) {
     const s = await (await m.standIn!())({ population });
     Object.assign(env, s.env);

@@ -10,6 +10,7 @@ export const SUBGRAPH_NAMES = [
   'prisons',
   'probation',
   'victims',
+  'audit',
 ] as const;
 
 const REQUIRED: (keyof SubgraphModule)[] = ['name', 'typeDefs', 'resolvers', 'createClient', 'createLoaders'];

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { AGREEMENTS, type Agreement } from './agreements.js';
 import { CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, type Condition, type Purpose, type Role } from './vocabulary.js';
+import { audit } from './fields/audit.js';
 import { courts } from './fields/courts.js';
 import { identity } from './fields/identity.js';
 import { police } from './fields/police.js';
@@ -48,6 +49,7 @@ export const FIELD_TABLES: Record<string, { owner: string; table: FieldTable }> 
   prisons: { owner: 'PRISONS', table: prisons },
   probation: { owner: 'PROBATION', table: probation },
   victims: { owner: 'VICTIMS', table: victims },
+  audit: { owner: 'AUDIT', table: audit },
 };
 
 /** Agencies an agreement's owner stands for: HMPPS is prisons and probation together. */

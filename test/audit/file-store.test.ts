@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileAuditStore } from '../../audit/file-store.js';
 import { AuditUnavailableError } from '../../audit/store.js';
 import { verifyChain } from '../../audit/verify.js';
+import { AuditTrail } from '../../audit/trail.js';
 import { appendMany, fileHarness, sampleInput, setWritable, testSigner } from './helpers.js';
 
 describe('the file audit store', () => {
@@ -68,6 +69,19 @@ describe('the file audit store', () => {
     await expect(FileAuditStore.open(dir())).rejects.toMatchObject({ name: 'AuditUnavailableError', reason: `LOCKED_BY_PID_${process.pid}` });
     const reader = await FileAuditStore.open(dir(), { readOnly: true });
     await expect(reader.append(sampleInput(1))).rejects.toMatchObject({ reason: 'READ_ONLY' });
+    await reader.close();
+  });
+
+  it('verifies a consistent snapshot while the writer keeps appending and checkpointing', async () => {
+    const s = await open();
+    const signer = await testSigner();
+    const trail = new AuditTrail(s, signer, { checkpointEvery: 5 });
+    await appendMany(trail, 12);
+    await trail.idle();
+    const reader = await FileAuditStore.open(dir(), { readOnly: true });
+    await appendMany(trail, 10, 13);
+    await trail.idle();
+    expect(await verifyChain(reader, signer.publicJwk)).toMatchObject({ ok: true, records: 12, checkpoints: 2 });
     await reader.close();
   });
 

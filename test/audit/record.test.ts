@@ -1,7 +1,7 @@
 // The record format: canonical JSON, the hash chain, and the shape check every append goes through.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, chainRecord, GENESIS_HASH, hashRecord, hashVariables, normaliseInput, recordInput, sha256Hex } from '../../audit/record.js';
+import { canonicalJson, chainRecord, GENESIS_HASH, hashRecord, hashVariables, normaliseInput, recordInput, sha256Hex } from '../../audit/index.js';
 import { sampleInput } from './helpers.js';
 
 describe('canonical JSON', () => {

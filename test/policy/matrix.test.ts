@@ -59,7 +59,7 @@ describe('the checked-in disclosure matrix', () => {
 
 describe('what the matrix says', () => {
   it('has a row for every field of every subgraph, with a Type.* entry expanded to its concrete fields', () => {
-    expect(matrix.subgraphs.map((s) => s.subgraph)).toEqual(['identity', 'police', 'courts', 'prisons', 'probation', 'victims']);
+    expect(matrix.subgraphs.map((s) => s.subgraph)).toEqual(['identity', 'police', 'courts', 'prisons', 'probation', 'victims', 'audit']);
     expect(row('identity', 'Person.dateOfBirth').entryKey).toBe('Person.*');
     expect(row('prisons', 'CustodyPeriod.expectedReleaseDate').entryKey).toBe('CustodyPeriod.*');
     expect(row('prisons', 'CustodyPeriod.cellLocation').entryKey).toBe('CustodyPeriod.cellLocation'); // the exact entry wins

@@ -1,0 +1,15 @@
+// audit: the audit trail is for auditors auditing, and for no one else.
+import type { FieldTable } from '../index.js';
+
+const AUDITOR = 'AUDITOR : AUDIT | own';
+
+export const audit: FieldTable = {
+  'Query.auditAccessToPerson':            [AUDITOR],
+  'Query.auditActivityOfUser':            [AUDITOR],
+  'Query.auditDisclosuresUnderAgreement': [AUDITOR],
+  'AuditRecordPage.*':                    'INHERIT',
+  'AuditRecord.*':                        'INHERIT',
+  'AuditCaller.*':                        'INHERIT',
+  'AuditSubject.*':                       'INHERIT',
+  'AuditDisclosure.*':                    'INHERIT',
+};

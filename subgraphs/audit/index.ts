@@ -1,0 +1,91 @@
+// audit: auditors read the disclosure audit trail through the graph. The store is the one the gateway
+// writes (read-only here); person look-ups go through the identity linking so any identifier finds
+// every agency record of the person.
+import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
+import { loadAuditConfig, openAuditStore, type AuditStore, type StoredAuditRecord } from '../../audit/index.js';
+import type { IdentifierType } from '../../schema/model.js';
+import { createIdentityClient } from '../identity/index.js';
+import { createIdentityLoaders, type IdentityClient } from '../identity/loaders.js';
+import { normaliseInput } from '../identity/resolvers.js';
+import type { Env, SubgraphContext, SubgraphModule } from '../types.js';
+
+export interface AuditClient {
+  store: AuditStore;
+  identity: IdentityClient;
+  close(): Promise<void>;
+}
+
+/** The audit subgraph's client; the stack passes the gateway's own store and identity client. */
+export async function createAuditClient(env: Env, existing: { store?: AuditStore; identity?: IdentityClient } = {}): Promise<AuditClient> {
+  const store = existing.store ?? (await openAuditStore(await loadAuditConfig(env, { verifyOnly: true }), { readOnly: true }));
+  const identity = existing.identity ?? (await createIdentityClient(env));
+  return {
+    store, identity,
+    close: async () => {
+      if (!existing.store) await store.close();
+      if (!existing.identity) await (identity as { close?: () => Promise<void> }).close?.();
+    },
+  };
+}
+
+type Ctx = SubgraphContext<{ client: AuditClient }>;
+const MAX_PAGE = 200;
+
+function page(args: { first?: number | null; after?: string | null }): { limit: number; after?: number } {
+  const limit = args.first ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new GraphQLError(`first must be from 1 to ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (args.after != null && !/^\d{1,15}$/.test(args.after)) throw new GraphQLError('after must be a cursor from a previous page', { extensions: { code: 'BAD_USER_INPUT' } });
+  return { limit, after: args.after != null ? Number(args.after) : undefined };
+}
+
+const shape = (r: StoredAuditRecord) => ({ ...r, justification: r.justification ?? null, operationName: r.operationName ?? null });
+
+const resolvers = {
+  Query: {
+    async auditAccessToPerson(_: unknown, args: { type: IdentifierType; value: string; first?: number; after?: string }, ctx: Ctx) {
+      const p = page(args);
+      const id = normaliseInput(args.type, args.value);
+      const person = await createIdentityLoaders(ctx.loaders.client.identity).byIdentifier(id);
+      // Every agency record of the person, and the identifier itself as typed into a look-up.
+      const subjectIds = [...new Set([...(person?.records.map((r) => `${r.agency}=${r.localId}`) ?? []), `value=${id.value}`])];
+      const seen = new Map<number, StoredAuditRecord>();
+      for (const subjectId of subjectIds) {
+        let after = p.after;
+        // Walk each subject's records just far enough to fill one merged page.
+        for (;;) {
+          const res = await ctx.loaders.client.store.query({ subjectId }, { after, limit: p.limit });
+          res.records.forEach((r) => seen.set(r.seq, r));
+          if (res.nextCursor == null || res.records.length === 0 || seen.size > p.limit * subjectIds.length) break;
+          after = res.nextCursor;
+          if (res.records.length >= p.limit) break;
+        }
+      }
+      const records = [...seen.values()].sort((a, b) => a.seq - b.seq).slice(0, p.limit);
+      const more = seen.size > records.length;
+      return { records: records.map(shape), nextCursor: more && records.length ? String(records[records.length - 1].seq) : null };
+    },
+    async auditActivityOfUser(_: unknown, args: { subject: string; from: string; to: string; first?: number; after?: string }, ctx: Ctx) {
+      if (Date.parse(args.to) <= Date.parse(args.from)) throw new GraphQLError('to must be after from', { extensions: { code: 'BAD_USER_INPUT' } });
+      const res = await ctx.loaders.client.store.query({ callerSubject: args.subject, from: new Date(args.from).toISOString(), to: new Date(args.to).toISOString() }, page(args));
+      return { records: res.records.map(shape), nextCursor: res.nextCursor == null ? null : String(res.nextCursor) };
+    },
+    async auditDisclosuresUnderAgreement(_: unknown, args: { agreement: string; first?: number; after?: string }, ctx: Ctx) {
+      const res = await ctx.loaders.client.store.query({ agreement: args.agreement }, page(args));
+      return { records: res.records.map(shape), nextCursor: res.nextCursor == null ? null : String(res.nextCursor) };
+    },
+  },
+};
+
+const audit: SubgraphModule<AuditClient, { client: AuditClient }> = {
+  name: 'audit',
+  agency: null,
+  description: 'The disclosure audit trail, for auditors: who accessed whom, what a user saw, what an agreement disclosed',
+  typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
+  resolvers: resolvers as never,
+  createClient: (env) => createAuditClient(env),
+  createLoaders: (client) => ({ client }),
+  close: (client) => client.close(),
+};
+
+export default audit;
