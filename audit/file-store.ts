@@ -48,28 +48,31 @@ export class FileAuditStore implements AuditStore {
 
   static async open(dir: string, options: FileAuditStoreOptions = {}): Promise<FileAuditStore> {
     const readOnly = options.readOnly ?? false;
-    const path = join(dir, RECORDS);
-    if (!readOnly) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      await acquireLock(dir);
-      try {
-        await ensureFile(dir, RECORDS);
-        await ensureFile(dir, CHECKPOINTS);
-      } catch (err) {
-        await releaseLock(dir);
-        throw AuditUnavailableError.from('open', err);
-      }
+    if (readOnly) return FileAuditStore.load(dir, options);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await acquireLock(dir);
+    try {
+      await ensureFile(dir, RECORDS);
+      await ensureFile(dir, CHECKPOINTS);
+      return await FileAuditStore.load(dir, options);
+    } catch (err) {
+      await releaseLock(dir);
+      throw AuditUnavailableError.from('open', err);
     }
+  }
+
+  /** Reads the head and the line index; a writer also drops a torn last line, which was never acknowledged. */
+  private static async load(dir: string, options: FileAuditStoreOptions): Promise<FileAuditStore> {
+    const readOnly = options.readOnly ?? false;
+    const path = join(dir, RECORDS);
     // Checkpoints before records: every checkpoint read then names a record the scan will find.
     const cps = await readCheckpoints(join(dir, CHECKPOINTS));
     const scan = await scanLines(path);
-    if (!readOnly && scan.size > scan.complete) await truncateTo(path, scan.complete); // a torn last line was never acknowledged
+    if (!readOnly && scan.size > scan.complete) await truncateTo(path, scan.complete);
     const first = scan.offsets.length ? await readLine(path, scan.offsets[0], scan.offsets[1] ?? scan.complete) : null;
     const last = scan.offsets.length ? await readLine(path, scan.offsets[scan.offsets.length - 1], scan.complete) : null;
-    if (!readOnly && scan.offsets.length && !last) {
-      await releaseLock(dir);
-      throw new AuditUnavailableError('open', 'LAST_RECORD_UNREADABLE');
-    }
+    // A writer cannot link onto a record it cannot read; a reader goes on so verification can name it.
+    if (!readOnly && scan.offsets.length && !last) throw new AuditUnavailableError('open', 'LAST_RECORD_UNREADABLE');
     const anchor = cps[cps.length - 1];
     const tip: AuditHead = last ? { seq: last.seq, hash: last.hash } : anchor ? { seq: anchor.seq, hash: anchor.hash } : { seq: 0, hash: GENESIS_HASH };
     const firstSeq = first?.seq ?? (last ? last.seq - scan.offsets.length + 1 : tip.seq + 1);

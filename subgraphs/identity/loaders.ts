@@ -2,6 +2,7 @@
 // asked for in one tick of the event loop costs that agency one batched legacy call, and nothing is
 // cached beyond the request.
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
 import { AdapterError } from '../../adapters/errors.js';
 import { encodePersonId, decodePersonId } from '../../schema/person-id.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
@@ -126,6 +127,11 @@ export function createIdentityLoaders(client: IdentityClient) {
     if (!mine.length) {
       if (failures.size) throw unavailable([...failures.values()]);
       return null;
+    }
+    // A key naming records that no trusted identifier joins is not one person: merging them would let a
+    // caller borrow one person's relationship (a caseload, a victim's case) to read another's records.
+    if (mine.length > 1) {
+      throw new GraphQLError('This person id names records that are not linked to one another; look the person up by an identifier instead', { extensions: { code: 'BAD_USER_INPUT' } });
     }
     const merged: Cluster = { records: mine.flatMap((c) => c.records), basis: new Map(mine.flatMap((c) => [...c.basis])) };
     const cand = await findCandidates(merged.records);
