@@ -83,6 +83,9 @@ export class PgAuditStore implements AuditStore {
     let broken = false;
     try {
       client = await this.pool.connect();
+      // A checked-out client whose backend dies mid-transaction emits 'error'; unheard, it would crash the
+      // gateway. The failed query already rejects, which is what fails the append closed.
+      if (client.listenerCount('error') === 0) client.on('error', () => {});
       const results = (await client.query(
         `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on; SELECT pg_advisory_xact_lock(${this.lockKey});
          SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1;

@@ -39,6 +39,8 @@ export interface StackOptions {
   logLevel?: string;
   /** Audit trail environment (AUDIT_DIR, AUDIT_DATABASE_URL, ...); tests get a fresh temporary folder by default. */
   auditEnv?: Env;
+  /** false runs without an audit trail (and without the auditors' subgraph): only to measure what auditing costs. */
+  audit?: false;
 }
 
 export interface TokenRequest {
@@ -71,7 +73,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const baseEnv = opts.env ?? process.env;
   const level = opts.logLevel ?? baseEnv.LOG_LEVEL ?? 'info';
   const population = opts.population && 'people' in opts.population ? opts.population : generatePopulation(opts.population as PopulationOptions | undefined);
-  const modules = await loadSubgraphs(opts.only ?? SUBGRAPH_NAMES);
+  const modules = await loadSubgraphs((opts.only ?? SUBGRAPH_NAMES).filter((n) => opts.audit !== false || n !== 'audit'));
   const standIns = new Map<string, StandIn>();
   const clients = new Map<string, unknown>();
   const subgraphs = new Map<string, RunningSubgraph>();
@@ -101,14 +103,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // The audit trail: npm start keeps it in .data/audit; tests get a throwaway folder unless told otherwise.
     const auditEnv: Env = { ...baseEnv, ...opts.auditEnv };
     if (!auditEnv.AUDIT_DIR && !auditEnv.AUDIT_DATABASE_URL && opts.keys !== 'dev') auditEnv.AUDIT_DIR = auditTmp = await mkdtemp(join(tmpdir(), 'audit-'));
-    const auditConfig = await loadAuditConfig(auditEnv);
-    auditKeys = auditConfig.publicKeys;
-    audit = await openAuditTrail(auditConfig, { logger: createLogger('audit', level) });
+    if (opts.audit !== false) {
+      const auditConfig = await loadAuditConfig(auditEnv);
+      auditKeys = auditConfig.publicKeys;
+      audit = await openAuditTrail(auditConfig, { logger: createLogger('audit', level) });
+    }
 
     for (const m of modules) if (m.name !== 'identity' && m.name !== 'audit') clients.set(m.name, await m.createClient(env));
     if (modules.some((m) => m.name === 'identity')) clients.set('identity', await createIdentityClient(env, clients));
     if (modules.some((m) => m.name === 'audit')) {
-      clients.set('audit', await createAuditClient(env, { store: audit.store, identity: (clients.get('identity') as IdentityClient | undefined) ?? (await createIdentityClient(env, clients)) }));
+      clients.set('audit', await createAuditClient(env, { store: audit!.store, identity: (clients.get('identity') as IdentityClient | undefined) ?? (await createIdentityClient(env, clients)) }));
     }
 
     const [issuer, gatewayKeys] = opts.keys === 'dev'
@@ -126,7 +130,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       urls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])),
       verifyToken: createTokenVerifier({ ...auth, publicKeys: [issuer.publicJwk] }),
       relationships: createRelationshipResolver(modules, clients),
-      audit,
+      audit: audit ?? null,
       assertionKey: { key: await importKey(gatewayKeys.privateJwk), kid: gatewayKeys.kid },
       port: opts.gatewayPort ?? 0,
       timeoutMs: opts.gatewayTimeoutMs,
@@ -135,7 +139,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
 
     return {
-      population, modules, standIns, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth, audit, auditKeys,
+      population, modules, standIns, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth, audit: audit as AuditTrail, auditKeys,
       token: (r) => issueToken(issuerPrivate, issuer.kid, {
         subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
       }),
