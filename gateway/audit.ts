@@ -2,42 +2,19 @@
 // was (hashes, not text), which subjects it touched and which fields each agency disclosed or withheld
 // under which rule and agreement. No field values. If the record cannot be written durably, the
 // response is replaced by AUDIT_UNAVAILABLE: nothing is disclosed without a record.
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { CallerClaims } from '../auth/assertion.js';
+import { hashVariables, sha256Hex, type AuditRecordInput } from '../audit/record.js';
 import type { Logger } from '../platform/log.js';
 import type { DisclosureEntry } from '../subgraphs/disclosures.js';
 import type { GatewayContext } from './context.js';
 
-/** The audit record as the gateway assembles it (the audit module's AuditRecordInput). */
-export interface AuditInput {
-  time: string;
-  requestId: string;
-  caller: { subject: string; agency: string; roles: string[] };
-  purpose: string;
-  justification: string | null;
-  operationName: string | null;
-  documentHash: string;
-  variablesHash: string;
-  subjects: { agency: string; type: string; id: string }[];
-  disclosed: Omit<DisclosureEntry, 'decision'>[];
-  withheld: Omit<DisclosureEntry, 'decision'>[];
-  outcome: 'SUCCESS' | 'PARTIAL' | 'DENIED' | 'ERROR';
-  policyVersion: string;
-}
+/** The audit record as the gateway assembles it: the audit module's own input type. */
+export type AuditInput = AuditRecordInput;
 
 export interface AuditSink {
   append(input: AuditInput): Promise<unknown>;
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** Canonical JSON (sorted keys) so equal variables always hash the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(value ?? null);
 }
 
 const SUBJECT_KINDS: Record<string, { agency: string; type: string }> = {
@@ -91,8 +68,8 @@ export function auditRecord(caller: CallerClaims, request: { query?: string; ope
     purpose: caller.purpose,
     justification: caller.justification,
     operationName: request.operationName ?? null,
-    documentHash: sha256(request.query ?? ''),
-    variablesHash: sha256(canonical(request.variables ?? {})),
+    documentHash: sha256Hex(request.query ?? ''),
+    variablesHash: hashVariables(request.variables ?? {}),
     subjects: subjectsOf(disclosures),
     disclosed: merge(disclosures, 'DISCLOSED'),
     withheld: merge(disclosures, 'WITHHELD'),
