@@ -6,6 +6,7 @@ import { importKey, jwkFromEnv, loadOrCreateDevKeyPair } from '../auth/keys.js';
 import { createTokenVerifier } from '../auth/tokens.js';
 import { loadGatewayConfig } from '../gateway/config.js';
 import { startGateway } from '../gateway/gateway.js';
+import { createRelationshipResolver } from '../gateway/relationships.js';
 import { loadAuditConfig, openAuditTrail } from '../audit/index.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 
@@ -26,9 +27,14 @@ const assertion = config.assertionPrivateKey
   : (await loadOrCreateDevKeyPair('gateway')).privateJwk;
 const issuer = config.auth.jwksUrl ? null : await loadOrCreateDevKeyPair('issuer');
 const audit = await openAuditTrail(await loadAuditConfig(process.env));
+const modules = await loadSubgraphs();
+// Record-level rules need the callers' caseloads and victims, asked of the agencies' systems directly.
+const relationshipClients = new Map<string, unknown>();
+for (const m of modules.filter((x) => x.relationships)) relationshipClients.set(m.name, await m.createClient(process.env));
 const gateway = await startGateway({
   audit,
-  modules: await loadSubgraphs(),
+  relationships: createRelationshipResolver(modules, relationshipClients),
+  modules,
   urls: config.subgraphUrls,
   verifyToken: createTokenVerifier({ ...config.auth, jwksUrl: config.auth.jwksUrl ?? undefined, publicKeys: issuer ? [issuer.publicJwk] : [] }),
   assertionKey: { key: await importKey(assertion), kid: String(assertion.kid ?? 'gateway') },
