@@ -52,7 +52,7 @@ async function tokenFor(stack: Stack, c: Caller, cache: Map<string, string>): Pr
   return t;
 }
 
-interface Outcome { i: number; requestId: string; status: number; hasData: boolean; caller: Caller; expect: string; doneAt: number }
+interface Outcome { i: number; requestId: string; status: number; hasData: boolean; caller: Caller; expect: string; startedAt: number; doneAt: number }
 
 async function run(stack: Stack, from: number, count: number, onRequest?: (i: number) => Promise<void>) {
   const next = plan(stack);
@@ -67,12 +67,13 @@ async function run(stack: Stack, from: number, count: number, onRequest?: (i: nu
       await onRequest?.(i);
       const { caller, query, expect } = next(i);
       const requestId = `load-${i}-${randomBytes(3).toString('hex')}`;
+      const startedAt = performance.now();
       const res = await fetch(stack.gatewayUrl, {
         method: 'POST', body: JSON.stringify({ query }),
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(stack, caller, tokens)}`, 'x-purpose': caller.purpose, 'x-request-id': requestId },
       });
       const body = (await res.json()) as { data?: Record<string, unknown> | null };
-      outcomes.push({ i, requestId, status: res.status, hasData: body.data != null && Object.values(body.data).some((v) => v != null), caller, expect, doneAt: performance.now() });
+      outcomes.push({ i, requestId, status: res.status, hasData: body.data != null && Object.values(body.data).some((v) => v != null), caller, expect, startedAt, doneAt: performance.now() });
     }
   }));
   return { outcomes, seconds: (performance.now() - started) / 1000 };
@@ -147,8 +148,10 @@ async function scenario(store: 'embedded' | 'postgres', baselinePerSecond: numbe
     };
     const outage = await run(stack, 200 + REQUESTS, OUTAGE_REQUESTS, toggle);
     const sorted = outage.outcomes.sort((a, b) => a.i - b.i);
-    // Answered while the store was away: its record would have had to be written then, so none may carry data.
-    const during = sorted.filter((o) => o.doneAt > downAt && o.doneAt < upAt);
+    // Sent after the store went away and answered before it came back: its record would have had to be
+    // written while it was away, so none of these may carry data. (A request already answered by the
+    // time the store went was recorded before it went.)
+    const during = sorted.filter((o) => o.startedAt > downAt && o.doneAt < upAt);
     const after = sorted.filter((o) => o.i >= startAt + CONCURRENCY * 2);
     const outageAudit = await checkRecords(stack, outage.outcomes);
     const verified = await verifyChain(stack.audit.store, stack.auditKeys);
