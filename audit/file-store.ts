@@ -4,9 +4,9 @@ import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { chainRecord, GENESIS_HASH, normaliseInput, recordInput, type AuditRecordInput, type Checkpoint, type StoredAuditRecord } from './record.js';
+import { chainRecord, GENESIS_HASH, recordInput, type AuditRecordInput, type Checkpoint, type StoredAuditRecord } from './record.js';
 import {
-  AuditRecordUnreadableError, AuditUnavailableError, GroupCommit, Mutex, checkQuery, matchesFilter,
+  AuditRecordUnreadableError, AuditUnavailableError, GroupCommit, Mutex, checkQuery, matchesFilter, submitNormalised,
   type AuditFilter, type AuditHead, type AuditPage, type AuditQueryResult, type AuditStore,
 } from './store.js';
 
@@ -84,13 +84,7 @@ export class FileAuditStore implements AuditStore {
   append(input: AuditRecordInput): Promise<StoredAuditRecord> {
     if (this.readOnly) return Promise.reject(new AuditUnavailableError('append', 'READ_ONLY'));
     if (this.closed) return Promise.reject(new AuditUnavailableError('append', 'CLOSED'));
-    let clean: AuditRecordInput;
-    try {
-      clean = normaliseInput(input);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return this.commit.submit(clean);
+    return submitNormalised(this.commit, input);
   }
 
   /** One write and one fdatasync for the whole batch; on failure nothing in it is acknowledged. */

@@ -1,10 +1,10 @@
 // The PostgreSQL audit store. Connect as the app role (INSERT, SELECT only). Appends from every process
 // are serialised by one advisory lock inside the transaction; within a process they are group-committed.
 import pg from 'pg';
-import { chainRecord, GENESIS_HASH, normaliseInput, recordInput, type AuditRecordInput, type Checkpoint, type StoredAuditRecord } from './record.js';
+import { chainRecord, GENESIS_HASH, recordInput, type AuditRecordInput, type Checkpoint, type StoredAuditRecord } from './record.js';
 import { auditLockKey } from './pg-schema.js';
 import {
-  AuditUnavailableError, GroupCommit, Mutex, checkQuery,
+  AuditUnavailableError, GroupCommit, Mutex, checkQuery, submitNormalised,
   type AuditFilter, type AuditHead, type AuditPage, type AuditQueryResult, type AuditStore,
 } from './store.js';
 
@@ -65,13 +65,7 @@ export class PgAuditStore implements AuditStore {
 
   append(input: AuditRecordInput): Promise<StoredAuditRecord> {
     if (this.closed) return Promise.reject(new AuditUnavailableError('append', 'CLOSED'));
-    let clean: AuditRecordInput;
-    try {
-      clean = normaliseInput(input);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return this.commit.submit(clean);
+    return submitNormalised(this.commit, input);
   }
 
   /**

@@ -1,6 +1,6 @@
 // The one contract both audit stores meet, the error an unwritable store raises, and the group commit
 // that lets appends arriving during a sync share the next one.
-import type { AuditRecordInput, Checkpoint, StoredAuditRecord } from './record.js';
+import { normaliseInput, type AuditRecordInput, type Checkpoint, type StoredAuditRecord } from './record.js';
 
 export interface AuditFilter {
   /** Records naming this subject id in `subjects`. */
@@ -160,4 +160,15 @@ export function checkQuery(filter: AuditFilter, page: AuditPage): void {
     const v = filter[k];
     if (v !== undefined && Number.isNaN(Date.parse(v))) throw new RangeError(`audit query: expected ${k} to be an ISO instant, got "${v}"`);
   }
+}
+
+/** Normalises one input and queues it; a malformed input rejects at once and never reaches the chain. */
+export function submitNormalised(commit: GroupCommit<AuditRecordInput, StoredAuditRecord>, input: AuditRecordInput): Promise<StoredAuditRecord> {
+  let clean: AuditRecordInput;
+  try {
+    clean = normaliseInput(input);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return commit.submit(clean);
 }

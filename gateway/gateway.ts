@@ -9,7 +9,6 @@ import type { CryptoKey } from 'jose';
 import type { TokenVerifier } from '../auth/tokens.js';
 import { serveApollo, type Served } from '../platform/http.js';
 import { createLogger, type Logger } from '../platform/log.js';
-import { noStorePlugin } from '../subgraphs/harness.js';
 import type { SubgraphModule } from '../subgraphs/types.js';
 import { composeSupergraph } from './compose.js';
 import { authenticate, type GatewayContext } from './context.js';
@@ -58,7 +57,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
-    plugins: [noStorePlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
+    plugins: [redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
     // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
     stopOnTerminationSignals: false,
   });

@@ -64,17 +64,6 @@ export function formatSubgraphError(name: string, log: Logger) {
   };
 }
 
-/** `Cache-Control: no-store` on every response: nothing an agency holds may be kept by a cache. */
-export const noStorePlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        response.http.headers.set('cache-control', 'no-store');
-      },
-    };
-  },
-};
-
 /** Hands the request's disclosure decisions to the gateway, which writes the audit record. */
 const disclosureReportPlugin: ApolloServerPlugin<SubgraphContext> = {
   async requestDidStart() {
@@ -112,7 +101,7 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError(module.name, log),
     // No inline traces: they would only feed Apollo's hosted reporting, which this system never calls.
-    plugins: [noStorePlugin, disclosureReportPlugin, ApolloServerPluginInlineTraceDisabled()],
+    plugins: [disclosureReportPlugin, ApolloServerPluginInlineTraceDisabled()],
     stopOnTerminationSignals: false, // the process that runs the subgraph owns shutdown
   });
   await server.start();

@@ -163,9 +163,11 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
       const perRecord = conditional || entityTypes.has(type.name) || type.name === 'Query';
       (rules[type.name] ??= {})[field] = rule(`policy:${subgraph}:${coordinate}`, { cache: perRecord ? 'no_cache' : 'contextual' })(
         (parent, args, ctx: SubgraphContext) => {
-          const d = decide(entry.grants, ctx.caller, () => read(parent, args));
+          let facts: RecordFacts | undefined; // read at most once per decision
+          const factsOnce = () => (facts ??= read(parent, args));
+          const d = decide(entry.grants, ctx.caller, factsOnce);
           if (d instanceof AdapterError) return d;
-          ctx.disclosures?.record(subgraph, coordinate, d, perRecord ? read(parent, args) : null);
+          ctx.disclosures?.record(subgraph, coordinate, d, perRecord ? factsOnce() : null);
           return d.allowed ? true : withheld(coordinate, d.reason);
         },
       );

@@ -11,7 +11,7 @@
 // Faults: down → 503; error → soap:Server fault; malformed → the first record carries an impossible date
 // (Birthdate for defendants, DateOfHearing for cases), or truncated XML when there is no record.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { crossWalk, offenceCodes, resultCodes, standingData } from '../../reference/index.js';
 import { FaultControl, RequestCounter, type StandIn, type StandInOptions, type StartStandIn } from '../faults.js';
@@ -198,19 +198,11 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
   const server = createServer((req, res) => {
     handle(req, res).catch(() => send(res, 500, fault('Server', 'Case service internal error')));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
-  const location = `http://${host}:${port}${PATH}`;
+  const { base, close } = await listen(server, options);
+  const location = `${base}${PATH}`;
 
   return {
     agency: 'courts', location, env: { COURTS_URL: location }, faults, requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close,
   };
 };

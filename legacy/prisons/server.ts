@@ -4,7 +4,7 @@
 // (default 1200, as HMPPS Auth); tests expire tokens with `standIn.tokens.expireAll()`.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http.js';
 import { FaultControl, RequestCounter, type FaultOutcome, type StandIn, type StandInOptions, type StartStandIn } from '../faults.js';
 import { TokenIssuer } from '../oauth.js';
 import type { PrisonOffender } from '../population.js';
@@ -145,12 +145,7 @@ export async function startPrisonsStandIn(options: StandInOptions): Promise<Pris
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const base = `http://${address}:${port}`;
+  const { base, close } = await listen(server, options);
 
   return {
     agency: 'prisons',
@@ -165,10 +160,7 @@ export async function startPrisonsStandIn(options: StandInOptions): Promise<Pris
     faults,
     requests,
     tokens,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close,
   };
 }
 

@@ -6,7 +6,7 @@
 // …/convictions/{id}/requirements and …/convictions/{id}/licenceConditions.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http.js';
 import { nameKey, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
 import { FaultControl, RequestCounter, type StandIn, type StandInOptions, type StartStandIn } from '../faults.js';
 import { TokenIssuer } from '../oauth.js';
@@ -289,12 +289,7 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
   const server = createServer((req, res) => {
     handle(req, res).catch(() => { if (!res.headersSent) error(res, 500, 'Unexpected error', 'Internal server error'); else res.destroy(); });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const base = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const { base, close } = await listen(server, options);
   return {
     agency: 'probation',
     location: base,
@@ -302,10 +297,7 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
     faults,
     requests,
     tokens,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close,
   };
 }
 
