@@ -1,79 +1,258 @@
-// npm run bench: start-up time, the README query's latency and legacy calls per agency, throughput
-// under concurrency, and memory, on this machine. Figures are printed and saved under bench/results/.
-// BENCH_SIZE (population, default 2000), BENCH_REQUESTS (default 400), BENCH_CONCURRENCY (default 8).
+// npm run bench: what the product costs, measured apart from the stand-ins. The stand-in legacy systems
+// run in a child process of their own (npm run stand-ins), the product (gateway + subgraphs) in another
+// (bench/product.ts); this process only sends requests. Legacy calls and waves are read from the
+// stand-ins' request log through their control API; CPU and memory are the product process's own.
+//
+// Each figure is printed as soon as it is measured and the JSON file under bench/results/ is rewritten
+// after every figure, so a later failure never loses earlier figures. A table of everything ends the run.
+//
+// Knobs: BENCH_SIZE (population, default 2000), BENCH_SEED (20261101), BENCH_PEOPLE (people per request
+// for the call counts, default 1,10,50,100), BENCH_LATENCY_MS (injected latency for waves, default 50),
+// BENCH_LATENCY_REQUESTS (requests per latency figure, default 30), BENCH_REQUESTS (requests per
+// throughput and CPU run, default 100), BENCH_CONCURRENCY (default 1,4,16).
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { generatePopulation } from '../legacy/population.js';
-import { startStack } from '../platform/stack.js';
+import { generatePopulation, type PersonTruth } from '../legacy/population.js';
+import { startProductProcess, startStandInsProcess, type ProductProcess, type StandInsProcess } from './processes.js';
+import { legacyWaves, percentile, table } from './waves.js';
 
+const list = (name: string, fallback: number[]) => (process.env[name] ? process.env[name]!.split(',').map(Number) : fallback);
 const size = Number(process.env.BENCH_SIZE ?? 2000);
-const requests = Number(process.env.BENCH_REQUESTS ?? 400);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const seed = Number(process.env.BENCH_SEED ?? 20261101);
+const peopleCounts = list('BENCH_PEOPLE', [1, 10, 50, 100]);
+const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const latencyRequests = Number(process.env.BENCH_LATENCY_REQUESTS ?? 30);
+const requests = Number(process.env.BENCH_REQUESTS ?? 100);
+const concurrencies = list('BENCH_CONCURRENCY', [1, 4, 16]);
+for (const [name, v] of Object.entries({ size, seed, latencyMs, latencyRequests, requests, ...Object.fromEntries(peopleCounts.map((n, i) => [`people${i}`, n])), ...Object.fromEntries(concurrencies.map((n, i) => [`concurrency${i}`, n])) })) {
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`bench setting ${name} must be a positive whole number, got ${v}`);
+}
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const exampleQuery = /<!-- example-query -->\s*```graphql\n([\s\S]*?)```/.exec(readme)![1];
+/** The person selection of the README example, reused for many people in one request. */
+const exampleSelection = /personByIdentifier\(type: PNC, value: \$pnc\) (\{[\s\S]*\})\s*\}\s*$/.exec(exampleQuery.trim())![1];
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+// ---- results: printed and saved as they come -------------------------------------------------------
 
-let t = performance.now();
-generatePopulation({ size: 100_000 });
-const population100k = performance.now() - t;
-
-t = performance.now();
-const stack = await startStack({ population: { size }, logLevel: 'silent' });
-const startup = performance.now() - t;
-
-const token = await stack.token({ agency: 'POLICE', roles: ['POLICE_OFFICER'] });
-const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'INVESTIGATION' };
-const people = stack.population.people.filter((p) => p.pnc && p.nominalId);
-async function ask(pnc: string): Promise<number> {
-  const s = performance.now();
-  const res = await fetch(stack.gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query: exampleQuery, variables: { pnc } }) });
-  const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
-  // Withheld fields (a restricted record, say) are a normal answer; anything else stops the bench.
-  const unexpected = body.errors?.filter((e) => e.extensions?.code !== 'FORBIDDEN');
-  if (res.status !== 200 || unexpected?.length) throw new Error(`bench query failed: ${res.status} ${JSON.stringify(unexpected)?.slice(0, 300)}`);
-  return performance.now() - s;
-}
-
-// Legacy calls for one README query, on a warm stack (tokens already fetched, exports already read).
-const example = stack.population.people[stack.population.examples.everywhere].pnc!;
-await ask(example);
-const victimsReadsBefore = (stack.clients.get('victims') as { reads?: number }).reads ?? 0;
-for (const s of stack.standIns.values()) s.requests.reset();
-await ask(example);
-const callsPerAgency: Record<string, unknown> = Object.fromEntries([...stack.standIns].map(([n, s]) => [n, s.requests.snapshot()]));
-// The victims system is files the adapter reads in place: count its reads (0 while the export is unchanged).
-callsPerAgency.victims = { 'export file reads': ((stack.clients.get('victims') as { reads?: number }).reads ?? 0) - victimsReadsBefore };
-
-// Latency, one at a time.
-const serial: number[] = [];
-for (let i = 0; i < Math.min(100, requests); i++) serial.push(await ask(people[i % people.length].pnc!));
-serial.sort((a, b) => a - b);
-
-// Throughput under concurrency.
-let next = 0;
-t = performance.now();
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  while (next < requests) await ask(people[next++ % people.length].pnc!);
-}));
-const elapsed = performance.now() - t;
-const mem = process.memoryUsage();
-await stack.close();
-
-const result = {
-  date: new Date().toISOString(),
-  node: process.version,
-  population: size,
-  population100kMs: Math.round(population100k),
-  startupMs: Math.round(startup),
-  exampleQuery: { p50Ms: +pct(serial, 50).toFixed(1), p95Ms: +pct(serial, 95).toFixed(1), legacyCalls: callsPerAgency },
-  throughput: { requests, concurrency, perSecond: +(requests / (elapsed / 1000)).toFixed(1) },
-  memory: { rssMiB: Math.round(mem.rss / 1048576), heapUsedMiB: Math.round(mem.heapUsed / 1048576) },
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(), node: process.version, population: size, seed,
+  settings: { peopleCounts, latencyMs, latencyRequests, requests, concurrencies },
+  notes: [] as string[],
 };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL(`./results/bench-${Date.now()}.json`, import.meta.url), JSON.stringify(result, null, 2));
-console.log(JSON.stringify(result, null, 2));
+const file = new URL(`./results/bench-${results.date as string}.json`.replaceAll(':', '-'), import.meta.url);
+const save = () => writeFileSync(file, JSON.stringify(results, null, 2));
+function figure(key: string, value: unknown, line: string): void {
+  results[key] = value;
+  save();
+  console.log(line);
+}
+function note(text: string): void {
+  (results.notes as string[]).push(text);
+  save();
+  console.log(`note: ${text}`);
+}
+console.log(`bench: population ${size} (seed ${seed}); results in ${file.pathname}`);
+
+// ---- requests ----------------------------------------------------------------------------------------
+
+interface Answer { ms: number; errors: { code: string; agency?: string }[]; data: Record<string, unknown> | null }
+
+async function ask(product: ProductProcess, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
+  const s = performance.now();
+  const res = await fetch(product.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${product.token}`, 'x-purpose': 'INVESTIGATION', 'x-justification': 'benchmark' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string; agency?: string } }[] };
+  const ms = performance.now() - s;
+  if (res.status !== 200 && !body.errors?.length) throw new Error(`gateway answered HTTP ${res.status}`);
+  return { ms, data: body.data ?? null, errors: (body.errors ?? []).map((e) => ({ code: e.extensions?.code ?? 'UNKNOWN', agency: e.extensions?.agency })) };
+}
+
+/** Errors other than withheld fields (a normal answer for a police officer), counted by code. */
+function unexpected(a: Answer): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of a.errors) if (e.code !== 'FORBIDDEN') out[`${e.code}${e.agency ? `:${e.agency}` : ''}`] = (out[`${e.code}${e.agency ? `:${e.agency}` : ''}`] ?? 0) + 1;
+  return out;
+}
+
+/** Legacy calls per agency caused by one request (stand-ins' counts, plus file reads the adapters count). */
+async function callsOf(product: ProductProcess, standIns: StandInsProcess, send: () => Promise<Answer>) {
+  const readsBefore = (await product.usage()).reads;
+  await standIns.control.resetRequests();
+  const answer = await send();
+  const log = await standIns.control.requests();
+  const readsAfter = (await product.usage()).reads;
+  const calls: Record<string, number> = Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.total]));
+  // The victims system is files the adapter reads in place: its "calls" are the adapter's reads.
+  for (const [n, r] of Object.entries(readsAfter)) calls[n] = (calls[n] ?? 0) + r - (readsBefore[n] ?? 0);
+  return { answer, calls, total: Object.values(calls).reduce((a, b) => a + b, 0), log };
+}
+
+// ---- the run -------------------------------------------------------------------------------------------
+
+const population = generatePopulation({ size, seed });
+const withPnc = population.people.filter((p) => p.pnc);
+const example = population.people[population.examples.everywhere];
+let standIns: StandInsProcess | undefined;
+let product: ProductProcess | undefined;
+
+try {
+  let t = performance.now();
+  standIns = await startStandInsProcess({ size, seed });
+  figure('standInsStartupMs', Math.round(performance.now() - t), `stand-ins up (pid ${standIns.pid}) in ${Math.round(performance.now() - t)} ms`);
+  product = await startProductProcess(standIns.env);
+  figure('productStartupMs', Math.round(product.startupMs), `product up (pid ${product.pid}) in ${Math.round(product.startupMs)} ms`);
+
+  // Warm: tokens fetched from the agencies' auth services, exports read once.
+  await ask(product, exampleQuery, { pnc: example.pnc });
+
+  // 1. Legacy calls per agency for N people in one request.
+  const callRows: Record<string, unknown>[] = [];
+  const aliasQuery = (people: PersonTruth[], selection: string) =>
+    `query { ${people.map((p, i) => `p${i}: personByIdentifier(type: PNC, value: ${JSON.stringify(p.pnc)}) ${selection}`).join('\n')} }`;
+  for (const [label, selection] of [['aliases { id }', '{ id }'], ['aliases, README selection', exampleSelection]] as const) {
+    for (const n of peopleCounts) {
+      if (n > withPnc.length) { note(`${label}: N=${n} skipped, only ${withPnc.length} people with a PNC`); continue; }
+      const r = await callsOf(product, standIns, () => ask(product!, aliasQuery(withPnc.slice(0, n), selection)));
+      const errors = unexpected(r.answer);
+      const row = { shape: label, people: n, total: r.total, perPerson: +(r.total / n).toFixed(2), ms: Math.round(r.answer.ms), ...r.calls, ...(Object.keys(errors).length ? { errors } : {}) };
+      callRows.push(row);
+      figure('legacyCalls', callRows, `legacy calls, ${label}, N=${n}: ${r.total} (${JSON.stringify(r.calls)}) in ${Math.round(r.answer.ms)} ms${Object.keys(errors).length ? ` errors ${JSON.stringify(errors)}` : ''}`);
+    }
+  }
+  // searchPeople: one person by full name and date of birth, then surnames shared by about N people.
+  const bySurname = new Map<string, number>();
+  for (const p of population.people) bySurname.set(p.surname, (bySurname.get(p.surname) ?? 0) + 1);
+  const searches: { label: string; args: string }[] = [
+    { label: 'surname+forename+dob', args: `surname: ${JSON.stringify(example.surname)}, forename: ${JSON.stringify(example.forename)}, dateOfBirth: ${JSON.stringify(example.dateOfBirth)}` },
+  ];
+  for (const n of peopleCounts.filter((x) => x > 1)) {
+    const [surname] = [...bySurname].sort((a, b) => Math.abs(a[1] - n) - Math.abs(b[1] - n))[0];
+    if (!searches.some((s) => s.args.includes(JSON.stringify(surname)))) searches.push({ label: `surname (${bySurname.get(surname)} people)`, args: `surname: ${JSON.stringify(surname)}` });
+  }
+  for (const s of searches) {
+    const r = await callsOf(product, standIns, () => ask(product!, `query { searchPeople(${s.args}) { grade person { id } } }`));
+    const found = (r.answer.data?.searchPeople as unknown[] | undefined)?.length ?? 0;
+    const errors = unexpected(r.answer);
+    callRows.push({ shape: `searchPeople ${s.label}`, people: found, total: r.total, perPerson: found ? +(r.total / found).toFixed(2) : null, ms: Math.round(r.answer.ms), ...r.calls, ...(Object.keys(errors).length ? { errors } : {}) });
+    figure('legacyCalls', callRows, `legacy calls, searchPeople ${s.label}: ${found} results, ${r.total} calls (${JSON.stringify(r.calls)})`);
+  }
+  const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+  const queryType = /type Query[^{]*\{([\s\S]*?)\n\}/.exec(supergraph)?.[1] ?? '';
+  const listFields = [...queryType.matchAll(/^\s*(\w+)(?:\([^)]*\))?\s*:\s*\[Person!?\]/gm)].map((m) => m[1]);
+  if (listFields.length === 0) note('no list field of people on Query yet (worklists): legacy calls by a list field not measured');
+  else note(`list fields found (${listFields.join(', ')}), not yet measured by this bench: their arguments differ per field`);
+
+  // 2. Legacy waves on the critical path of the README example, and its latency with every system slowed.
+  const askExample = () => ask(product!, exampleQuery, { pnc: example.pnc });
+  const serial = async (n: number) => { const ms: number[] = []; for (let i = 0; i < n; i++) ms.push((await askExample()).ms); return ms; };
+  const base = await serial(latencyRequests);
+  const baseline = { p50Ms: +percentile(base, 50).toFixed(1), p95Ms: +percentile(base, 95).toFixed(1) };
+  figure('exampleBaseline', baseline, `README example, no injected latency: p50 ${baseline.p50Ms} ms, p95 ${baseline.p95Ms} ms`);
+  await standIns.control.setFaults('*', { latencyMs });
+  const waveRuns: ReturnType<typeof legacyWaves>[] = [];
+  for (let i = 0; i < 3; i++) {
+    const since = Date.now() - 1;
+    await standIns.control.resetRequests();
+    await askExample();
+    const log = await standIns.control.requests(since);
+    waveRuns.push(legacyWaves(Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.log])), latencyMs));
+  }
+  const median = [...waveRuns].sort((a, b) => a.length - b.length)[1];
+  figure('exampleWaves', { waves: median.length, runs: waveRuns.map((w) => w.length), detail: median }, `README example: ${median.length} legacy waves on the critical path (runs: ${waveRuns.map((w) => w.length).join(', ')}): ${median.map((w) => `+${w.startMs}ms ${JSON.stringify(w.calls)}`).join(' | ')}`);
+  const slow = await serial(latencyRequests);
+  await standIns.control.resetFaults();
+  const slowP50 = percentile(slow, 50);
+  const slowP95 = percentile(slow, 95);
+  const criticalP50 = median.length * latencyMs + baseline.p50Ms;
+  const criticalP95 = median.length * latencyMs + baseline.p95Ms;
+  figure('exampleWithLatency', {
+    latencyMs, p50Ms: +slowP50.toFixed(1), p95Ms: +slowP95.toFixed(1), criticalPathP50Ms: criticalP50, criticalPathP95Ms: criticalP95,
+    ratioP50: +(slowP50 / criticalP50).toFixed(2), ratioP95: +(slowP95 / criticalP95).toFixed(2), overCriticalPathP50Ms: +(slowP50 - criticalP50).toFixed(1),
+  }, `README example with ${latencyMs} ms on every system: p50 ${slowP50.toFixed(1)} ms (${(slowP50 / criticalP50).toFixed(2)} x critical path ${criticalP50} ms = ${median.length} waves x ${latencyMs} + baseline p50), p95 ${slowP95.toFixed(1)} ms (${(slowP95 / criticalP95).toFixed(2)} x ${criticalP95})`);
+
+  // 3. Throughput at each concurrency, and CPU per request and RSS of the product process.
+  const people = withPnc.slice(0, Math.max(1, Math.min(withPnc.length, 500)));
+  async function load(p: ProductProcess, concurrency: number) {
+    let next = 0;
+    let failed = 0;
+    let withheld = 0;
+    const errors: Record<string, number> = {};
+    const before = await p.usage(true);
+    const s = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const a = await ask(p, exampleQuery, { pnc: people[next++ % people.length].pnc });
+        const u = unexpected(a);
+        withheld += a.errors.length - Object.values(u).reduce((x, y) => x + y, 0);
+        if (Object.keys(u).length) failed++;
+        for (const [k, v] of Object.entries(u)) errors[k] = (errors[k] ?? 0) + v;
+      }
+    }));
+    const elapsed = performance.now() - s;
+    const after = await p.usage();
+    return {
+      concurrency, requests, perSecond: +(requests / (elapsed / 1000)).toFixed(1), cpuMsPerRequest: +((after.cpuMs - before.cpuMs) / requests).toFixed(2),
+      peakRssMiB: Math.round(after.peakRssBytes / 1048576), withheldPerAnswer: +(withheld / requests).toFixed(2), answersWithErrors: failed, ...(failed ? { errors } : {}),
+    };
+  }
+  const throughput: Record<string, unknown>[] = [];
+  for (const c of concurrencies) {
+    const r = await load(product, c);
+    throughput.push(r);
+    figure('throughput', throughput, `throughput, concurrency ${c}: ${r.perSecond} requests/s, product CPU ${r.cpuMsPerRequest} ms/request, product peak RSS ${r.peakRssMiB} MiB${r.answersWithErrors ? `, ${r.answersWithErrors} answers with errors ${JSON.stringify(r.errors)}` : ''}`);
+  }
+  const cpuConcurrency = concurrencies.includes(4) ? 4 : concurrencies[0];
+  const on = await load(product, cpuConcurrency);
+  const rssOn = (await product.usage()).rssBytes;
+  figure('policyOn', { ...on, rssMiB: Math.round(rssOn / 1048576) }, `policy and audit on, concurrency ${cpuConcurrency}: product CPU ${on.cpuMsPerRequest} ms/request, RSS ${Math.round(rssOn / 1048576)} MiB (peak ${on.peakRssMiB})`);
+  await product.close();
+  product = undefined;
+
+  product = await startProductProcess(standIns.env, { policyOff: true });
+  await ask(product, exampleQuery, { pnc: example.pnc });
+  await load(product, cpuConcurrency); // warm, as the policy-on process was by the runs before
+  const off = await load(product, cpuConcurrency);
+  const rssOff = (await product.usage()).rssBytes;
+  figure('policyOff', { ...off, rssMiB: Math.round(rssOff / 1048576) }, `policy and audit off (BENCH_ONLY_POLICY_OFF), concurrency ${cpuConcurrency}: product CPU ${off.cpuMsPerRequest} ms/request, RSS ${Math.round(rssOff / 1048576)} MiB (peak ${off.peakRssMiB})`);
+  figure('policyCost', {
+    cpuRatio: +(on.cpuMsPerRequest / off.cpuMsPerRequest).toFixed(2), rssRatio: +(rssOn / rssOff).toFixed(2), throughputRatio: +(on.perSecond / off.perSecond).toFixed(2),
+  }, `policy and audit cost: CPU x${(on.cpuMsPerRequest / off.cpuMsPerRequest).toFixed(2)}, RSS x${(rssOn / rssOff).toFixed(2)}, throughput x${(on.perSecond / off.perSecond).toFixed(2)} (on / off)`);
+} catch (err) {
+  results.error = (err as Error).message;
+  save();
+  console.error(`bench stopped: ${(err as Error).message} (figures so far are in ${file.pathname})`);
+  process.exitCode = 1;
+} finally {
+  await product?.close();
+  await standIns?.close();
+}
+
+// ---- the table ---------------------------------------------------------------------------------------
+console.log('\n## Legacy calls per request\n');
+console.log(table((results.legacyCalls as Record<string, unknown>[] | undefined) ?? []));
+console.log('\n## README example\n');
+console.log(table([
+  { figure: 'legacy waves on the critical path', value: (results.exampleWaves as { waves?: number } | undefined)?.waves },
+  { figure: 'p50 / p95, no injected latency (ms)', value: results.exampleBaseline ? `${(results.exampleBaseline as { p50Ms: number }).p50Ms} / ${(results.exampleBaseline as { p95Ms: number }).p95Ms}` : undefined },
+  ...(results.exampleWithLatency ? (() => {
+    const l = results.exampleWithLatency as { latencyMs: number; p50Ms: number; p95Ms: number; criticalPathP50Ms: number; ratioP50: number; ratioP95: number };
+    return [
+      { figure: `p50 / p95 with ${l.latencyMs} ms on every system (ms)`, value: `${l.p50Ms} / ${l.p95Ms}` },
+      { figure: 'critical path (waves x latency + baseline p50, ms)', value: l.criticalPathP50Ms },
+      { figure: 'p50 / critical path; p95 / (waves x latency + baseline p95)', value: `${l.ratioP50}; ${l.ratioP95}` },
+    ];
+  })() : []),
+]));
+console.log('\n## Throughput and product CPU/RSS (policy and audit on)\n');
+console.log(table((results.throughput as Record<string, unknown>[] | undefined) ?? []));
+console.log('\n## Policy and audit cost (product process only)\n');
+console.log(table([results.policyOn, results.policyOff].filter(Boolean).map((r, i) => ({ stack: i === 0 ? 'policy + audit on' : 'off (BENCH_ONLY_POLICY_OFF)', ...(r as object) }))));
+if (results.policyCost) console.log(`\non / off: ${JSON.stringify(results.policyCost)}`);
+for (const n of results.notes as string[]) console.log(`note: ${n}`);
+console.log(`\nJSON: ${file.pathname}`);

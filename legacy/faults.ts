@@ -1,4 +1,4 @@
-// What every stand-in legacy system shares: a request counter that tests and benchmarks read, and a
+// What every stand-in legacy system shares: a request counter and log that tests and benchmarks read, and a
 // fault switch that makes the system slow, failing, malformed or down on demand.
 import { rng } from './population.js';
 
@@ -49,12 +49,29 @@ export class FaultControl {
   }
 }
 
-/** Counts requests a stand-in received, by operation (e.g. `GET /api/offenders/{offenderNo}`, `SELECT NOMINALS`). */
+/** One request a stand-in received: when it arrived (ms since the epoch, sub-ms precision) and what it was. */
+export interface RequestLogEntry {
+  at: number;
+  operation: string;
+}
+
+/** The log keeps the most recent requests only, so a long-running stand-in's memory stays bounded. */
+const LOG_LIMIT = 100_000;
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * Counts requests a stand-in received, by operation (e.g. `GET /api/offenders/{offenderNo}`, `SELECT NOMINALS`),
+ * and logs when each arrived, so a benchmark can tell calls issued together from calls issued one after another.
+ */
 export class RequestCounter {
   private counts = new Map<string, number>();
+  private log: RequestLogEntry[] = [];
 
   count(operation: string, n = 1): void {
     this.counts.set(operation, (this.counts.get(operation) ?? 0) + n);
+    const at = now();
+    for (let i = 0; i < n; i++) this.log.push({ at, operation });
+    if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
   }
 
   /** Total for one operation, or for all when none is given. */
@@ -69,8 +86,14 @@ export class RequestCounter {
     return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
+  /** The logged requests in arrival order, those at or after `since` (ms since the epoch) when given. */
+  entries(since?: number): RequestLogEntry[] {
+    return since === undefined ? [...this.log] : this.log.filter((e) => e.at >= since);
+  }
+
   reset(): void {
     this.counts.clear();
+    this.log = [];
   }
 }
 
@@ -86,6 +109,11 @@ export interface StandInOptions {
   databaseUrl?: string;
   /** Seed for the fault dice. */
   faultSeed?: number;
+  /**
+   * Reachable from other processes (npm run stand-ins): a system that is in-process by default (the
+   * embedded police database) then also listens on loopback. HTTP stand-ins always listen.
+   */
+  network?: boolean;
 }
 
 /** A running stand-in legacy system. */

@@ -41,6 +41,22 @@ export interface StackOptions {
   auditEnv?: Env;
   /** false runs without an audit trail (and without the auditors' subgraph): only to measure what auditing costs. */
   audit?: false;
+  /** false runs the subgraphs without the disclosure policy: only to measure what the policy costs; refused in production. */
+  policy?: false;
+  /**
+   * Use the legacy systems the environment already locates (e.g. printed by `npm run stand-ins`) instead
+   * of starting their stand-ins; a system the environment does not locate still gets its stand-in.
+   */
+  useConfiguredSystems?: boolean;
+}
+
+/** The settings that say where an agency's system is, by the registry's env-prefix convention. */
+const LOCATION_SETTINGS = ['URL', 'DATABASE_URL', 'EXPORT_DIR'];
+
+/** The setting that locates agency `name`'s legacy system in `env` (e.g. `PRISONS_URL`), or null. */
+export function configuredSystem(name: string, env: Env): string | null {
+  const prefix = name.toUpperCase().replaceAll('-', '_');
+  return LOCATION_SETTINGS.map((s) => `${prefix}_${s}`).find((k) => env[k]) ?? null;
 }
 
 export interface TokenRequest {
@@ -55,6 +71,8 @@ export interface Stack {
   population: Population;
   modules: SubgraphModule[];
   standIns: Map<string, StandIn>;
+  /** Systems used where the environment locates them, by agency: the setting that did. */
+  configured: Map<string, string>;
   clients: Map<string, unknown>;
   subgraphs: Map<string, RunningSubgraph>;
   gateway: RunningGateway;
@@ -75,6 +93,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const population = opts.population && 'people' in opts.population ? opts.population : generatePopulation(opts.population as PopulationOptions | undefined);
   const modules = await loadSubgraphs((opts.only ?? SUBGRAPH_NAMES).filter((n) => opts.audit !== false || n !== 'audit'));
   const standIns = new Map<string, StandIn>();
+  const configured = new Map<string, string>();
   const clients = new Map<string, unknown>();
   const subgraphs = new Map<string, RunningSubgraph>();
   let gateway: RunningGateway | undefined;
@@ -93,7 +112,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   try {
     const env: Env = { ...baseEnv };
-    await Promise.all(modules.filter((m) => m.standIn).map(async (m) => {
+    for (const m of modules) {
+      const setting = opts.useConfiguredSystems && m.standIn ? configuredSystem(m.name, baseEnv) : null;
+      if (setting) configured.set(m.name, setting);
+    }
+    await Promise.all(modules.filter((m) => m.standIn && !configured.has(m.name)).map(async (m) => {
       const start = await m.standIn!();
       const s = await start({ population, databaseUrl: m.name === 'police' ? opts.policeDatabaseUrl : undefined });
       standIns.set(m.name, s);
@@ -123,7 +146,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const auth = { issuer: baseEnv.AUTH_ISSUER ?? 'justice-graph-dev', audience: baseEnv.AUTH_AUDIENCE ?? 'justice-graph' };
 
     for (const m of modules) {
-      subgraphs.set(m.name, await startSubgraph(m, { client: clients.get(m.name), assertionKey: assertionPublic, log: createLogger(`subgraph:${m.name}`, level) }));
+      subgraphs.set(m.name, await startSubgraph(m, { client: clients.get(m.name), assertionKey: assertionPublic, policy: opts.policy, log: createLogger(`subgraph:${m.name}`, level) }));
     }
     gateway = await startGateway({
       modules,
@@ -139,7 +162,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
 
     return {
-      population, modules, standIns, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth, audit: audit as AuditTrail, auditKeys,
+      population, modules, standIns, configured, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth, audit: audit as AuditTrail, auditKeys,
       token: (r) => issueToken(issuerPrivate, issuer.kid, {
         subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
       }),

@@ -1,5 +1,7 @@
 // npm start: the whole stack on embedded defaults — stand-in legacy systems, subgraphs and gateway —
 // in one process. Prints where everything is and how to get a token; Ctrl-C shuts it down cleanly.
+// A legacy system the environment already locates (e.g. PRISONS_URL, printed by `npm run stand-ins`)
+// is used as it is: its stand-in is not started.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { startStack } from '../platform/stack.js';
@@ -10,7 +12,7 @@ const size = Number(process.env.POPULATION_SIZE ?? 2000);
 const seed = Number(process.env.POPULATION_SEED ?? 20261101);
 
 async function boot(gatewayPort: number) {
-  return startStack({ population: { size, seed }, gatewayPort, keys: 'dev', policeDatabaseUrl: process.env.POLICE_STANDIN_DATABASE_URL, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  return startStack({ population: { size, seed }, gatewayPort, keys: 'dev', useConfiguredSystems: true, policeDatabaseUrl: process.env.POLICE_STANDIN_DATABASE_URL, logLevel: process.env.LOG_LEVEL ?? 'warn' });
 }
 
 let stack;
@@ -31,6 +33,7 @@ ${[...stack.subgraphs].map(([n, s]) => `  ${n.padEnd(11)} ${s.url}`).join('\n')}
 
 stand-in legacy systems:
 ${[...stack.standIns].map(([n, s]) => `  ${n.padEnd(11)} ${s.location}`).join('\n')}
+${[...stack.configured].map(([n, setting]) => `  ${n.padEnd(11)} as configured by ${setting}`).join('\n')}
 
 get a token:   npm run token -- --role POLICE_OFFICER --agency POLICE
 example PNC:   ${everywhere.pnc}   (in all five systems)

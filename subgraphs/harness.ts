@@ -81,6 +81,8 @@ export interface SubgraphServerOptions<Client> {
   client: Client;
   /** The gateway's public key for caller assertions. */
   assertionKey: CryptoKey;
+  /** false serves without the disclosure policy, to measure what it costs (npm run bench); refused in production. */
+  policy?: false;
   host?: string;
   port?: number;
   log?: Logger;
@@ -94,7 +96,11 @@ export interface RunningSubgraph {
 
 export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts: SubgraphServerOptions<Client>): Promise<RunningSubgraph> {
   const log = opts.log ?? createLogger(`subgraph:${module.name}`);
-  const schema = buildProtectedSchema(module);
+  // Without the policy every field is disclosed to every caller: a benchmark baseline, never a deployment.
+  if (opts.policy === false && process.env.NODE_ENV === 'production') throw new Error(`subgraph ${module.name}: refusing to run without the disclosure policy in production`);
+  const schema = opts.policy === false
+    ? buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }])
+    : buildProtectedSchema(module);
   const server = new ApolloServer<SubgraphContext>({
     schema,
     introspection: false,

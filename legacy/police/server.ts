@@ -2,11 +2,14 @@
 // PostgreSQL in WASM) registered as `embedded:police-<n>`. Given `databaseUrl`, it seeds a fresh schema
 // of that PostgreSQL server instead and watches the adapter's queries to that schema. Either way every
 // query is counted as `<KEYWORD> <TABLE>` (e.g. `SELECT NOMINALS`) and passes through the fault switch.
+// With `network` (npm run stand-ins) the embedded database is also served on loopback over the
+// PostgreSQL wire protocol (legacy/pg-wire.ts), so an adapter in another process can reach it.
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { createSqlExecutor, observeSchema, registerEmbeddedDatabase, sqlOperation, type SqlObserver } from '../../adapters/sql.js';
 import { FaultControl, RequestCounter, type StandIn, type StartStandIn } from '../faults.js';
 import { createAndSeed } from './schema.js';
+import { serveWire } from '../pg-wire.js';
 
 let instances = 0;
 /** An empty, initialised data directory: loading it takes ~0.5 s where initdb takes several (kept in memory, ~40 MB). */
@@ -58,11 +61,14 @@ async function startEmbedded(options: Parameters<StartStandIn>[0], faults: Fault
     query: <T>(text: string, params?: unknown[]) => observe<T>(sqlOperation(text), async () => (await db.query<T>(text, params)).rows),
     close: async () => {},
   });
-  const url = `embedded:${name}`;
+  // Reachable from another process: the same database behind the PostgreSQL wire protocol on loopback.
+  const wire = options.network ? await serveWire(db, { faults, requests, host: options.host }) : null;
+  const url = wire ? `postgres://police@${wire.host}:${wire.port}/police` : `embedded:${name}`;
   return {
     agency: 'police', location: url, env: { POLICE_DATABASE_URL: url }, faults, requests,
     close: async () => {
       unregister();
+      await wire?.close();
       await db.close();
     },
   };
