@@ -4,37 +4,68 @@ import { MappingError } from './errors.js';
 
 const CHECK_LETTERS = 'ZABCDEFGHJKLMNPQRTUVWXY'; // 23 letters: I, O and S are never used
 
-/** Check character of a PNC id, computed on the two-digit year and the 7-digit serial. */
-export function pncCheckChar(year4: string, serial: string): string {
-  return CHECK_LETTERS[Number(year4.slice(-2) + serial.padStart(7, '0')) % 23];
+/** The check letter of a digit string: its value modulo 23, as letter (PNC and CRO use the same table). */
+function checkLetter(digits: string): string {
+  return CHECK_LETTERS[Number(digits) % 23];
 }
 
-/** Check character of a CRO number, computed on the two-digit year and the 6-digit serial. */
+/** Check character of a PNC id, computed on the two-digit year and the 7-digit serial. */
+export function pncCheckChar(year4: string, serial: string): string {
+  return checkLetter(year4.slice(-2) + serial.padStart(7, '0'));
+}
+
+/** Check character of a standard CRO number, computed on the two-digit year and the 6-digit serial. */
 export function croCheckChar(yy: string, serial: string): string {
-  return CHECK_LETTERS[Number(yy + serial.padStart(6, '0')) % 23];
+  return checkLetter(yy + serial.padStart(6, '0'));
+}
+
+/** Check character of an SF-format CRO number: on the year and the serial exactly as written (no padding). */
+export function sfCroCheckChar(yy: string, serial: string): string {
+  return checkLetter(yy + serial);
 }
 
 export type IdCheck = { value: string; valid: true } | { value: null; valid: false; reason: string };
 
+const refuse = (reason: string): IdCheck => ({ value: null, valid: false, reason });
+
+/** The four-digit year of a two-digit PNC year: the century that keeps it in the past of `today`. */
+function pncCentury(yy: string, today: Date): string {
+  return String(Number(yy) > today.getUTCFullYear() % 100 ? 1900 + Number(yy) : 2000 + Number(yy));
+}
+
+/** One reading of a PNC id: year, serial and check letter; null when the check letter does not match. */
+function pncReading(year4: string, serial: string, check: string): string | null {
+  return pncCheckChar(year4, serial) === check ? `${year4}/${serial.padStart(7, '0')}${check}` : null;
+}
+
 /**
- * Normalises a PNC id to `YYYY/NNNNNNNC` and validates its check character.
- * Accepts the long form (2001/0012345X), the short form (01/12345X) and stray spaces or lower case.
+ * Normalises a PNC id to its canonical form `YYYY/NNNNNNNC` (four-digit year, serial padded to seven
+ * digits), the form the HMPPS person record service keeps, and verifies its check character.
+ * Accepts every form the agencies write: long or short year, serial padded or not, with or without the
+ * slash (`2002/0073319Z`, `20020073319Z`, `02/73319Z`, `0273319Z`, `033Y`), stray spaces, lower case.
  * A two-digit year is placed in the century that keeps it in the past of `today`.
+ * Without a slash, 10 or 11 digits are a long form and 8 or fewer a short one (as the person record
+ * service reads them); 9 digits read both ways (`2002` + 5-digit serial, or `20` + 7-digit serial) and
+ * the check character decides: a value valid both ways is refused as ambiguous rather than guessed.
  */
 export function normalisePnc(raw: string | null | undefined, today = new Date()): IdCheck {
-  if (raw == null || raw.trim() === '') return { value: null, valid: false, reason: 'missing' };
+  if (raw == null || raw.trim() === '') return refuse('missing');
   const text = raw.replace(/\s+/g, '').toUpperCase();
-  const m = /^(\d{2}|\d{4})\/(\d{1,7})([A-Z])$/.exec(text);
-  if (!m) return { value: null, valid: false, reason: 'malformed' };
-  let year = m[1];
-  if (year.length === 2) {
-    const yy = Number(year);
-    const thisYY = today.getUTCFullYear() % 100;
-    year = String(yy > thisYY ? 1900 + yy : 2000 + yy);
+  const slashed = /^(\d{2}|\d{4})\/(\d{1,7})([A-Z])$/.exec(text);
+  if (slashed) {
+    const [, year, serial, check] = slashed;
+    const value = pncReading(year.length === 2 ? pncCentury(year, today) : year, serial, check);
+    return value ? { value, valid: true } : refuse('check character does not match');
   }
-  const serial = m[2].padStart(7, '0');
-  if (pncCheckChar(year, serial) !== m[3]) return { value: null, valid: false, reason: 'check character does not match' };
-  return { value: `${year}/${serial}${m[3]}`, valid: true };
+  const bare = /^(\d{3,11})([A-Z])$/.exec(text);
+  if (!bare) return refuse('malformed');
+  const [, digits, check] = bare;
+  const readings: string[] = [];
+  if (digits.length <= 9) readings.push(pncCentury(digits.slice(0, 2), today) + '/' + digits.slice(2));
+  if (digits.length >= 9 && /^(19|20)/.test(digits)) readings.push(digits.slice(0, 4) + '/' + digits.slice(4));
+  const valid = [...new Set(readings.map((r) => pncReading(r.slice(0, 4), r.slice(5), check)).filter((v): v is string => v !== null))];
+  if (valid.length === 1) return { value: valid[0], valid: true };
+  return refuse(valid.length > 1 ? 'ambiguous without a slash' : 'check character does not match');
 }
 
 /** Formats a valid PNC id from its parts (used by the synthetic population). */
@@ -43,15 +74,42 @@ export function formatPnc(year4: number, serial: number): string {
   return `${year4}/${s}${pncCheckChar(String(year4), s)}`;
 }
 
-/** Normalises a CRO number to `NNNNNN/YYC` and validates its check character. SF-format numbers are accepted as written. */
+/**
+ * Every way a valid canonical PNC id may have been keyed into a system that compares text: long or
+ * short year, serial padded or not, with or without the slash. Only forms that read back to this PNC
+ * alone are listed (a slash-less form that reads two ways is not). Empty for a non-canonical value.
+ */
+export function pncWrittenForms(canonical: string, today = new Date()): string[] {
+  const m = /^(\d{4})\/(\d{7})([A-Z])$/.exec(canonical);
+  if (!m) return [];
+  const [, year, serial, check] = m;
+  const forms = new Set<string>();
+  for (const y of [year, year.slice(2)]) {
+    for (const s of [serial, String(Number(serial))]) {
+      for (const sep of ['/', '']) forms.add(`${y}${sep}${s}${check}`);
+    }
+  }
+  return [...forms].filter((f) => normalisePnc(f, today).value === canonical);
+}
+
+/**
+ * Normalises a CRO number and verifies its check character, in both formats the CRO has issued:
+ * standard `NNNNNN/YYC` (serial padded to six digits; the check is on year and padded serial) and
+ * SF `SFYY/NNNNNNC` (kept as written: the check is on year and serial as written, so a leading zero
+ * would make it another number). As the person record service reads them.
+ */
 export function normaliseCro(raw: string | null | undefined): IdCheck {
-  if (raw == null || raw.trim() === '') return { value: null, valid: false, reason: 'missing' };
+  if (raw == null || raw.trim() === '') return refuse('missing');
   const text = raw.replace(/\s+/g, '').toUpperCase();
-  if (/^SF\d{2}\/\d{1,6}[A-Z]$/.test(text)) return { value: text, valid: true };
+  const sf = /^SF(\d{2})\/(\d{1,6})([A-Z])$/.exec(text);
+  if (sf) {
+    const [, yy, serial, check] = sf;
+    return sfCroCheckChar(yy, serial) === check ? { value: text, valid: true } : refuse('check character does not match');
+  }
   const m = /^(\d{1,6})\/(\d{2})([A-Z])$/.exec(text);
-  if (!m) return { value: null, valid: false, reason: 'malformed' };
+  if (!m) return refuse('malformed');
   const serial = m[1].padStart(6, '0');
-  if (croCheckChar(m[2], serial) !== m[3]) return { value: null, valid: false, reason: 'check character does not match' };
+  if (croCheckChar(m[2], serial) !== m[3]) return refuse('check character does not match');
   return { value: `${serial}/${m[2]}${m[3]}`, valid: true };
 }
 

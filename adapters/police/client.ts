@@ -3,12 +3,12 @@
 // AdapterErrors (from adapters/sql.ts); a row that cannot be mapped becomes BAD_SOURCE_DATA for that
 // record alone.
 import { AdapterError, mapRecord } from '../errors.js';
-import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { nameKey, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
 import { createSqlExecutor, sqlQuery, type SqlExecutor } from '../sql.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
 import type { PoliceConfig } from './config.js';
 import {
-  AGENCY, croKeyedForms, mapArrest, mapIntelFlag, mapNominal, mapWarningMarker, pncKeyedForms, toIdentityRecord,
+  AGENCY, croKeyedForms, mapArrest, mapIntelFlag, mapNominal, mapWarningMarker, toIdentityRecord,
   type Arrest, type IntelligenceFlag, type PoliceNominal, type WarningMarker,
 } from './mapping.js';
 import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from './wire.js';
@@ -107,7 +107,7 @@ export class PoliceClient {
     const nominalIds = new Set<string>(), pncs = new Set<string>(), cros = new Set<string>();
     for (const id of ids) {
       if (id.type === 'POLICE_NOMINAL_ID' && isNominalId(id.value.trim())) nominalIds.add(id.value.trim());
-      if (id.type === 'PNC') { const c = normalisePnc(id.value); if (c.valid) pncKeyedForms(c.value).forEach((f) => pncs.add(f)); }
+      if (id.type === 'PNC') { const c = normalisePnc(id.value); if (c.valid) pncWrittenForms(c.value).forEach((f) => pncs.add(f)); }
       if (id.type === 'CRO') { const c = normaliseCro(id.value); if (c.valid) croKeyedForms(c.value).forEach((f) => cros.add(f)); }
     }
     if (nominalIds.size + pncs.size + cros.size === 0) return [];

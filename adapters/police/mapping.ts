@@ -134,15 +134,6 @@ export function toIdentityRecord(n: PoliceNominal): IdentityRecord {
   };
 }
 
-/** Every way a valid, normalised PNC id may have been keyed: long or short year, with or without leading zeros. */
-export function pncKeyedForms(pnc: string): string[] {
-  const m = /^(\d{4})\/(\d{7})([A-Z])$/.exec(pnc);
-  if (!m) return [];
-  const [, year, serial, check] = m;
-  const bare = String(Number(serial));
-  return [...new Set([`${year}/${serial}${check}`, `${year.slice(2)}/${bare}${check}`, `${year.slice(2)}/${serial}${check}`, `${year}/${bare}${check}`])];
-}
-
 /** Every way a valid, normalised CRO number may have been keyed: with or without leading zeros. */
 export function croKeyedForms(cro: string): string[] {
   const m = /^(\d{6})\/(\d{2}[A-Z])$/.exec(cro);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MappingError } from '../../../adapters/errors.js';
 import {
-  croKeyedForms, mapArrest, mapIntelFlag, mapNominal, mapWarningMarker, pncKeyedForms, toIdentityRecord, ukLocalToUtc,
+  croKeyedForms, mapArrest, mapIntelFlag, mapNominal, mapWarningMarker, toIdentityRecord, ukLocalToUtc,
 } from '../../../adapters/police/mapping.js';
 import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from '../../../adapters/police/wire.js';
 
@@ -36,6 +36,8 @@ describe('mapNominal', () => {
     ['long form', '2018/0100006A', '2018/0100006A', true],
     ['short form', '18/100006A', '2018/0100006A', true],
     ['spaces and lower case', ' 18/100006a ', '2018/0100006A', true],
+    ['long form without the slash', '20180100006A', '2018/0100006A', true],
+    ['short form without the slash', '18100006A', '2018/0100006A', true],
     ['wrong check character', '2018/0100006B', null, false],
     ['not a PNC at all', 'UNKNOWN', null, false],
     ['missing', null, null, false],
@@ -78,9 +80,6 @@ describe('mapNominal', () => {
 });
 
 describe('keyed forms of identifiers', () => {
-  it('lists the ways a PNC may have been keyed', () => {
-    expect(pncKeyedForms('2001/0012345X').sort()).toEqual(['01/0012345X', '01/12345X', '2001/0012345X', '2001/12345X']);
-  });
   it('lists the ways a CRO number may have been keyed', () => {
     expect(croKeyedForms('010001/23V').sort()).toEqual(['010001/23V', '10001/23V']);
     expect(croKeyedForms('SF94/123456K')).toEqual(['SF94/123456K']);
