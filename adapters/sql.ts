@@ -3,6 +3,7 @@
 // PGlite: real PostgreSQL compiled to WASM, so the same SQL runs on both). `sqlQuery` adds the deadline
 // and turns driver errors into typed AdapterErrors that never carry SQL, hosts or parameters.
 import pg from 'pg';
+import { embeddedDatabase, schemaWatcher } from '../platform/in-process-sql.js';
 import { AdapterError, type AdapterErrorCode } from './errors.js';
 
 /** The one thing an adapter needs from a database. Parameterised SQL only: `text` never holds values. */
@@ -19,31 +20,8 @@ export interface SqlExecutorOptions {
   poolMax?: number;
 }
 
-/** Wraps every query sent to one PostgreSQL schema; stand-ins use it to count requests and inject faults. */
-export type SqlObserver = <T>(operation: string, run: () => Promise<T[]>) => Promise<T[]>;
-
-const embedded = new Map<string, SqlExecutor>();
-const observers = new Map<string, SqlObserver>();
 const EMBEDDED_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Makes an in-process database reachable as `embedded:<name>`. Returns the function that unregisters it. */
-export function registerEmbeddedDatabase(name: string, executor: SqlExecutor): () => void {
-  if (!EMBEDDED_NAME.test(name)) throw new Error(`embedded database name must be a lower-case slug, got "${name}"`);
-  if (embedded.has(name)) throw new Error(`embedded database "${name}" is already registered`);
-  embedded.set(name, executor);
-  return () => {
-    if (embedded.get(name) === executor) embedded.delete(name);
-  };
-}
-
-/** Sees every query this process's pools send to `schema`. Returns the function that stops observing. */
-export function observeSchema(schema: string, observer: SqlObserver): () => void {
-  observers.set(schema, observer);
-  return () => {
-    if (observers.get(schema) === observer) observers.delete(schema);
-  };
-}
 
 /** A readable, stable name for a statement: its first keyword and first table, e.g. `SELECT NOMINALS`. */
 export function sqlOperation(text: string): string {
@@ -59,7 +37,8 @@ function connectionRefused(): Error {
 
 /**
  * An executor for a database URL: a pg.Pool for `postgres://` and `postgresql://`, or the registered
- * in-process database for `embedded:<name>` (looked up on every query, so a closed stand-in reads as down).
+ * in-process database for `embedded:<name>` (platform/in-process-sql.ts; looked up on every query, so a
+ * closed stand-in reads as down). Statements to a schema a stand-in watches pass through its watcher.
  * Anything else throws, naming only the scheme: the URL may hold a password.
  */
 export function createSqlExecutor(url: string, options: SqlExecutorOptions = {}): SqlExecutor {
@@ -69,7 +48,7 @@ export function createSqlExecutor(url: string, options: SqlExecutorOptions = {})
     if (!EMBEDDED_NAME.test(name)) throw new Error(`embedded database URL must be embedded:<lower-case name>, got "${url}"`);
     return {
       query: <T>(text: string, params?: unknown[]) => {
-        const db = embedded.get(name);
+        const db = embeddedDatabase(name);
         return db ? db.query<T>(text, params) : Promise.reject(connectionRefused());
       },
       close: async () => {}, // the stand-in owns the embedded database and closes it
@@ -93,8 +72,8 @@ export function createSqlExecutor(url: string, options: SqlExecutorOptions = {})
     const run = async <T>(text: string, params?: unknown[]): Promise<T[]> => (await pool.query(text, params as unknown[])).rows as T[];
     return {
       query: <T>(text: string, params?: unknown[]) => {
-        const observer = schema ? observers.get(schema) : undefined;
-        return observer ? observer<T>(sqlOperation(text), () => run<T>(text, params)) : run<T>(text, params);
+        const watcher = schema ? schemaWatcher(schema) : undefined;
+        return watcher ? watcher<T>(text, () => run<T>(text, params)) : run<T>(text, params);
       },
       close: () => pool.end(),
     };

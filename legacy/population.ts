@@ -3,7 +3,8 @@
 // reference/; the people, names and events are invented. The same person appears in several systems
 // with the mess real systems have: name variants and order, conflicting dates of birth, missing,
 // short-form or mistyped PNC numbers, and records that only name + date of birth can link.
-import { FORENAME_VARIANTS as NICKNAMES, formatCro, formatPnc } from '../adapters/normalise.js';
+import { INFORMAL_FORENAMES } from './names.js';
+import { issueCro, issuePnc } from './identifiers.js';
 import { organisationUnits, prisons as prisonRegister } from '../reference/index.js';
 
 export interface PopulationOptions {
@@ -272,7 +273,7 @@ function loadWorld(dice: Dice, ref: string): World {
 function recordIdentity(w: World, p: PersonTruth, style: { upper?: boolean; dropMiddle?: number; nickname?: number; swap?: number; dobConflict?: number }): { forenames: string[]; surname: string; dateOfBirth: string } {
   const d = w.dice;
   let forename = p.forename;
-  if (style.nickname && NICKNAMES[forename] && d.chance(style.nickname)) forename = NICKNAMES[forename];
+  if (style.nickname && INFORMAL_FORENAMES.has(forename) && d.chance(style.nickname)) forename = INFORMAL_FORENAMES.get(forename)!;
   let forenames = [forename, ...(p.middleName && !d.chance(style.dropMiddle ?? 0) ? [p.middleName] : [])];
   let surname = p.surname;
   if (style.swap && d.chance(style.swap)) [forenames, surname] = [[p.surname], forename]; // forename keyed as surname
@@ -320,8 +321,8 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
       surname: d.pick(SURNAMES),
       dateOfBirth: dob,
       sex,
-      pnc: i < 2 || d.chance(0.85) ? formatPnc(d.int(1995, 2025), 100_000 + i * 7 + d.int(0, 6)) : null,
-      cro: d.chance(0.5) ? formatCro(10_000 + i * 3 + d.int(0, 2), d.int(0, 25)) : null,
+      pnc: i < 2 || d.chance(0.85) ? issuePnc(d.int(1995, 2025), 100_000 + i * 7 + d.int(0, 6)) : null,
+      cro: d.chance(0.5) ? issueCro(10_000 + i * 3 + d.int(0, 2), d.int(0, 25)) : null,
       nominalId: null, defendantId: null, prisonNumber: null, crn: null,
     };
     people.push(truth);
@@ -484,7 +485,7 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
       const id = recordIdentity(w, truth, { nickname: 0.1, dropMiddle: 0.2, dobConflict: 0.02 });
       // Person 1 is the "probable only" example: no PNC, no prison cross-reference, a nickname.
       const probableOnly = i === 1;
-      if (probableOnly && NICKNAMES[truth.forename]) id.forenames[0] = NICKNAMES[truth.forename];
+      if (probableOnly && INFORMAL_FORENAMES.has(truth.forename)) id.forenames[0] = INFORMAL_FORENAMES.get(truth.forename)!;
       let pnc = !probableOnly && truth.pnc && (forceExample || d.chance(0.7)) ? truth.pnc : null;
       if (pnc && !forceExample && d.chance(0.02)) pnc = mistypedPnc(pnc);
       const area = d.pick(PROBATION_AREAS);

@@ -1,7 +1,7 @@
 // The police records-management database as the stand-in creates it: NOMIS-style quoted upper-case
 // tables and columns, Y/N flags, a REFERENCE_CODES code table, and dates kept three different ways
 // (VARCHAR DD/MM/YYYY, VARCHAR DD-MON-YYYY and YYYYMMDD, DATE, and TIMESTAMP in UK local time).
-import { nameKey } from '../../adapters/normalise.js';
+import { indexedName } from '../names.js';
 import type { Population } from '../population.js';
 
 export const DDL = `
@@ -86,11 +86,18 @@ const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', '
 
 const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 const ddMonYyyy = (iso: string) => `${iso.slice(8, 10)}-${MONTHS[Number(iso.slice(5, 7)) - 1]}-${iso.slice(0, 4)}`;
-/** Older nominals were keyed with the short-form PNC (`01/12345X`): one in seven here, chosen by id. */
+/**
+ * How a PNC was keyed into the nominal: older nominals have the short form (`01/12345X`, one in seven
+ * here, chosen by id), records loaded from fixed-width PNC extracts the long form without its slash
+ * (`20010012345X`, another one in seven); the rest the long form as the PNC prints it.
+ */
 export function pncAsKeyed(nominalId: string, pnc: string | null): string | null {
-  if (!pnc || Number(nominalId) % 7 !== 3) return pnc;
-  const [year, rest] = pnc.split('/');
-  return `${year.slice(2)}/${String(Number(rest.slice(0, 7)))}${rest.slice(7)}`;
+  const m = pnc ? /^(\d{2})(\d{2})\/(\d{7})([A-Z])$/.exec(pnc) : null;
+  if (!m) return pnc;
+  const [, century, yy, serial, check] = m;
+  if (Number(nominalId) % 7 === 3) return `${yy}/${Number(serial)}${check}`;
+  if (Number(nominalId) % 7 === 5) return `${century}${yy}${serial}${check}`;
+  return pnc;
 }
 const yyyymmdd = (iso: string) => iso.slice(0, 10).replace(/-/g, '');
 
@@ -124,7 +131,7 @@ export async function createAndSeed(exec: Exec, execScript: (sql: string) => Pro
   const nominals: Row[] = [], arrests: Row[] = [], custody: Row[] = [], markers: Row[] = [], intel: Row[] = [];
   for (const n of population.police) {
     const [f1 = null, f2 = null, f3 = null] = n.forenames;
-    nominals.push([n.nominalId, n.surname, nameKey(n.surname), f1, f2, f3, n.dateOfBirth ? ddmmyyyy(n.dateOfBirth) : null, n.sex, pncAsKeyed(n.nominalId, n.pnc), n.cro, n.forceCode]);
+    nominals.push([n.nominalId, n.surname, indexedName(n.surname), f1, f2, f3, n.dateOfBirth ? ddmmyyyy(n.dateOfBirth) : null, n.sex, pncAsKeyed(n.nominalId, n.pnc), n.cro, n.forceCode]);
     for (const a of n.arrests) {
       arrests.push([a.arrestId, n.nominalId, ddMonYyyy(a.arrestDate), a.offenceCode, a.stationOu, OUTCOME_CODES[a.outcome], a.caseUrn]);
       if (a.custody) custody.push([a.custody.custodyId, a.arrestId, ukLocalTime(a.custody.detainedAt), a.custody.releasedAt ? ukLocalTime(a.custody.releasedAt) : null, a.custody.releaseReason]);

@@ -6,7 +6,8 @@
 // PostgreSQL wire protocol (legacy/pg-wire.ts), so an adapter in another process can reach it.
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { createSqlExecutor, observeSchema, registerEmbeddedDatabase, sqlOperation, type SqlObserver } from '../../adapters/sql.js';
+import pg from 'pg';
+import { registerEmbeddedDatabase, watchSchema, type StatementWatcher } from '../../platform/in-process-sql.js';
 import { FaultControl, RequestCounter, type StandIn, type StartStandIn } from '../faults.js';
 import { createAndSeed } from './schema.js';
 import { serveWire } from '../pg-wire.js';
@@ -40,12 +41,21 @@ function corrupt<T>(rows: T[]): T[] {
   return [first as T, ...rows.slice(1)];
 }
 
-/** Counts each query and applies the fault switch before (down, error, latency) and after (malformed) running it. */
-function instrument(faults: FaultControl, requests: RequestCounter): SqlObserver {
-  return async <T>(operation: string, run: () => Promise<T[]>): Promise<T[]> => {
+/** How the request log names a statement: its first keyword and first table, e.g. `SELECT NOMINALS`. */
+export function statementName(text: string): string {
+  const words = text.trim().split(/\s+/);
+  const keyword = words[0]?.replace(/\W/g, '').toUpperCase() || 'SQL';
+  const at = words.findIndex((w) => ['FROM', 'INTO', 'UPDATE', 'TABLE'].includes(w.toUpperCase()));
+  const table = at >= 0 ? words[at + 1]?.split('.').pop()?.replace(/[^\w]/g, '').toUpperCase() : undefined;
+  return table ? `${keyword} ${table}` : keyword;
+}
+
+/** Counts each statement and applies the fault switch before (down, error, latency) and after (malformed) running it. */
+function instrument(faults: FaultControl, requests: RequestCounter): StatementWatcher {
+  return async <T>(text: string, run: () => Promise<T[]>): Promise<T[]> => {
     const outcome = await faults.apply();
     if (outcome === 'down') throw connectionRefused(); // a refused connection never reaches the server's count
-    requests.count(operation);
+    requests.count(statementName(text));
     if (outcome === 'error') throw serverError();
     const rows = await run();
     return outcome === 'malformed' ? corrupt(rows) : rows;
@@ -58,8 +68,7 @@ async function startEmbedded(options: Parameters<StartStandIn>[0], faults: Fault
   const name = `police-${++instances}`;
   const observe = instrument(faults, requests);
   const unregister = registerEmbeddedDatabase(name, {
-    query: <T>(text: string, params?: unknown[]) => observe<T>(sqlOperation(text), async () => (await db.query<T>(text, params)).rows),
-    close: async () => {},
+    query: <T>(text: string, params?: unknown[]) => observe<T>(text, async () => (await db.query<T>(text, params)).rows),
   });
   // Reachable from another process: the same database behind the PostgreSQL wire protocol on loopback.
   const wire = options.network ? await serveWire(db, { faults, requests, host: options.host }) : null;
@@ -74,36 +83,40 @@ async function startEmbedded(options: Parameters<StartStandIn>[0], faults: Fault
   };
 }
 
+/** Runs `work` on one short-lived connection (search path `schema` when given), always closing it. */
+async function withClient<T>(databaseUrl: string, schema: string | null, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  client.on('error', () => {}); // a dropped connection fails the work in hand; unheard, it would crash the process
+  try {
+    await client.connect();
+    return await work(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 async function startOnPostgres(databaseUrl: string, options: Parameters<StartStandIn>[0], faults: FaultControl, requests: RequestCounter): Promise<StandIn> {
   const schema = `police_${process.pid}_${++instances}_${randomBytes(3).toString('hex')}`;
-  const admin = createSqlExecutor(databaseUrl, { poolMax: 1 });
   try {
-    await admin.query(`CREATE SCHEMA "${schema}"`);
+    await withClient(databaseUrl, null, (c) => c.query(`CREATE SCHEMA "${schema}"`));
   } catch (err) {
-    await admin.close();
     throw new Error(`police stand-in could not create its schema in PostgreSQL: ${(err as Error).message}`);
   }
-  const seeder = createSqlExecutor(databaseUrl, { schema, poolMax: 1 });
+  const dropSchema = () => withClient(databaseUrl, null, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
   try {
-    await createAndSeed((text, params) => seeder.query(text, params), (sql) => seeder.query(sql), options.population);
+    await withClient(databaseUrl, schema, (c) =>
+      createAndSeed(async (text, params) => (await c.query(text, params)).rows, (sql) => c.query(sql), options.population));
   } catch (err) {
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await admin.close();
+    await dropSchema().catch(() => {});
     throw err;
-  } finally {
-    await seeder.close();
   }
-  // The adapter talks to PostgreSQL directly; observing its pool for this schema is how the stand-in sees its queries.
-  const unobserve = observeSchema(schema, instrument(faults, requests));
+  // The adapter talks to PostgreSQL directly; watching the statements sent to this schema is how the stand-in sees its queries.
+  const unobserve = watchSchema(schema, instrument(faults, requests));
   return {
     agency: 'police', location: `postgres schema ${schema}`, env: { POLICE_DATABASE_URL: databaseUrl, POLICE_DB_SCHEMA: schema }, faults, requests,
     close: async () => {
       unobserve();
-      try {
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await admin.close();
-      }
+      await dropSchema();
     },
   };
 }

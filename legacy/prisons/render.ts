@@ -2,7 +2,7 @@
 // (InmateDetail, Alert, OffenderSentenceDetail, ...) and the Prisoner Search API (Prisoner), keeping the
 // NOMIS habits: upper-case names, all middle names in one field, PNC ids keyed in short form, OUT for
 // a released prisoner's agency.
-import { normalisePnc } from '../../adapters/normalise.js';
+import { prisonerSearchPncForms } from '../identifiers.js';
 import { prisons as prisonRegister } from '../../reference/index.js';
 import type { PrisonBooking, PrisonOffender } from '../population.js';
 
@@ -29,14 +29,7 @@ function age(dob: string | null, ref: string): number | undefined {
 const prisonName = (id: string) => prisonRegister().get(id)?.name;
 
 /** The same PNC in the two canonical forms Prisoner Search indexes, whatever form NOMIS holds; no check-character test. */
-export function pncForms(raw: string | null): { long: string; short: string } | null {
-  const m = raw ? /^(\d{2}|\d{4})\/(\d{1,7})([A-Z])$/.exec(raw.replace(/\s+/g, '').toUpperCase()) : null;
-  if (!m) return null;
-  const yy = m[1].slice(-2);
-  const valid = normalisePnc(raw);
-  const year = valid.valid ? valid.value.slice(0, 4) : m[1].length === 4 ? m[1] : `${Number(yy) > 30 ? '19' : '20'}${yy}`;
-  return { long: `${year}/${m[2].padStart(7, '0')}${m[3]}`, short: `${yy}/${String(Number(m[2]))}${m[3]}` };
-}
+export const pncForms = prisonerSearchPncForms;
 
 export const latestBooking = (o: PrisonOffender): PrisonBooking | undefined => o.bookings[o.bookings.length - 1];
 

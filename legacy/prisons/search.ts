@@ -1,7 +1,7 @@
 // The Prisoner Search stand-in's query side: attribute-search queries (String, Date and PNC matchers
 // joined with AND / OR and sub-queries) and possible-matches, evaluated over rendered Prisoner records.
 // Name terms compare like the search index's analyser: case, accents and punctuation ignored.
-import { nameKey } from '../../adapters/normalise.js';
+import { indexedName as nameKey } from '../names.js';
 import { pncForms, type RenderedPrisoner } from './render.js';
 
 export class BadQuery extends Error {}

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../http.js';
-import { nameKey, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
+import { croSearchKey, pncSearchKey } from '../identifiers.js';
+import { indexedName as nameKey } from '../names.js';
 import { FaultControl, RequestCounter, type StandIn, type StandInOptions, type StartStandIn } from '../faults.js';
 import { TokenIssuer } from '../oauth.js';
 import type { ProbationOffender } from '../population.js';
@@ -142,8 +143,8 @@ function supervisionDetail(p: ProbationOffender): Json {
   };
 }
 
-const keyPnc = (s: string | null | undefined) => normalisePnc(s).value ?? (s ?? '').replace(/\s+/g, '').toUpperCase();
-const keyCro = (s: string | null | undefined) => normaliseCro(s).value ?? (s ?? '').replace(/\s+/g, '').toUpperCase();
+const keyPnc = pncSearchKey;
+const keyCro = croSearchKey;
 
 /** SearchDto semantics: every supplied attribute must match; PNCs match across long and short forms. */
 function matchesSearch(p: ProbationOffender, dto: Json): boolean {

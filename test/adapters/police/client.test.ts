@@ -7,6 +7,7 @@ import { policeConfig } from '../../../adapters/police/config.js';
 import { createSqlExecutor } from '../../../adapters/sql.js';
 import type { StandIn } from '../../../legacy/faults.js';
 import { startStandIn } from '../../../legacy/police/server.js';
+import { pncAsKeyed } from '../../../legacy/police/schema.js';
 import { generatePopulation, type PoliceNominal } from '../../../legacy/population.js';
 import { createLoaders } from '../../../subgraphs/police/loaders.js';
 
@@ -97,6 +98,15 @@ describe.each(['embedded', 'postgres'])('police adapter on %s', (engine) => {
     expect(records[0].pnc).toEqual({ raw: expect.stringMatching(/^\d{2}\/\d{1,7}[A-Z]$/), value: shortForm.pnc, valid: true });
   });
 
+  it('finds a nominal whose PNC is stored without its slash, and reads it in canonical form', async () => {
+    const slashless = population.police.find((n) => n.pnc && Number(n.nominalId) % 7 === 5 && n.pnc === population.people[n.personIndex].pnc)!;
+    const [year, serial] = slashless.pnc!.split('/');
+    // Asked in the short form a prison would hold, found under the slash-less long form police keyed.
+    const records = await client.identity.findByIdentifiers([{ type: 'PNC', value: `${year.slice(2)}/${Number(serial.slice(0, 7))}${serial.slice(7)}` }]);
+    expect(records.map((r) => r.localId)).toEqual([slashless.nominalId]);
+    expect(records[0].pnc).toEqual({ raw: `${year}${serial}`, value: slashless.pnc, valid: true });
+  });
+
   it('finds nominals by PNC, CRO and nominal id in one query', async () => {
     const [a, b, c] = population.police.filter((n) => n.cro && n.pnc === population.people[n.personIndex].pnc).slice(0, 3);
     const records = await client.identity.findByIdentifiers([
@@ -110,7 +120,7 @@ describe.each(['embedded', 'postgres'])('police adapter on %s', (engine) => {
     const bad = nominalOf(population.examples.badPnc) as PoliceNominal;
     expect(await client.identity.findByIdentifiers([{ type: 'PNC', value: population.people[bad.personIndex].pnc! }])).toEqual([]);
     const nominal = (await client.nominals([bad.nominalId])).get(bad.nominalId);
-    expect(nominal).toMatchObject({ pncAsRecorded: bad.pnc, pnc: null, pncValid: false });
+    expect(nominal).toMatchObject({ pncAsRecorded: pncAsKeyed(bad.nominalId, bad.pnc), pnc: null, pncValid: false });
   });
 
   it('searches by surname key and date of birth', async () => {

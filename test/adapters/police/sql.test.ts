@@ -1,7 +1,8 @@
 // The shared SQL helper (adapters/sql.ts), tested here because police is its first user.
 import { describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../adapters/errors.js';
-import { createSqlExecutor, registerEmbeddedDatabase, sqlErrorCode, sqlOperation, sqlQuery, type SqlExecutor } from '../../../adapters/sql.js';
+import { createSqlExecutor, sqlErrorCode, sqlOperation, sqlQuery, type SqlExecutor } from '../../../adapters/sql.js';
+import { registerEmbeddedDatabase } from '../../../platform/in-process-sql.js';
 
 const failing = (err: unknown): SqlExecutor => ({ query: () => Promise.reject(err), close: async () => {} });
 const slow = (ms: number): SqlExecutor => ({ query: () => new Promise((r) => setTimeout(() => r([]), ms)), close: async () => {} });
@@ -29,7 +30,7 @@ describe('createSqlExecutor', () => {
 
   it('sends queries to the registered embedded database until it is unregistered', async () => {
     const seen: unknown[][] = [];
-    const unregister = registerEmbeddedDatabase('sql-test', { query: async <T>(_t: string, p?: unknown[]) => { seen.push(p ?? []); return [{ OK: 1 }] as T[]; }, close: async () => {} });
+    const unregister = registerEmbeddedDatabase('sql-test', { query: async <T>(_t: string, p?: unknown[]) => { seen.push(p ?? []); return [{ OK: 1 }] as T[]; } });
     const db = createSqlExecutor('embedded:sql-test');
     expect(await sqlQuery(db, { agency: 'police', text: 'SELECT $1', params: [[1, 2]], timeoutMs: 500 })).toEqual([{ OK: 1 }]);
     expect(seen).toEqual([[[1, 2]]]);
