@@ -159,14 +159,25 @@ export interface Conflict {
   values: SourcedValue[];
 }
 
-/** Attributes on which the linked records disagree, each with every value and who holds it. */
+/** A trusted identifier's canonical value, or null: one that failed its check is a rejected identifier, not a conflict. */
+const trusted = (id: IdentityRecord['pnc']) => (id.valid ? id.value : null);
+
+/**
+ * Attributes on which the linked records disagree, each with every value and who holds it. Compared:
+ * date of birth; surname and first forename as name keys (case and punctuation aside); sex, where
+ * NOT_KNOWN says nothing and so disagrees with nothing; PNC and CRO in canonical form, so that one
+ * number written two ways is no conflict. Records joined by a PNC cannot differ on it, but records
+ * joined by another key (an agency id, a cross-reference, a CRO) can.
+ */
 export function conflicts(records: IdentityRecord[]): Conflict[] {
   const out: Conflict[] = [];
   const fields: [string, (r: IdentityRecord) => string | null, (r: IdentityRecord) => string | null][] = [
     ['dateOfBirth', (r) => r.dateOfBirth, (r) => r.dateOfBirth],
     ['surname', (r) => nameKey(r.name.surname), (r) => r.name.surname],
     ['forename', (r) => nameKey(r.name.forenames[0]), (r) => r.name.forenames[0] ?? null],
-    ['sex', (r) => r.sex, (r) => r.sex],
+    ['sex', (r) => (r.sex === 'NOT_KNOWN' ? null : r.sex), (r) => r.sex],
+    ['pnc', (r) => trusted(r.pnc), (r) => trusted(r.pnc)],
+    ['cro', (r) => trusted(r.cro), (r) => trusted(r.cro)],
   ];
   for (const [field, key, display] of fields) {
     const present = records.filter((r) => key(r) != null && key(r) !== '');

@@ -83,6 +83,21 @@ describe('identity', () => {
     expect(r.body.errors![0].message).toMatch(/check character/);
   });
 
+  it('finds the same person whichever form the PNC is typed in', async () => {
+    const truth = stack.population.people[stack.population.examples.everywhere];
+    const [year, rest] = truth.pnc!.split('/');
+    const short = `${year.slice(2)}/${Number(rest.slice(0, 7))}${rest.slice(7)}`;
+    const forms = [truth.pnc!, `${year}${rest}`, short, short.replace('/', ''), ` ${truth.pnc!.toLowerCase()} `];
+    const found = [];
+    for (const pnc of forms) {
+      const r = await query(stack, 'POLICE', 'query($pnc: String!) { personByIdentifier(type: PNC, value: $pnc) { id identifiers { type value } } }', { pnc });
+      expect(r.body.errors, pnc).toBeUndefined();
+      found.push(r.body.data.personByIdentifier);
+    }
+    expect(new Set(found.map((p) => p.id)).size).toBe(1);
+    expect(found[0].identifiers).toContainEqual({ type: 'PNC', value: truth.pnc });
+  });
+
   it('shows a mistyped PNC as rejected, with the agency that keyed it', async () => {
     const i = stack.population.examples.badPnc;
     if (i < 0) return; // a population this small may hold none

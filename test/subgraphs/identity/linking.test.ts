@@ -80,6 +80,38 @@ describe('conflicts', () => {
     ]);
     expect(c).toEqual([{ field: 'dateOfBirth', values: [{ value: '1980-02-01', agencies: ['courts', 'police'] }, { value: '1980-01-02', agencies: ['prisons'] }] }]);
   });
+  it('shows PNCs that differ between records joined by a cross-reference, with the agencies that hold each', () => {
+    const records = [
+      rec({ agency: 'prisons', localId: 'A1234BC', pnc: pnc(PNC) }),
+      rec({ agency: 'probation', localId: 'X123456', pnc: pnc(OTHER_PNC), crossReferences: [{ type: 'PRISON_NUMBER', value: 'A1234BC' }] }),
+      rec({ agency: 'police', localId: '1', pnc: pnc(PNC) }),
+    ];
+    expect(cluster(records)).toHaveLength(1); // one person, by the prison number probation holds
+    expect(conflicts(records)).toEqual([{ field: 'pnc', values: [{ value: PNC, agencies: ['police', 'prisons'] }, { value: OTHER_PNC, agencies: ['probation'] }] }]);
+  });
+
+  it('shows CRO numbers that differ between records joined by PNC, standard and SF format alike', () => {
+    const sf = { raw: 'SF12/8N', value: 'SF12/8N', valid: true };
+    const c = conflicts([rec({ agency: 'police', localId: '1', pnc: pnc(PNC), cro: pnc(CRO) }), rec({ agency: 'prisons', localId: 'A1', pnc: pnc(PNC), cro: sf })]);
+    expect(c).toEqual([{ field: 'cro', values: [{ value: CRO, agencies: ['police'] }, { value: 'SF12/8N', agencies: ['prisons'] }] }]);
+  });
+
+  it('does not report one PNC written in two forms as a conflict', () => {
+    const short = { raw: `${PNC.slice(2, 4)}/${Number(PNC.slice(5, 12))}${PNC.slice(-1)}`, value: PNC, valid: true };
+    expect(conflicts([rec({ agency: 'police', localId: '1', pnc: pnc(PNC) }), rec({ agency: 'prisons', localId: 'A1', pnc: short })])).toEqual([]);
+  });
+
+  it('leaves a PNC that failed its check character to rejectedIdentifiers, not conflicts', () => {
+    const bad = { raw: PNC.slice(0, -1) + (PNC.endsWith('Z') ? 'A' : 'Z'), value: null, valid: false };
+    expect(conflicts([rec({ agency: 'police', localId: '1', pnc: pnc(PNC) }), rec({ agency: 'prisons', localId: 'A1', pnc: bad })])).toEqual([]);
+  });
+
+  it('shows a disagreement on sex with its sources, but not a record that does not know it', () => {
+    const [police, prisons, courts] = [rec({ agency: 'police', localId: '1' }), rec({ agency: 'prisons', localId: 'A1', sex: 'FEMALE' }), rec({ agency: 'courts', localId: '2', sex: 'NOT_KNOWN' })];
+    expect(conflicts([police, prisons, courts])).toEqual([{ field: 'sex', values: [{ value: 'MALE', agencies: ['police'] }, { value: 'FEMALE', agencies: ['prisons'] }] }]);
+    expect(conflicts([police, courts])).toEqual([]);
+  });
+
   it('does not report names that differ only in case or punctuation', () => {
     expect(conflicts([rec({ agency: 'police', localId: '1', name: personName(['JOHN'], "O'BRIEN") }), rec({ agency: 'courts', localId: '2', name: personName(['John'], 'OBrien') })])).toEqual([]);
   });
