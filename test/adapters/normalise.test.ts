@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MappingError } from '../../adapters/errors.js';
 import {
@@ -201,5 +202,41 @@ describe('names', () => {
   });
   it('splits surname-first names', () => {
     expect(splitFullName('SMITH, John Paul', 'SURNAME_FIRST')).toEqual({ surname: 'SMITH', forenames: ['John', 'Paul'] });
+  });
+});
+
+describe('identifier properties', () => {
+  const pncParts = fc.record({ year: fc.integer({ min: 1939, max: 2026 }), serial: fc.integer({ min: 1, max: 9_999_999 }) });
+
+  it('reads every keyed form of any valid PNC back to that PNC', () => {
+    fc.assert(fc.property(pncParts, ({ year, serial }) => {
+      const canonical = formatPnc(year, serial);
+      const forms = pncWrittenForms(canonical, today);
+      expect(forms).toContain(canonical);
+      expect(forms).toContain(canonical.replace('/', '')); // eleven digits are never ambiguous
+      for (const f of forms) expect(normalisePnc(f, today).value).toBe(canonical);
+    }));
+  });
+
+  it('never trusts a PNC with one serial digit mistyped', () => {
+    fc.assert(fc.property(pncParts, fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 9 }), ({ year, serial }, at, delta) => {
+      const canonical = formatPnc(year, serial);
+      const digits = canonical.slice(5, 12).split('');
+      digits[at] = String((Number(digits[at]) + delta) % 10);
+      const typo = `${canonical.slice(0, 5)}${digits.join('')}${canonical.slice(-1)}`;
+      // A single changed digit moves the value by d·10^k, never a multiple of 23: the check letter always catches it.
+      expect(normalisePnc(typo, today).valid).toBe(false);
+    }));
+  });
+
+  it('never trusts a CRO number, standard or SF, with one serial digit mistyped', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 999_999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), (serial, yy, delta, sf) => {
+      const y = String(yy).padStart(2, '0');
+      const cro = sf ? `SF${y}/${serial}${'ZABCDEFGHJKLMNPQRTUVWXY'[Number(y + serial) % 23]}` : formatCro(serial, yy);
+      expect(normaliseCro(cro)).toEqual({ value: cro, valid: true });
+      const at = cro.indexOf('/') - (sf ? -1 : 1); // a digit of the serial
+      const typo = cro.slice(0, at) + String((Number(cro[at]) + delta) % 10) + cro.slice(at + 1);
+      expect(normaliseCro(typo).valid).toBe(false);
+    }));
   });
 });
