@@ -56,6 +56,16 @@ export interface AuditRecordInput {
   policyVersion: string;
   kind?: AuditKind;
   retention?: RetentionDetails;
+  /** Why the gateway refused the request before any agency was asked (a limit, a rate limit, the enumeration guard). */
+  refusal?: AuditRefusal;
+  /** The X-Request-Id the client sent, kept beside the gateway's own requestId (never instead of it). */
+  clientRequestId?: string;
+}
+
+/** A request refused at the gateway: the stable code the client got and the limit that refused it. */
+export interface AuditRefusal {
+  code: string;
+  limit: string;
 }
 
 export interface StoredAuditRecord extends AuditRecordInput {
@@ -207,5 +217,10 @@ export function normaliseInput(value: unknown): AuditRecordInput {
       anchorHash: hex('retention.anchorHash', r.anchorHash),
     };
   }
+  if (v.refusal !== undefined) {
+    const r = obj('refusal', v.refusal);
+    out.refusal = { code: str('refusal.code', r.code), limit: str('refusal.limit', r.limit) };
+  }
+  if (v.clientRequestId !== undefined) out.clientRequestId = str('clientRequestId', v.clientRequestId);
   return out;
 }

@@ -60,8 +60,11 @@ function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | und
 }
 
 export function auditRecord(caller: CallerClaims, request: { query?: string; operationName?: string | null; variables?: Record<string, unknown> | null },
-  disclosures: DisclosureEntry[], outcome: AuditInput['outcome'], policyVersion: string): AuditInput {
+  disclosures: DisclosureEntry[], outcome: AuditInput['outcome'], policyVersion: string,
+  extra: { refusal?: AuditInput['refusal']; clientRequestId?: string | null } = {}): AuditInput {
   return {
+    ...(extra.refusal ? { refusal: extra.refusal } : {}),
+    ...(extra.clientRequestId ? { clientRequestId: extra.clientRequestId } : {}),
     time: new Date().toISOString(),
     requestId: caller.requestId,
     caller: { subject: caller.subject, agency: caller.agency, roles: caller.roles },
@@ -92,7 +95,7 @@ export function auditPlugin(sink: AuditSink, policyVersion: string, log: Logger)
           const result = response.body.singleResult;
           // The operation actually run (from the document when the client did not name it).
           const op = { ...request, operationName: operationName ?? request.operationName ?? null };
-          const input = auditRecord(contextValue.caller, op, contextValue.disclosures ?? [], outcomeOf(result.data, result.errors), policyVersion);
+          const input = auditRecord(contextValue.caller, op, contextValue.disclosures ?? [], outcomeOf(result.data, result.errors), policyVersion, { clientRequestId: contextValue.clientRequestId });
           try {
             await sink.append(input);
           } catch (err) {

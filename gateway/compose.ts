@@ -2,7 +2,7 @@
 // schema/supergraph.graphql is this function's output with placeholder URLs, so that every
 // cross-agency change shows as a diff; the gateway maps each subgraph name to its real URL at start.
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { parse, type GraphQLSchema } from 'graphql';
 import { subgraphSdl } from '../subgraphs/harness.js';
 import type { SubgraphModule } from '../subgraphs/types.js';
 
@@ -17,6 +17,15 @@ export class CompositionError extends Error {
 }
 
 export function composeSupergraph(modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[]): string {
+  return compose(modules).supergraphSdl;
+}
+
+/** The API schema clients see (no join machinery, nothing @inaccessible): what client operations are checked against. */
+export function composeApiSchema(modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[]): GraphQLSchema {
+  return compose(modules).schema.toAPISchema().toGraphQLJSSchema();
+}
+
+function compose(modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[]) {
   const services = modules.map((m) => {
     try {
       return { name: m.name, url: placeholderUrl(m.name), typeDefs: parse(subgraphSdl(m)) };
@@ -29,5 +38,5 @@ export function composeSupergraph(modules: Pick<SubgraphModule, 'name' | 'typeDe
     // Composition messages already say which subgraph ("[police]") and which field; keep them whole.
     throw new CompositionError(result.errors.map((e) => `${e.extensions?.code ? `${String(e.extensions.code)}: ` : ''}${e.message}`));
   }
-  return result.supergraphSdl;
+  return result;
 }

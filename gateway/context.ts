@@ -1,22 +1,39 @@
-// Authentication at the edge: the caller's bearer token is verified here and goes no further. What
-// travels to the subgraphs is a signed assertion per subgraph, minted at most once per request.
+// The gateway's edge, in the order a request meets it: the caller's bearer token is verified (and goes no
+// further), the declared purpose checked against the caller's roles, the operation resolved (trusted
+// documents) and measured against the query limits, the caller's rate limits and enumeration guard
+// counted, and only then are the caller's relationships asked of the agencies. Every refusal before that
+// point costs no agency call. What travels to the subgraphs is a signed assertion per subgraph request.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { CryptoKey } from 'jose';
-import { signAssertion, type CallerClaims } from '../auth/assertion.js';
-import { TokenError, type TokenVerifier } from '../auth/tokens.js';
+import { signAssertion, type AssertionBinding, type CallerClaims } from '../auth/assertion.js';
+import { TokenError, type TokenVerifier, type UserClaims } from '../auth/tokens.js';
 import { ROLES } from '../schema/policy/index.js';
+import { NO_RELATIONSHIPS } from '../subgraphs/types.js';
 import type { RelationshipResolver } from './relationships.js';
 import type { DisclosureEntry } from '../subgraphs/disclosures.js';
+import { admitOperation, QueryRefused, type QueryLimits } from './limits.js';
+import type { RateLimitGuard } from './rate-limit.js';
+import type { TrustedDocuments } from './trusted-documents.js';
 
 export interface GatewayContext {
   caller: CallerClaims;
+  /** The gateway's own id for this request (never the client's). */
   requestId: string;
+  /** The X-Request-Id the client sent, if well-formed: recorded beside requestId in the audit record. */
+  clientRequestId: string | null;
   /** What each subgraph reported it disclosed and withheld, gathered for the audit record. */
   disclosures: DisclosureEntry[];
-  /** The assertion for one subgraph (audience = its name), signed once per request. */
-  assertionFor(subgraph: string): Promise<string>;
+  /** The assertion for one subgraph request (audience = the subgraph's name), bound to its document and variables. */
+  assertionFor(subgraph: string, request: AssertionBinding): Promise<string>;
+}
+
+/** What a refusal carries for the audit record: the caller (when known) and the request as sent. */
+export interface RefusalDetails {
+  caller: CallerClaims;
+  clientRequestId: string | null;
+  request: { query?: string; operationName?: string | null; variables?: Record<string, unknown> | null };
 }
 
 const PURPOSE = /^[A-Z][A-Z_]{2,39}$/;
@@ -29,16 +46,35 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** Attaches what the audit record needs to a refusal, without it ever being serialised to the client. */
+export function withRefusalDetails<E extends object>(err: E, details: RefusalDetails): E {
+  Object.defineProperty(err, 'refusal', { value: details, enumerable: false });
+  return err;
+}
+
+export const refusalDetailsOf = (err: unknown): RefusalDetails | undefined => (err as { refusal?: RefusalDetails } | null)?.refusal;
+
 export interface Signer {
   key: CryptoKey;
   kid: string;
 }
 
-export async function authenticate(req: IncomingMessage, verify: TokenVerifier, signer: Signer, relationships?: RelationshipResolver): Promise<GatewayContext> {
+/** The caller as far as the token and headers tell, before any agency is asked. */
+export interface Identified {
+  claims: CallerClaims;
+  user: UserClaims;
+  clientRequestId: string | null;
+}
+
+/**
+ * Verifies the bearer token and the declared purpose. Refusals are HTTP errors with a code; a purpose
+ * the caller's roles may not declare is refused with the caller attached, so that it is audited.
+ */
+export async function identify(req: IncomingMessage, verify: TokenVerifier): Promise<Identified> {
   const auth = header(req, 'authorization');
   const m = auth ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/.exec(auth) : null;
   if (!m) throw refuse(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <token> (npm run token prints a development one)');
-  let user;
+  let user: UserClaims;
   try {
     user = await verify(m[1]);
   } catch (err) {
@@ -48,34 +84,69 @@ export async function authenticate(req: IncomingMessage, verify: TokenVerifier, 
   const purpose = header(req, 'x-purpose')?.trim();
   if (!purpose) throw refuse(400, 'PURPOSE_REQUIRED', 'Declare why you are asking: send an X-Purpose header (e.g. X-Purpose: INVESTIGATION)');
   if (!PURPOSE.test(purpose)) throw refuse(400, 'PURPOSE_REQUIRED', 'X-Purpose must be one upper-case word such as INVESTIGATION or OFFENDER_MANAGEMENT');
-  // The purpose must be one the caller's roles may declare: refused here, before any agency is called.
   const roleDefs = ROLES as Record<string, { agency: string; purposes: readonly string[] }>;
   const held = user.roles.filter((r) => roleDefs[r]?.agency === user.agency);
   if (!held.length) throw refuse(403, 'FORBIDDEN', `None of the roles ${user.roles.join(', ')} is a role of agency ${user.agency}`);
-  if (!held.some((r) => roleDefs[r].purposes.includes(purpose))) {
-    const allowed = [...new Set(held.flatMap((r) => roleDefs[r].purposes))].join(', ');
-    const err = refuse(403, 'PURPOSE_NOT_PERMITTED', `${held.join(', ')} may not declare the purpose ${purpose}; declare one of: ${allowed}`);
-    // An attempt to consult is itself recorded: the gateway audits it as DENIED.
-    const claims: CallerClaims = { subject: user.subject, agency: user.agency, roles: held, purpose, justification: header(req, 'x-justification')?.trim().slice(0, 500) || null, requestId: randomUUID(), staffCode: user.staffCode, relationships: { caseloadCrns: [], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [] } };
-    Object.defineProperty(err, 'refusedCaller', { value: claims, enumerable: false });
-    throw err;
-  }
   const justification = header(req, 'x-justification')?.trim() || null;
   if (justification && justification.length > 500) throw refuse(400, 'BAD_REQUEST', 'X-Justification must be at most 500 characters');
   const given = header(req, 'x-request-id');
-  const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+  // The request id is always the gateway's own: a client-chosen one could collide with or impersonate another request in the audit trail.
+  const claims: CallerClaims = { subject: user.subject, agency: user.agency, roles: held, purpose, justification, requestId: randomUUID(), staffCode: user.staffCode, relationships: NO_RELATIONSHIPS };
+  const identified = { claims, user, clientRequestId: given && REQUEST_ID.test(given) ? given : null };
+  if (!held.some((r) => roleDefs[r].purposes.includes(purpose))) {
+    const allowed = [...new Set(held.flatMap((r) => roleDefs[r].purposes))].join(', ');
+    // An attempt to consult is itself recorded: the gateway audits it as DENIED.
+    throw withRefusalDetails(refuse(403, 'PURPOSE_NOT_PERMITTED', `${held.join(', ')} may not declare the purpose ${purpose}; declare one of: ${allowed}`), { caller: claims, clientRequestId: identified.clientRequestId, request: {} });
+  }
+  return identified;
+}
 
-  const rel = relationships ? await relationships({ roles: held, staffCode: user.staffCode }) : { caseloadCrns: [], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [] };
-  const caller: CallerClaims = { subject: user.subject, agency: user.agency, roles: held, purpose, justification, requestId, staffCode: user.staffCode, relationships: rel };
-  const signed = new Map<string, Promise<string>>();
-  return {
-    caller,
-    requestId,
-    disclosures: [],
-    assertionFor(subgraph) {
-      let p = signed.get(subgraph);
-      if (!p) signed.set(subgraph, (p = signAssertion(signer.key, signer.kid, subgraph, caller)));
-      return p;
-    },
+export interface EdgeOptions {
+  verify: TokenVerifier;
+  signer: Signer;
+  relationships?: RelationshipResolver;
+  /** The API schema the limits are measured against (set once the gateway has loaded the supergraph). */
+  schema: () => GraphQLSchema;
+  limits: QueryLimits;
+  trustedDocuments: TrustedDocuments;
+  rateLimits: RateLimitGuard | null;
+}
+
+type Body = { query?: unknown; operationName?: unknown; variables?: unknown; extensions?: Record<string, unknown> | null; documentId?: unknown };
+
+/** The gateway's context function: everything above, in order; throws an HTTP refusal at the first failure. */
+export function edgeContext(opts: EdgeOptions) {
+  return async (req: IncomingMessage, request: { body: unknown }): Promise<GatewayContext> => {
+    // Identifiers in URLs end up in proxy and access logs; and GET would bypass nothing we need. POST only.
+    if (req.method !== 'POST') throw refuse(405, 'METHOD_NOT_ALLOWED', 'Send GraphQL requests as POST with an application/json body');
+    const who = await identify(req, opts.verify);
+    const body = request.body as Body | unknown[] | null;
+    const sent = {
+      query: !Array.isArray(body) && typeof body?.query === 'string' ? body.query : undefined,
+      operationName: !Array.isArray(body) && typeof body?.operationName === 'string' ? body.operationName : null,
+      variables: !Array.isArray(body) && body?.variables && typeof body.variables === 'object' ? body.variables as Record<string, unknown> : null,
+    };
+    const details: RefusalDetails = { caller: who.claims, clientRequestId: who.clientRequestId, request: sent };
+    let subjectKeys: string[];
+    try {
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new QueryRefused('BAD_REQUEST', 'batching', 'Send one operation per request as a JSON object (batches are not accepted)');
+      const query = opts.trustedDocuments.resolve(body);
+      details.request = { ...sent, query };
+      subjectKeys = admitOperation(opts.schema(), { query, variables: sent.variables, operationName: sent.operationName }, opts.limits).subjectKeys;
+      await opts.rateLimits?.admit(who.claims, subjectKeys, who.claims.requestId);
+    } catch (err) {
+      if (err instanceof QueryRefused) throw withRefusalDetails(err, details);
+      throw err;
+    }
+
+    const rel = opts.relationships ? await opts.relationships({ roles: who.claims.roles, staffCode: who.claims.staffCode }) : NO_RELATIONSHIPS;
+    const caller: CallerClaims = { ...who.claims, relationships: rel };
+    return {
+      caller,
+      requestId: caller.requestId,
+      clientRequestId: who.clientRequestId,
+      disclosures: [],
+      assertionFor: (subgraph, binding) => signAssertion(opts.signer.key, opts.signer.kid, subgraph, caller, binding),
+    };
   };
 }

@@ -83,7 +83,8 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const ctx = context as Partial<GatewayContext>;
     // No assertion, no call: the subgraph would refuse it anyway, and nothing is sent unauthenticated.
     if (!ctx.assertionFor) throw new SubgraphTransportError('SUBGRAPH_REFUSED');
-    request.http!.headers.set(ASSERTION_HEADER, await ctx.assertionFor(this.opts.name));
+    // Bound to this request's document and variables exactly as they are sent.
+    request.http!.headers.set(ASSERTION_HEADER, await ctx.assertionFor(this.opts.name, { query: request.query ?? '', variables: request.variables }));
     if (ctx.requestId) request.http!.headers.set('x-request-id', ctx.requestId);
   }
 

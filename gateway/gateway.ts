@@ -11,13 +11,17 @@ import { serveApollo, type Served } from '../platform/http.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import type { SubgraphModule } from '../subgraphs/types.js';
 import { composeSupergraph } from './compose.js';
-import { authenticate, type GatewayContext } from './context.js';
+import { edgeContext, identify, refusalDetailsOf, type GatewayContext } from './context.js';
 import { AgencyDataSource, CircuitBreaker } from './datasource.js';
 import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
 import type { RelationshipResolver } from './relationships.js';
 import { auditPlugin, auditRecord, auditUnavailable, type AuditSink } from './audit.js';
 import { policyVersion } from '../schema/policy/index.js';
-import type { CallerClaims } from '../auth/assertion.js';
+import type { GraphQLSchema } from 'graphql';
+import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
+import { DEFAULT_RATE_LIMITS, RateLimitGuard, type RateLimitConfig } from './rate-limit.js';
+import { TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents.js';
+import { RequestRefused } from '../platform/http.js';
 
 export interface GatewayOptions {
   modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[];
@@ -34,10 +38,20 @@ export interface GatewayOptions {
   host?: string;
   port?: number;
   log?: Logger;
+  /** Production posture (no introspection, no schema hints in errors); defaults to NODE_ENV=production. */
+  production?: boolean;
+  /** Query limits; anything left out takes its default (gateway/limits.ts). */
+  limits?: Partial<QueryLimits>;
+  /** Rate limits and the enumeration guard (gateway/rate-limit.ts); in memory unless redisUrl is set. */
+  rateLimits?: Partial<RateLimitConfig>;
+  /** Trusted documents: the manifest path and mode (default: no manifest, mode off). */
+  trustedDocuments?: { path: string | null; mode: TrustedDocumentsMode };
 }
 
 export interface RunningGateway extends Served {
   breakers: Map<string, CircuitBreaker>;
+  limits: QueryLimits;
+  rateLimits: RateLimitGuard;
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
@@ -52,9 +66,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     buildService: ({ name }) => new AgencyDataSource({ name, url: opts.urls[name], timeoutMs: opts.timeoutMs ?? 5000, breaker: breakers.get(name)!, log }),
     logger: log as never,
   });
+  const production = opts.production ?? process.env.NODE_ENV === 'production';
+  const limits: QueryLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const trusted = TrustedDocuments.load(opts.trustedDocuments?.path ?? null, opts.trustedDocuments?.mode ?? 'off');
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: s }) => { apiSchema = s; });
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: true,
+    // Production answers no schema questions: no introspection, no "Did you mean" hints in validation errors.
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    // Automatic persisted queries would let any caller register any document by hash; trusted documents replace them.
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
     plugins: [redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
@@ -62,15 +86,31 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     stopOnTerminationSignals: false,
   });
   await server.start();
+  const rateLimits = await RateLimitGuard.create({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }, log);
   const served = await serveApollo(server, {
     host: opts.host,
     port: opts.port,
-    context: (req) => authenticate(req, opts.verifyToken, opts.assertionKey, opts.relationships),
-    onRefused: async (err) => {
-      const caller = (err as { refusedCaller?: CallerClaims }).refusedCaller;
-      if (!caller || !opts.audit) return;
+    maxBodyBytes: limits.maxBodyBytes,
+    maxJsonDepth: limits.maxJsonDepth,
+    context: edgeContext({
+      verify: opts.verifyToken, signer: opts.assertionKey, relationships: opts.relationships, limits, trustedDocuments: trusted, rateLimits,
+      schema: () => { if (!apiSchema) throw new Error('gateway schema not loaded'); return apiSchema; },
+    }),
+    // Every refusal of an identified caller is audited: over a limit, over a rate, a purpose not permitted.
+    onRefused: async (err, req) => {
+      let details = refusalDetailsOf(err);
+      if (!details && err instanceof RequestRefused) {
+        // Refused while reading the body: attribute it if the token says who sent it.
+        const who = await identify(req, opts.verifyToken).catch(() => null);
+        if (who) details = { caller: who.claims, clientRequestId: who.clientRequestId, request: {} };
+      }
+      const ext = (err as { extensions?: { code?: unknown; limit?: unknown } }).extensions;
+      const code = err instanceof RequestRefused ? err.code : String(ext?.code ?? 'REFUSED');
+      const limit = err instanceof RequestRefused ? err.limit : typeof ext?.limit === 'string' ? ext.limit : null;
+      if (limit) log.info({ event: 'gateway.refused', code, limit, subject: details?.caller.subject, agency: details?.caller.agency, requestId: details?.caller.requestId }, 'request refused at the edge');
+      if (!details || !opts.audit) return;
       try {
-        await opts.audit.append(auditRecord(caller, {}, [], 'DENIED', policyVersion()));
+        await opts.audit.append(auditRecord(details.caller, details.request, [], 'DENIED', policyVersion(), { clientRequestId: details.clientRequestId, ...(limit ? { refusal: { code, limit } } : {}) }));
       } catch {
         throw { message: auditUnavailable.message, extensions: auditUnavailable.extensions };
       }
@@ -85,6 +125,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   return {
     ...served,
     breakers,
-    close: async () => { await served.close(); await server.stop(); },
+    limits,
+    rateLimits,
+    close: async () => { await served.close(); await server.stop(); await rateLimits.close(); },
   };
 }

@@ -13,11 +13,18 @@ export interface ServeOptions<C extends BaseContext> {
   port?: number;
   /** Path the GraphQL endpoint answers on. */
   path?: string;
+  /** Bodies above this are refused with 413 while they are read, before anything parses them. */
   maxBodyBytes?: number;
-  context: (req: IncomingMessage) => Promise<C>;
+  /** Deeper nesting of arrays/objects in the JSON body is refused with 400 before GraphQL sees it. */
+  maxJsonDepth?: number;
+  /**
+   * Builds the request's context. `request.body` is the parsed JSON body (undefined for GET); the
+   * function may replace it (the gateway swaps a trusted document id for its text).
+   */
+  context: (req: IncomingMessage, request: { body: unknown }) => Promise<C>;
   routes?: Record<string, Route>;
   /** Called with a refusal before it is sent (the gateway audits refused purposes); if it throws, the answer is 503. */
-  onRefused?: (error: unknown) => Promise<void>;
+  onRefused?: (error: unknown, req: IncomingMessage) => Promise<void>;
 }
 
 export interface Served {
@@ -27,18 +34,51 @@ export interface Served {
   close(): Promise<void>;
 }
 
+/** Thrown for a request refused before GraphQL: a status, a stable code and the limit that refused it. */
+export class RequestRefused extends Error {
+  constructor(readonly status: number, readonly code: string, readonly limit: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Reads the body up to `limit` bytes. A larger one is refused with 413: a declared Content-Length at
+ * once, otherwise as soon as the limit is passed; the rest is drained unbuffered (not destroyed) so the
+ * client reads the refusal instead of a reset connection.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () => new RequestRefused(413, 'REQUEST_TOO_LARGE', 'maxBodyBytes', `The request body is larger than ${limit} bytes`);
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) { req.resume(); reject(tooLarge()); return; }
     let size = 0;
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > limit) { reject(Object.assign(new Error('body too large'), { status: 413 })); req.destroy(); return; }
+      if (size > limit) { req.off('data', onData); chunks.length = 0; req.resume(); reject(tooLarge()); return; }
       chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Nesting of arrays and objects in a parsed JSON value, counted without recursion; stops once over `max`. */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) return true;
+    for (const c of Array.isArray(v) ? v : Object.values(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return false;
+}
+
+/** The body of a refusal: message, code and only the extensions a client may see. */
+function refusalBody(message: string, extensions: Record<string, unknown>) {
+  const { code, limit, retryAfter } = extensions;
+  return { errors: [{ message, extensions: { code, ...(limit !== undefined ? { limit } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}) } }] };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -48,6 +88,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>, opts: ServeOptions<C>): Promise<Served> {
   const path = opts.path ?? '/graphql';
   const limit = opts.maxBodyBytes ?? 1_000_000;
+  const maxDepth = opts.maxJsonDepth ?? 64;
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local.invalid');
     try {
@@ -66,21 +107,28 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
         try { body = JSON.parse(text); } catch {
           return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
         }
+        // Deeply nested variables would otherwise reach recursive coercion and hashing code.
+        if (jsonDepthExceeds(body, maxDepth)) {
+          throw new RequestRefused(400, 'VARIABLES_TOO_DEEP', 'maxJsonDepth', `The request nests lists or objects more than ${maxDepth} deep`);
+        }
       }
       // Authenticate before GraphQL runs: a refused caller gets a plain HTTP status and a typed error.
       let context: C;
+      const request = { body };
       try {
-        context = await opts.context(req);
+        context = await opts.context(req, request);
+        body = request.body;
       } catch (err) {
-        const e = err as { message?: string; extensions?: { code?: string; http?: { status?: number } } };
+        const e = err as { message?: string; extensions?: { code?: string; http?: { status?: number; headers?: Record<string, string> } } };
         if (!e?.extensions?.http?.status) throw err;
         if (opts.onRefused) {
-          try { await opts.onRefused(err); } catch (auditErr) {
+          try { await opts.onRefused(err, req); } catch (auditErr) {
             const a = auditErr as { message?: string; extensions?: { code?: string } };
             return sendJson(res, 503, { errors: [{ message: a.message ?? 'unavailable', extensions: { code: a.extensions?.code ?? 'AUDIT_UNAVAILABLE' } }] });
           }
         }
-        return sendJson(res, e.extensions.http.status, { errors: [{ message: e.message, extensions: { code: e.extensions.code } }] });
+        for (const [k, v] of Object.entries(e.extensions.http.headers ?? {})) res.setHeader(k, v);
+        return sendJson(res, e.extensions.http.status, refusalBody(e.message ?? 'refused', e.extensions));
       }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
@@ -96,8 +144,11 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     } catch (err) {
-      const status = (err as { status?: number }).status ?? 500;
-      if (!res.headersSent) sendJson(res, status, { errors: [{ message: status === 413 ? 'request body too large' : 'internal error', extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+      if (err instanceof RequestRefused) {
+        if (opts.onRefused) await opts.onRefused(err, req).catch(() => undefined);
+        return sendJson(res, err.status, refusalBody(err.message, { code: err.code, limit: err.limit }));
+      }
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     }
   });

@@ -5,7 +5,8 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { importKey, loadOrCreateDevKeyPair, newKeyPair, type KeyPair } from '../auth/keys.js';
 import { createTokenVerifier, issueToken } from '../auth/tokens.js';
-import { startGateway, type RunningGateway } from '../gateway/gateway.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway.js';
+import { loadEdgeConfig } from '../gateway/config.js';
 import { createRelationshipResolver } from '../gateway/relationships.js';
 import type { StandIn } from '../legacy/faults.js';
 import { generatePopulation, type Population, type PopulationOptions } from '../legacy/population.js';
@@ -48,6 +49,8 @@ export interface StackOptions {
    * of starting their stand-ins; a system the environment does not locate still gets its stand-in.
    */
   useConfiguredSystems?: boolean;
+  /** Edge settings over those from the environment: production posture, limits, rate limits, trusted documents. */
+  edge?: Pick<GatewayOptions, 'production' | 'limits' | 'rateLimits' | 'trustedDocuments'>;
 }
 
 /** The settings that say where an agency's system is, by the registry's env-prefix convention. */
@@ -145,13 +148,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const issuerPrivate = await importKey(issuer.privateJwk);
     const auth = { issuer: baseEnv.AUTH_ISSUER ?? 'justice-graph-dev', audience: baseEnv.AUTH_AUDIENCE ?? 'justice-graph' };
 
+    const edge = loadEdgeConfig(baseEnv);
     for (const m of modules) {
-      subgraphs.set(m.name, await startSubgraph(m, { client: clients.get(m.name), assertionKey: assertionPublic, policy: opts.policy, log: createLogger(`subgraph:${m.name}`, level) }));
+      subgraphs.set(m.name, await startSubgraph(m, { client: clients.get(m.name), assertionKey: assertionPublic, policy: opts.policy, maxRepresentations: edge.maxRepresentations, log: createLogger(`subgraph:${m.name}`, level) }));
     }
     gateway = await startGateway({
       modules,
       urls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])),
-      verifyToken: createTokenVerifier({ ...auth, publicKeys: [issuer.publicJwk] }),
+      verifyToken: createTokenVerifier({ ...auth, publicKeys: [issuer.publicJwk], ...edge.tokens }),
       relationships: createRelationshipResolver(modules, clients),
       audit: audit ?? null,
       assertionKey: { key: await importKey(gatewayKeys.privateJwk), kid: gatewayKeys.kid },
@@ -159,6 +163,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       timeoutMs: opts.gatewayTimeoutMs,
       breaker: opts.breaker,
       log: createLogger('gateway', level),
+      production: opts.edge?.production,
+      limits: { ...edge.limits, ...opts.edge?.limits },
+      rateLimits: { ...edge.rateLimits, ...opts.edge?.rateLimits },
+      trustedDocuments: opts.edge?.trustedDocuments ?? edge.trustedDocuments,
     });
 
     return {

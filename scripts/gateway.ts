@@ -36,12 +36,16 @@ const gateway = await startGateway({
   relationships: createRelationshipResolver(modules, relationshipClients),
   modules,
   urls: config.subgraphUrls,
-  verifyToken: createTokenVerifier({ ...config.auth, jwksUrl: config.auth.jwksUrl ?? undefined, publicKeys: issuer ? [issuer.publicJwk] : [] }),
+  verifyToken: createTokenVerifier({ ...config.auth, jwksUrl: config.auth.jwksUrl ?? undefined, publicKeys: issuer ? [issuer.publicJwk] : [], ...config.edge.tokens }),
   assertionKey: { key: await importKey(assertion), kid: String(assertion.kid ?? 'gateway') },
   host: config.host,
   port: config.port,
   timeoutMs: config.subgraphTimeoutMs,
   breaker: config.breaker,
+  production: config.production,
+  limits: config.edge.limits,
+  rateLimits: config.edge.rateLimits,
+  trustedDocuments: config.edge.trustedDocuments,
 });
 console.log(`gateway: ${gateway.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, async () => { await gateway.close(); await audit.close(); process.exit(0); });

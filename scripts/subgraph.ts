@@ -6,6 +6,7 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 import { importKey, jwkFromEnv, loadOrCreateDevKeyPair } from '../auth/keys.js';
 import { generatePopulation } from '../legacy/population.js';
 import { startSubgraph } from '../subgraphs/harness.js';
+import { loadEdgeConfig } from '../gateway/config.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import { createIdentityClient } from '../subgraphs/identity/index.js';
 import type { Env } from '../subgraphs/types.js';
@@ -40,6 +41,7 @@ if (!publicJwk) {
 }
 const running = await startSubgraph(module, {
   client, assertionKey: await importKey(publicJwk), host: env.SUBGRAPH_HOST ?? '127.0.0.1', port: Number(env.SUBGRAPH_PORT ?? 0),
+  maxRepresentations: loadEdgeConfig(env).maxRepresentations,
 });
 console.log(`subgraph ${name}: ${running.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

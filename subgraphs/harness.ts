@@ -6,7 +6,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, parse, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { deny, shield } from 'graphql-shield';
 import type { CryptoKey } from 'jose';
@@ -77,8 +77,28 @@ const disclosureReportPlugin: ApolloServerPlugin<SubgraphContext> = {
   },
 };
 
+/**
+ * Representations one `_entities` call may resolve. The gateway sends one per entity in a plan wave (a
+ * list of 100 people with their cases stays far below); 20,000 in one call would be 20,000 legacy
+ * lookups from a single request.
+ */
+export const DEFAULT_MAX_REPRESENTATIONS = 2000;
+
+const tooManyRepresentations = (n: number, max: number) =>
+  new GraphQLError(`_entities was sent ${n} representations; this subgraph resolves at most ${max} per request`, { extensions: { code: 'TOO_MANY_REPRESENTATIONS', limit: 'maxRepresentations', http: { status: 400 } } });
+
+/** The same cap for representations written into the document itself rather than sent as variables. */
+const representationsRule = (max: number): ValidationRule => (ctx) => ({
+  Field(node) {
+    if (node.name.value !== '_entities') return;
+    for (const a of node.arguments ?? []) if (a.value.kind === Kind.LIST && a.value.values.length > max) ctx.reportError(tooManyRepresentations(a.value.values.length, max));
+  },
+});
+
 export interface SubgraphServerOptions<Client> {
   client: Client;
+  /** Cap on `_entities` representations per request (default DEFAULT_MAX_REPRESENTATIONS). */
+  maxRepresentations?: number;
   /** The gateway's public key for caller assertions. */
   assertionKey: CryptoKey;
   /** false serves without the disclosure policy, to measure what it costs (npm run bench); refused in production. */
@@ -101,9 +121,12 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
   const schema = opts.policy === false
     ? buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }])
     : buildProtectedSchema(module);
+  const maxRepresentations = opts.maxRepresentations ?? DEFAULT_MAX_REPRESENTATIONS;
   const server = new ApolloServer<SubgraphContext>({
     schema,
     introspection: false,
+    validationRules: [representationsRule(maxRepresentations)],
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError(module.name, log),
     // No inline traces: they would only feed Apollo's hosted reporting, which this system never calls.
@@ -125,10 +148,16 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
         }
       },
     },
-    context: async (req) => {
+    context: async (req, { body }) => {
       const header = req.headers[ASSERTION_HEADER];
+      const sent = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as { query?: unknown; variables?: unknown };
+      const variables = sent.variables && typeof sent.variables === 'object' ? sent.variables as Record<string, unknown> : null;
+      // Counted before anything else (even the signature): refusing is cheap, resolving is not.
+      const reps = variables?.representations;
+      if (Array.isArray(reps) && reps.length > maxRepresentations) throw tooManyRepresentations(reps.length, maxRepresentations);
       try {
-        const claims = await verifyAssertion(opts.assertionKey, module.name, Array.isArray(header) ? header[0] : header);
+        const claims = await verifyAssertion(opts.assertionKey, module.name, Array.isArray(header) ? header[0] : header,
+          typeof sent.query === 'string' ? { query: sent.query, variables } : null);
         const caller: Caller = {
           subject: claims.subject, agency: claims.agency, roles: claims.roles, purpose: claims.purpose, justification: claims.justification,
           staffCode: claims.staffCode, relationships: claims.relationships,

@@ -154,12 +154,12 @@ describe('subgraphs answer only the gateway', () => {
 
   it('refuses an assertion signed by anyone but the gateway', async () => {
     const other = await newKeyPair('not-the-gateway');
-    const forged = await signAssertion(await importKey(other.privateJwk), stack.gatewayKeys.kid, 'police', caller);
+    const forged = await signAssertion(await importKey(other.privateJwk), stack.gatewayKeys.kid, 'police', caller, entities);
     expect((await post(stack.subgraphs.get('police')!.url, entities, { 'x-caller-assertion': forged })).status).toBe(401);
   });
 
   it('refuses an assertion made out to another subgraph', async () => {
-    const forCourts = await signAssertion(await importKey(stack.gatewayKeys.privateJwk), stack.gatewayKeys.kid, 'courts', caller);
+    const forCourts = await signAssertion(await importKey(stack.gatewayKeys.privateJwk), stack.gatewayKeys.kid, 'courts', caller, entities);
     expect((await post(stack.subgraphs.get('police')!.url, entities, { 'x-caller-assertion': forCourts })).status).toBe(401);
   });
 });
