@@ -1,8 +1,9 @@
 // The gateway's edge, in the order a request meets it: the caller's bearer token is verified (and goes no
-// further), the declared purpose checked against the caller's roles, the operation resolved (trusted
-// documents) and measured against the query limits, the caller's rate limits and enumeration guard
-// counted, and only then are the caller's relationships asked of the agencies. Every refusal before that
-// point costs no agency call. What travels to the subgraphs is a signed assertion per subgraph request.
+// further) and the declared purpose checked against the caller's roles; the user's and agency's request
+// rates are counted; the operation is resolved (trusted documents) and measured against the query
+// limits; the enumeration guard counts the people it looks up; only then are the caller's relationships
+// asked of the agencies. Every refusal before that point costs no agency call. What travels to the
+// subgraphs is a signed assertion per subgraph request.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -129,11 +130,12 @@ export function edgeContext(opts: EdgeOptions) {
     const details: RefusalDetails = { caller: who.claims, clientRequestId: who.clientRequestId, request: sent };
     let subjectKeys: string[];
     try {
+      await opts.rateLimits?.admitRequest(who.claims, who.claims.requestId);
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new QueryRefused('BAD_REQUEST', 'batching', 'Send one operation per request as a JSON object (batches are not accepted)');
       const query = opts.trustedDocuments.resolve(body);
       details.request = { ...sent, query };
       subjectKeys = admitOperation(opts.schema(), { query, variables: sent.variables, operationName: sent.operationName }, opts.limits).subjectKeys;
-      await opts.rateLimits?.admit(who.claims, subjectKeys, who.claims.requestId);
+      await opts.rateLimits?.admitSubjects(who.claims, subjectKeys, who.claims.requestId);
     } catch (err) {
       if (err instanceof QueryRefused) throw withRefusalDetails(err, details);
       throw err;

@@ -95,12 +95,27 @@ export class RateLimitGuard {
     return figures.length ? Math.max(...figures) : this.config.distinctSubjects.perUser;
   }
 
-  /** Counts one request; throws RateLimited (429, with Retry-After) when a limit is crossed. */
+  /** Both checks in turn (tests and callers that have the subjects at hand). */
   async admit(caller: RateLimitedCaller, subjectKeys: readonly string[], requestId: string): Promise<void> {
+    await this.admitRequest(caller, requestId);
+    await this.admitSubjects(caller, subjectKeys, requestId);
+  }
+
+  /**
+   * Counts one request against the user's and the agency's rates; throws RateLimited (429, with
+   * Retry-After) when one is crossed. Runs before the query is measured, so a flood of refused
+   * queries is stopped here too.
+   */
+  async admitRequest(caller: RateLimitedCaller, requestId: string): Promise<void> {
     const who = `${caller.agency}:${caller.subject}`;
     await this.take(this.user, who, 1, 'RATE_LIMITED', 'perUser', caller, requestId, `You have sent more than ${this.config.perUser.requests} requests in ${this.config.perUser.windowSeconds} s`);
     await this.take(this.agency, caller.agency, 1, 'RATE_LIMITED', 'perAgency', caller, requestId, `Your agency has sent more than ${this.config.perAgency.requests} requests in ${this.config.perAgency.windowSeconds} s`);
+  }
+
+  /** The enumeration guard: counts the subjects this user has not looked up yet in the window; throws TOO_MANY_SUBJECTS past the allowance. */
+  async admitSubjects(caller: RateLimitedCaller, subjectKeys: readonly string[], requestId: string): Promise<void> {
     if (!subjectKeys.length) return;
+    const who = `${caller.agency}:${caller.subject}`;
 
     const firsts = await Promise.allSettled(subjectKeys.map((k) => this.seen.consume(`${who}|${k}`)));
     const fresh: string[] = [];
