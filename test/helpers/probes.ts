@@ -14,7 +14,7 @@ export interface Probe {
 
 /** Probes refused at the gateway by a query limit (in the order the issue lists them). */
 export const QUERY_PROBES: Probe[] = [
-  { name: '1,000 aliases (crosses the token limit first)', body: () => ({ query: aliases(1000, () => 'person(id: "P1:police=1") { id }') }), status: 400, code: 'TOO_MANY_TOKENS' },
+  { name: '1,000 aliases', body: () => ({ query: aliases(1000, () => 'person(id: "P1:police=1") { id }') }), status: 400, code: 'TOO_MANY_ALIASES' },
   { name: '200 aliases with different PNCs', body: () => ({ query: aliases(200, (i) => `personByIdentifier(type: PNC, value: "2018/01${String(i).padStart(5, '0')}A") { id }`) }), status: 400, code: 'TOO_MANY_ALIASES' },
   { name: '24 levels of candidates { person { ... } }', body: (p) => ({ query: nested(24), variables: { p } }), status: 400, code: 'QUERY_TOO_DEEP' },
   { name: '80 levels of candidates { person { ... } }', body: (p) => ({ query: nested(80), variables: { p } }), status: 400, code: 'QUERY_TOO_DEEP' },
