@@ -31,16 +31,28 @@ export function subjectIdsOf(facts: unknown): string[] {
 
 export class RequestDisclosures implements DisclosureLog {
   private readonly entries = new Map<string, DisclosureEntry & { subjects: Set<string> }>();
+  // The same decision object for the same coordinate (a list item after another) finds its entry without a key string.
+  private readonly byDecision = new WeakMap<object, Map<string, DisclosureEntry & { subjects: Set<string> }>>();
+  private readonly subjectsOfFacts = new WeakMap<object, string[]>();
 
   record(subgraph: string, coordinate: string, decision: { allowed: boolean; grant?: string; agreement?: string | null; reason?: string }, facts: unknown): void {
-    const d = decision.allowed ? 'DISCLOSED' : 'WITHHELD';
-    const key = `${coordinate}|${d}|${decision.grant ?? ''}|${decision.reason ?? ''}`;
-    let e = this.entries.get(key);
+    let forDecision = this.byDecision.get(decision);
+    let e = forDecision?.get(coordinate);
     if (!e) {
-      e = { agency: subgraph, coordinate, decision: d, rule: decision.grant ?? `policy:${coordinate}`, agreement: decision.agreement ?? null, ...(decision.reason ? { reason: decision.reason } : {}), subjectIds: [], subjects: new Set() };
-      this.entries.set(key, e);
+      const d = decision.allowed ? 'DISCLOSED' : 'WITHHELD';
+      const key = `${coordinate}|${d}|${decision.grant ?? ''}|${decision.reason ?? ''}`;
+      e = this.entries.get(key);
+      if (!e) {
+        e = { agency: subgraph, coordinate, decision: d, rule: decision.grant ?? `policy:${coordinate}`, agreement: decision.agreement ?? null, ...(decision.reason ? { reason: decision.reason } : {}), subjectIds: [], subjects: new Set() };
+        this.entries.set(key, e);
+      }
+      if (!forDecision) this.byDecision.set(decision, (forDecision = new Map()));
+      forDecision.set(coordinate, e);
     }
-    for (const id of subjectIdsOf(facts)) e.subjects.add(id);
+    if (!facts || typeof facts !== 'object') return;
+    let ids = this.subjectsOfFacts.get(facts);
+    if (!ids) this.subjectsOfFacts.set(facts, (ids = subjectIdsOf(facts)));
+    for (const id of ids) e.subjects.add(id);
   }
 
   toJSON(): DisclosureEntry[] {

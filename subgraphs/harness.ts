@@ -7,7 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, Kind, parse, type GraphQLSchema, type ValidationRule } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
+import { applyMiddleware, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { deny, shield } from 'graphql-shield';
 import type { CryptoKey } from 'jose';
 import { ASSERTION_HEADER, AssertionError, verifyAssertion } from '../auth/assertion.js';
@@ -30,24 +30,28 @@ export function subgraphSdl(module: Pick<SubgraphModule, 'typeDefs'>): string {
   return `${FEDERATION_LINK}\n\n${COMMON_SDL}\n${module.typeDefs}`;
 }
 
+/** The subgraph schema with no policy at all: never served, only measured against (bench) and rendered (matrix). */
+export function buildUnprotectedSchema(module: Pick<SubgraphModule, 'typeDefs' | 'resolvers'>): GraphQLSchema {
+  return buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
+}
+
 /**
  * Builds the subgraph schema with the compiled disclosure policy applied; throws a PolicyError naming
  * every field without a usable policy entry. `policy` replaces the subgraph's table (tests only).
  */
 export function buildProtectedSchema(module: SubgraphModule, policy?: SubgraphPolicy): GraphQLSchema {
-  const schema = buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
-  const rules = compilePolicy(module.name, schema, module.policyFacts, policy);
-  return applyMiddleware(
-    schema,
-    shield(rules, {
-      // Deny by default: a field the policy does not name is never disclosed.
-      fallbackRule: deny,
-      fallbackError: () => new GraphQLError('Withheld: no policy entry', { extensions: { code: 'FORBIDDEN', reason: 'NOT_PERMITTED' } }),
-      // Resolver errors (an agency outage) pass through as themselves; without this they would read as FORBIDDEN.
-      allowExternalErrors: true,
-      debug: false,
-    }),
-  );
+  const schema = buildUnprotectedSchema(module);
+  const policyRules = compilePolicy(module.name, schema, module.policyFacts, policy);
+  const shielded = shield(policyRules.rules, {
+    // Deny by default: a field the policy does not name is never disclosed.
+    fallbackRule: deny,
+    fallbackError: () => new GraphQLError('Withheld: no policy entry', { extensions: { code: 'FORBIDDEN', reason: 'NOT_PERMITTED' } }),
+    // Resolver errors (an agency outage) pass through as themselves; without this they would read as FORBIDDEN.
+    allowExternalErrors: true,
+    debug: false,
+  }).generate(schema) as IMiddlewareTypeMap;
+  // Shield's middleware covers every field; the policy takes out only the fields it proved need no decision.
+  return applyMiddleware(schema, policyRules.guard(shielded));
 }
 
 /** Keeps client-safe errors, masks the rest and logs them here, where the detail belongs. */
@@ -118,9 +122,7 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
   const log = opts.log ?? createLogger(`subgraph:${module.name}`);
   // Without the policy every field is disclosed to every caller: a benchmark baseline, never a deployment.
   if (opts.policy === false && process.env.NODE_ENV === 'production') throw new Error(`subgraph ${module.name}: refusing to run without the disclosure policy in production`);
-  const schema = opts.policy === false
-    ? buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }])
-    : buildProtectedSchema(module);
+  const schema = opts.policy === false ? buildUnprotectedSchema(module) : buildProtectedSchema(module);
   const maxRepresentations = opts.maxRepresentations ?? DEFAULT_MAX_REPRESENTATIONS;
   const server = new ApolloServer<SubgraphContext>({
     schema,

@@ -3,15 +3,22 @@
 //  - deny by default: every field needs an entry, or the subgraph refuses to start (naming the fields);
 //  - 'INHERIT' fields get no decision of their own; only value types may inherit, never an entity
 //    (reachable through _entities) nor a root field;
-//  - a rule that reads nothing but the caller is cached per request ('contextual'); a rule with a record
-//    condition reads its parent and is never cached, so no decision leaks across list items.
-import { GraphQLError, isObjectType, isUnionType, type GraphQLSchema } from 'graphql';
+//  - only fields that need a decision are wrapped: INHERIT fields and the shared value types get no
+//    wrapper (graphql-shield's wrapper is async on every field it touches, which is what big lists pay for);
+//  - graphql-shield makes each decision the first time a request meets it; the same decision again (the
+//    same field for the same caller, on a record meeting the same conditions) is applied from a
+//    per-request memo, synchronously. A decision reads the caller and the record's condition outcomes
+//    only, so no decision leaks across list items that differ in them;
+//  - a list leaves out an item the caller may not know exists, as the failed condition's `inLists`
+//    says (schema/policy/vocabulary.ts), and records it as withheld for the audit trail.
+import { getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, isUnionType, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, rule } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
 import { AdapterError } from '../adapters/errors.js';
 import { AGREEMENTS, entryFor, loadPolicy, PolicyError, ROLES, type Grant, type SubgraphPolicy } from '../schema/policy/index.js';
 import type { Agreement } from '../schema/policy/agreements.js';
-import { CONDITION_FAILURE, type Condition, type Reason } from '../schema/policy/vocabulary.js';
+import { CONDITION_FAILURE, CONDITION_IN_LISTS, type Condition, type Reason } from '../schema/policy/vocabulary.js';
 import { decodePersonKey } from '../schema/person-id.js';
 import type { Caller, SubgraphContext } from './types.js';
 
@@ -54,24 +61,46 @@ function heldRoles(caller: Caller): string[] {
   return caller.roles.filter((r) => (ROLES as Record<string, { agency: string }>)[r]?.agency === caller.agency);
 }
 
+const decodedRefs = new WeakMap<RecordFacts, { agency: string; localId: string }[]>();
+/** Person references a record's key names, decoded once per record however many conditions ask. */
+function refsOf(facts: RecordFacts): { agency: string; localId: string }[] {
+  if (!facts.personKey) return [];
+  let refs = decodedRefs.get(facts);
+  if (!refs) decodedRefs.set(facts, (refs = decodePersonKey(facts.personKey).refs));
+  return refs;
+}
+
 function conditionHolds(c: Condition, caller: Caller, facts: RecordFacts): boolean {
   const rel = caller.relationships;
-  const refs = facts.personKey ? decodePersonKey(facts.personKey).refs : [];
-  const onCaseload = () => (facts.crn != null && rel.caseloadCrns.includes(facts.crn))
-    || refs.some((r) => r.agency === 'probation' && rel.caseloadCrns.includes(r.localId));
   switch (c) {
     case 'ON_CASELOAD':
-      return onCaseload();
+      return onCaseload(caller, facts);
     case 'OWN_VICTIM_CASE':
       return (facts.caseUrn != null && rel.victimCaseUrns.includes(facts.caseUrn))
-        || refs.some((r) => r.agency === 'courts' && rel.victimDefendantIds.includes(r.localId));
+        || refsOf(facts).some((r) => r.agency === 'courts' && rel.victimDefendantIds.includes(r.localId));
     case 'OWN_VICTIM':
       return facts.victimId != null && rel.victimIds.includes(facts.victimId);
     case 'ADULT_AT_OFFENCE':
       return facts.youth === false; // unknown age counts as youth: withheld, not guessed
     case 'NOT_RESTRICTED':
-      return facts.restricted === false || (facts.restricted === true && onCaseload());
+      return facts.restricted === false || (facts.restricted === true && onCaseload(caller, facts));
   }
+}
+
+function onCaseload(caller: Caller, facts: RecordFacts): boolean {
+  const crns = caller.relationships.caseloadCrns;
+  return (facts.crn != null && crns.includes(facts.crn)) || refsOf(facts).some((r) => r.agency === 'probation' && crns.includes(r.localId));
+}
+
+/**
+ * Which of `conditions` a record meets, as a short key ('10' = the first holds, the second not). For one
+ * caller, decide() on a field gives the same answer for every record with the same key: the key is all
+ * a decision reads of the record, so it can be remembered per request under it.
+ */
+export function conditionKey(conditions: readonly Condition[], caller: Caller, facts: RecordFacts): string {
+  let key = '';
+  for (const c of conditions) key += conditionHolds(c, caller, facts) ? '1' : '0';
+  return key;
 }
 
 /** Relationship facts the gateway could not establish make a conditional grant an outage, not a denial. */
@@ -117,8 +146,22 @@ export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts
 }
 
 // ---- compilation -------------------------------------------------------------------------------
-export const withheld = (coordinate: string, reason: Reason) =>
-  new GraphQLError(`Withheld: ${coordinate} (${reason})`, { extensions: { code: 'FORBIDDEN', reason, field: coordinate } });
+/**
+ * A withheld field's error. A decision, not a fault: it carries no stack (which on a big list would cost
+ * more than the policy), and it is located here when the field is known, so GraphQL need not copy it.
+ */
+export function withheld(coordinate: string, reason: Reason, info?: GraphQLResolveInfo): GraphQLError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new GraphQLError(`Withheld: ${coordinate} (${reason})`, {
+      extensions: { code: 'FORBIDDEN', reason, field: coordinate },
+      ...(info ? { nodes: info.fieldNodes, path: responsePathAsArray(info.path) } : {}),
+    });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
 
 let loaded: Map<string, SubgraphPolicy> | null = null;
 export function policyFor(subgraph: string): SubgraphPolicy {
@@ -134,11 +177,106 @@ const FEDERATION: Record<string, string[]> = { Query: ['_service', '_entities'],
 const gatewayOnly: IRule = rule('isGatewayFederationField', { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) => ctx.caller != null);
 const inherit = allow as unknown as IRule;
 
-/** Compiles one subgraph's table into a shield rule map; throws PolicyError naming every field without a usable entry. */
-export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Record<string, FactReader> = {}, policy: SubgraphPolicy = policyFor(subgraph)): IRules {
+/** Value types of the common model: always shown with the field that returned them. */
+const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'Offence', 'Organisation'];
+
+/** Which condition a reason reports, so a list knows how to treat an item that failed it. */
+const CONDITION_OF: Partial<Record<Reason, Condition>> = Object.fromEntries(Object.entries(CONDITION_FAILURE).map(([c, r]) => [r, c]));
+
+/** One field that needs a decision, compiled. */
+interface FieldGate {
+  coordinate: string;
+  type: string;
+  grants: Grant[];
+  /** Every condition any grant reads, in a fixed order: all a decision reads of a record. */
+  conditions: Condition[];
+  /** Root fields, entities and conditional fields name their record's subjects in the audit trail. */
+  perRecord: boolean;
+  read: (parent: unknown, args: Record<string, unknown>) => RecordFacts & { args?: Record<string, unknown> };
+}
+
+/** A list field whose items may be ones the caller must not know exist, compiled. */
+interface ListGate {
+  coordinate: string;
+  itemType: string;
+  /** The decided fields of the item type: an item is visible when the caller may see any of them. */
+  fields: FieldGate[];
+  conditions: Condition[];
+  read: FactReader;
+}
+
+type ItemVerdict = { omit: false } | { omit: true; reason: Reason; condition: Condition };
+
+/** What one request has decided so far; lives as long as the request's context. */
+interface RequestState {
+  /** By field, then by the record's condition outcomes ('' for a field without conditions). */
+  decisions: Map<FieldGate, Map<string, Decision | AdapterError>>;
+  verdicts: Map<string, ItemVerdict>;
+  facts: Map<string, WeakMap<object, RecordFacts>>;
+}
+const states = new WeakMap<object, RequestState>();
+function stateOf(ctx: SubgraphContext): RequestState {
+  let s = states.get(ctx);
+  if (!s) states.set(ctx, (s = { decisions: new Map(), verdicts: new Map(), facts: new Map() }));
+  return s;
+}
+
+/** A record's facts, read once per record per request whichever fields ask (root fields read their arguments). */
+function factsOf(state: RequestState, type: string, read: FieldGate['read'], parent: unknown, args: Record<string, unknown>): RecordFacts {
+  if (type === 'Query' || parent === null || typeof parent !== 'object') return read(parent, args);
+  let byRecord = state.facts.get(type);
+  if (!byRecord) state.facts.set(type, (byRecord = new WeakMap()));
+  let f = byRecord.get(parent);
+  if (!f) byRecord.set(parent, (f = read(parent, args)));
+  return f;
+}
+
+/** The decisions a request has made on one field, by the condition outcomes of the records they were made for. */
+function decisionsOn(state: RequestState, gate: FieldGate): Map<string, Decision | AdapterError> {
+  let m = state.decisions.get(gate);
+  if (!m) state.decisions.set(gate, (m = new Map()));
+  return m;
+}
+const outcomesOf = (gate: FieldGate, caller: Caller, facts: RecordFacts | undefined) =>
+  gate.conditions.length ? conditionKey(gate.conditions, caller, facts!) : '';
+
+/** Whether a list shows an item: visible when any decided field of it is; otherwise as its failed condition says. */
+function itemVerdict(state: RequestState, gate: ListGate, caller: Caller, facts: RecordFacts): ItemVerdict {
+  const key = `${gate.itemType}|${conditionKey(gate.conditions, caller, facts)}`;
+  let v = state.verdicts.get(key);
+  if (v) return v;
+  v = { omit: false };
+  const decisions = gate.fields.map((f) => decide(f.grants, caller, () => facts));
+  if (!decisions.some((d) => d instanceof AdapterError || d.allowed)) {
+    for (const d of decisions as { allowed: false; reason: Reason }[]) {
+      const condition = CONDITION_OF[d.reason];
+      if (condition && CONDITION_IN_LISTS[condition] === 'OMIT') { v = { omit: true, reason: d.reason, condition }; break; }
+    }
+  }
+  state.verdicts.set(key, v);
+  return v;
+}
+
+export interface CompiledPolicy {
+  /** The graphql-shield rule map: one rule per field that needs a decision, plus federation's own fields. */
+  rules: IRules;
+  /** Fields that get no wrapper at all, with why: their value is decided by the field that returned their parent. */
+  unwrapped: Map<string, string>;
+  /**
+   * The middleware to apply, from the middleware graphql-shield generated for the whole schema (its fallback
+   * rule on every field): unwrapped fields are taken out, decided fields keep shield behind a per-request
+   * memo of its decisions, list fields leave out the items the policy says to, everything else is shield's.
+   */
+  guard(shielded: IMiddlewareTypeMap): IMiddlewareTypeMap;
+}
+
+/** Compiles one subgraph's table for graphql-shield; throws PolicyError naming every field without a usable entry. */
+export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Record<string, FactReader> = {}, policy: SubgraphPolicy = policyFor(subgraph)): CompiledPolicy {
   const problems: string[] = [];
   const entityTypes = new Set((schema.getType('_Entity') && isUnionType(schema.getType('_Entity')) ? (schema.getType('_Entity') as import('graphql').GraphQLUnionType).getTypes() : []).map((t) => t.name));
   const rules: Record<string, Record<string, IRule>> = {};
+  const gates = new Map<string, FieldGate>();
+  const unwrapped = new Map<string, string>();
   const readers: Record<string, FactReader> = { Person: (p: { id: string }) => ({ personKey: p.id }), ...facts };
 
   for (const type of Object.values(schema.getTypeMap())) {
@@ -146,33 +284,105 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
     for (const field of Object.keys(type.getFields())) {
       const coordinate = `${type.name}.${field}`;
       if (FEDERATION[type.name]?.includes(field)) { (rules[type.name] ??= {})[field] = gatewayOnly; continue; }
-      if (['PersonName', 'Address', 'Identifier', 'Offence', 'Organisation'].includes(type.name)) { (rules[type.name] ??= {})[field] = inherit; continue; } // shared value types
+      if (SHARED_VALUE_TYPES.includes(type.name)) { // shared value types
+        (rules[type.name] ??= {})[field] = inherit;
+        unwrapped.set(coordinate, 'a shared value type: decided by the field that returned it');
+        continue;
+      }
       const entry = entryFor(policy, type.name, field);
       if (!entry) { problems.push(`${subgraph} ${coordinate}: no policy entry (add it to schema/policy/fields/${subgraph}.ts)`); continue; }
       if (entry.kind === 'INHERIT') {
-        if (type.name === 'Query' || entityTypes.has(type.name)) problems.push(`${subgraph} ${coordinate}: ${type.name} is reachable on its own (root or _entities), so it cannot INHERIT`);
+        if (type.name === 'Query' || entityTypes.has(type.name)) { problems.push(`${subgraph} ${coordinate}: ${type.name} is reachable on its own (root or _entities), so it cannot INHERIT`); continue; }
         (rules[type.name] ??= {})[field] = inherit;
+        unwrapped.set(coordinate, 'INHERIT: decided by the field that returned its parent');
         continue;
       }
-      const conditional = entry.grants.some((g) => g.conditions.length > 0);
-      if (conditional && !readers[type.name]) problems.push(`${subgraph} ${coordinate}: a grant has a record condition but ${type.name} has no fact reader (subgraphs/${subgraph}/index.ts policyFacts)`);
-      const read: (parent: unknown, args: Record<string, unknown>) => RecordFacts & { args?: Record<string, unknown> } =
-        type.name === 'Query' ? (_p, args) => ({ args }) : (p) => (readers[type.name] ?? (() => ({})))(p);
+      const conditions = [...new Set(entry.grants.flatMap((g) => g.conditions))];
+      if (conditions.length && !readers[type.name]) problems.push(`${subgraph} ${coordinate}: a grant has a record condition but ${type.name} has no fact reader (subgraphs/${subgraph}/index.ts policyFacts)`);
+      const read: FieldGate['read'] = type.name === 'Query' ? (_p, args) => ({ args }) : (p) => (readers[type.name] ?? (() => ({})))(p);
       // Decided per record (never cached across list items) when the rule reads the record, or when the
       // record is an entity whose subject the audit trail must name; per request otherwise.
-      const perRecord = conditional || entityTypes.has(type.name) || type.name === 'Query';
-      (rules[type.name] ??= {})[field] = rule(`policy:${subgraph}:${coordinate}`, { cache: perRecord ? 'no_cache' : 'contextual' })(
-        (parent, args, ctx: SubgraphContext) => {
-          let facts: RecordFacts | undefined; // read at most once per decision
-          const factsOnce = () => (facts ??= read(parent, args));
-          const d = decide(entry.grants, ctx.caller, factsOnce);
+      const gate: FieldGate = { coordinate, type: type.name, grants: entry.grants, conditions, perRecord: conditions.length > 0 || entityTypes.has(type.name) || type.name === 'Query', read };
+      gates.set(coordinate, gate);
+      (rules[type.name] ??= {})[field] = rule(`policy:${subgraph}:${coordinate}`, { cache: gate.perRecord ? 'no_cache' : 'contextual' })(
+        (parent, args, ctx: SubgraphContext, info) => {
+          const state = stateOf(ctx);
+          const f = gate.perRecord ? factsOf(state, gate.type, gate.read, parent, args) : undefined;
+          const d = decide(gate.grants, ctx.caller, () => f ?? factsOf(state, gate.type, gate.read, parent, args));
+          decisionsOn(state, gate).set(outcomesOf(gate, ctx.caller, f), d);
           if (d instanceof AdapterError) return d;
-          ctx.disclosures?.record(subgraph, coordinate, d, perRecord ? factsOnce() : null);
-          return d.allowed ? true : withheld(coordinate, d.reason);
+          ctx.disclosures?.record(subgraph, coordinate, d, f ?? null);
+          return d.allowed ? true : withheld(coordinate, d.reason, info);
         },
       );
     }
   }
   if (problems.length) throw new PolicyError(problems);
-  return rules as IRules;
+
+  // Lists whose items can fail a condition the policy says to leave out of lists.
+  const lists = new Map<string, ListGate>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || type.name === '_Service') continue;
+    for (const f of Object.values(type.getFields())) {
+      if (FEDERATION[type.name]?.includes(f.name)) continue; // _entities answers by position: never filtered
+      let t = isNonNullType(f.type) ? f.type.ofType : f.type;
+      if (!isListType(t)) continue;
+      t = getNamedType(t);
+      const fields = [...gates.values()].filter((g) => g.type === t.name);
+      const conditions = [...new Set(fields.flatMap((g) => g.conditions))];
+      if (!conditions.some((c) => CONDITION_IN_LISTS[c] === 'OMIT') || !readers[t.name]) continue;
+      lists.set(`${type.name}.${f.name}`, { coordinate: `${type.name}.${f.name}`, itemType: t.name, fields, conditions, read: readers[t.name] });
+    }
+  }
+
+  /** Leaves out of a resolved list the items the caller may not know exist, each recorded as withheld. */
+  const filterItems = (gate: ListGate, ctx: SubgraphContext) => (items: unknown) => {
+    if (!Array.isArray(items)) return items;
+    const state = stateOf(ctx);
+    return items.filter((item) => {
+      if (item === null || typeof item !== 'object' || item instanceof Error) return true; // unreadable records are reported, never dropped
+      const f = factsOf(state, gate.itemType, gate.read, item, {});
+      const v = itemVerdict(state, gate, ctx.caller, f);
+      if (v.omit) {
+        const decision = { allowed: false, reason: v.reason, grant: `${gate.itemType} failing ${v.condition} is left out of lists` };
+        ctx.disclosures?.record(subgraph, gate.coordinate, decision, f);
+      }
+      return !v.omit;
+    });
+  };
+  const then = (value: unknown, next: (v: unknown) => unknown) =>
+    value instanceof Promise ? value.then(next) : next(value);
+
+  function guard(shielded: IMiddlewareTypeMap): IMiddlewareTypeMap {
+    const out: Record<string, Record<string, IMiddlewareFunction>> = {};
+    for (const [typeName, fieldMap] of Object.entries(shielded)) {
+      for (const [field, mw] of Object.entries(fieldMap as Record<string, IMiddlewareFunction>)) {
+        const coordinate = `${typeName}.${field}`;
+        const gate = gates.get(coordinate);
+        const list = lists.get(coordinate);
+        if (unwrapped.has(coordinate)) {
+          // No decision of its own; a list of records the caller may not know of still leaves them out.
+          if (list) (out[typeName] ??= {})[field] = (resolve, parent, args, ctx, info) => then(resolve(parent, args, ctx, info), filterItems(list, ctx)) as Promise<unknown>;
+          continue;
+        }
+        if (!gate || typeof mw !== 'function') { (out[typeName] ??= {})[field] = mw; continue; } // federation's own fields: shield as it is
+        (out[typeName] ??= {})[field] = (resolve, parent, args, ctx: SubgraphContext, info) => {
+          const state = stateOf(ctx);
+          const f = gate.perRecord ? factsOf(state, gate.type, gate.read, parent, args) : undefined;
+          const known = decisionsOn(state, gate).get(outcomesOf(gate, ctx.caller, f));
+          // First time this request meets this decision: graphql-shield decides (and the rule remembers it).
+          if (known === undefined) return list ? (mw(resolve, parent, args, ctx, info).then(filterItems(list, ctx))) : mw(resolve, parent, args, ctx, info);
+          // The same decision again (another list item, say): applied without shield's async wrapper.
+          if (known instanceof AdapterError) return known as never;
+          ctx.disclosures?.record(subgraph, coordinate, known, f ?? null);
+          if (!known.allowed) return withheld(coordinate, known.reason, info) as never;
+          const value = resolve(parent, args, ctx, info);
+          return (list ? then(value, filterItems(list, ctx)) : value) as Promise<unknown>;
+        };
+      }
+    }
+    return out;
+  }
+
+  return { rules: rules as IRules, unwrapped, guard };
 }

@@ -11,7 +11,7 @@
 // Grants are alternatives: the first that holds discloses the field.
 import { createHash } from 'node:crypto';
 import { AGREEMENTS, type Agreement } from './agreements.js';
-import { CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, type Condition, type Purpose, type Role } from './vocabulary.js';
+import { CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, type Condition, type Purpose, type Role } from './vocabulary.js';
 import { audit } from './fields/audit.js';
 import { courts } from './fields/courts.js';
 import { identity } from './fields/identity.js';
@@ -143,9 +143,9 @@ export function entryFor(policy: SubgraphPolicy, type: string, field: string): F
 
 /** A short hash of the whole policy (vocabulary, agreements, tables): recorded with every decision. */
 export function policyVersion(tables = FIELD_TABLES): string {
-  const canonical = JSON.stringify({ PURPOSES, ROLES, ROLE_GROUPS, CONDITIONS, AGREEMENTS, tables });
+  const canonical = JSON.stringify({ PURPOSES, ROLES, ROLE_GROUPS, CONDITIONS, CONDITION_IN_LISTS, AGREEMENTS, tables });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
 }
 
-export { AGREEMENTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES };
+export { AGREEMENTS, CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES };
 export type { Condition, Purpose, Role };

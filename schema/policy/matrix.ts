@@ -10,7 +10,9 @@ import { loadSubgraphs } from '../../subgraphs/index.js';
 import type { SubgraphModule } from '../../subgraphs/types.js';
 import { AGREEMENTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, entryFor, loadPolicy, policyVersion, type FieldPolicy, type Grant, type Role, type SubgraphPolicy } from './index.js';
 import type { Agreement } from './agreements.js';
-import { CONDITION_FAILURE, REASONS } from './vocabulary.js';
+import { CONDITION_FAILURE, CONDITION_IN_LISTS, REASONS, type InLists } from './vocabulary.js';
+
+const IN_LISTS_TEXT: Record<InLists, string> = { OMIT: 'left out (`OMIT`)', WITHHOLD: 'shown withheld (`WITHHOLD`)' };
 
 export interface SchemaField { type: string; field: string; returns: string }
 
@@ -185,7 +187,8 @@ export function matrixDocument(m: Matrix): Block[] {
     { table: { head: ['Agreement', 'Name', 'Owner → receivers', 'Purposes', 'Starts', 'Ends', 'Legal basis'], rows: Object.entries(AGREEMENTS as Record<string, Agreement>).map(([id, a]) => [
       `\`${id}\``, a.name, `${a.owner} → ${a.receivers.join(', ')}`, a.purposes.map((p) => `\`${p}\``).join(', '), a.starts, a.ends, a.basis]) } },
     { h: 2, text: 'Record conditions', id: 'conditions' },
-    { table: { head: ['Condition', 'Holds when', 'Otherwise'], rows: Object.entries(CONDITIONS).map(([c, d]) => [`\`${c}\``, d, `\`${CONDITION_FAILURE[c as keyof typeof CONDITIONS]}\``]) } },
+    { table: { head: ['Condition', 'Holds when', 'Otherwise', 'In a list'], rows: Object.entries(CONDITIONS).map(([c, d]) => [`\`${c}\``, d, `\`${CONDITION_FAILURE[c as keyof typeof CONDITIONS]}\``, IN_LISTS_TEXT[CONDITION_IN_LISTS[c as keyof typeof CONDITIONS]]]) } },
+    { p: 'In a list, an item whose every field the caller is refused, because it fails a condition marked `OMIT`, is left out: no null item, no error, nothing to count. One marked `WITHHOLD` stays in place with its fields withheld. The audit trail records the item as withheld either way.' },
     { p: 'When the gateway could not ask the system a condition depends on (the caseload, the victims), the field is reported as unavailable (`SOURCE_UNAVAILABLE`), not withheld.' },
     { h: 2, text: 'Reason codes', id: 'reasons' },
     { p: 'What a withheld field says, and what the audit trail records.' },

@@ -69,6 +69,24 @@ export const REASONS = {
 } as const;
 export type Reason = keyof typeof REASONS;
 
+/**
+ * What a list shows of an item the caller may not see because the item fails a condition: `OMIT` leaves
+ * it out without a trace (its existence is itself protected, so a null item or an error would disclose
+ * it); `WITHHOLD` keeps it in place with its fields withheld (the caller may know the record exists).
+ */
+export type InLists = 'OMIT' | 'WITHHOLD';
+export const CONDITION_IN_LISTS: Record<Condition, InLists> = {
+  // A probation officer may know a person is supervised by someone else: the list says so.
+  ON_CASELOAD: 'WITHHOLD',
+  // A victim liaison officer learns nothing of cases and victims that are not their own, not even that they exist.
+  OWN_VICTIM_CASE: 'OMIT',
+  OWN_VICTIM: 'OMIT',
+  // That a youth record exists is itself youth-record information (a null item with YOUTH_RECORD would tell).
+  ADULT_AT_OFFENCE: 'OMIT',
+  // Restricted and excluded probation records show as restricted, as the probation system itself shows them.
+  NOT_RESTRICTED: 'WITHHOLD',
+};
+
 export const CONDITION_FAILURE: Record<Condition, Reason> = {
   ON_CASELOAD: 'NOT_ON_CASELOAD',
   OWN_VICTIM_CASE: 'NOT_OWN_VICTIM_CASE',

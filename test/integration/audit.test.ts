@@ -1,6 +1,7 @@
 // The disclosure audit trail through the whole stack: one record per request naming the caller, the
 // purpose and the fields; fail closed when the trail cannot be written; auditors read it through the graph.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ageOn } from '../../adapters/normalise.js';
 import { verifyChain } from '../../audit/index.js';
 import { startStack, type Stack } from '../../platform/stack.js';
 import { query } from '../helpers/stack.js';
@@ -40,6 +41,26 @@ describe('the audit trail', () => {
     const r = await query(stack, 'PROBATION', P('id'), { pnc: person().pnc }, { purpose: 'INVESTIGATION' });
     expect(r.status).toBe(403);
     expect(await lastRecord()).toMatchObject({ caller: { agency: 'PROBATION' }, purpose: 'INVESTIGATION', outcome: 'DENIED', disclosed: [] });
+  });
+
+  it('the audit record lists a youth case left out of a prison officer\'s list as withheld', async () => {
+    const pop = stack.population;
+    const isYouth = (c: (typeof pop.courts.cases)[number]) => {
+      const dob = pop.courts.defendants.find((d) => d.defendantId === c.defendantId)?.dateOfBirth;
+      return !dob || c.offences.some((o) => ageOn(dob, o.offenceDate) < 18);
+    };
+    const youth = pop.courts.cases.find((c) => isYouth(c) && pop.people[c.personIndex]?.pnc);
+    if (!youth) throw new Error('expected a youth case of a person with a PNC in the population');
+    const r = await query(stack, 'PRISONS', P('cases { urn }'), { pnc: pop.people[youth.personIndex].pnc });
+    expect(r.status).toBe(200);
+    expect(r.text).not.toContain(youth.urn);
+    expect(r.text).not.toContain('YOUTH_RECORD');
+    const rec = await lastRecord();
+    expect(rec.withheld).toContainEqual(expect.objectContaining({ agency: 'courts', coordinate: 'Person.cases', reason: 'YOUTH_RECORD', subjectIds: expect.arrayContaining([`case=${youth.urn}`]) }));
+    // The negative twin: the police see the case, and their record withholds no case.
+    const police = await query(stack, 'POLICE', P('cases { urn }'), { pnc: pop.people[youth.personIndex].pnc });
+    expect(police.text).toContain(youth.urn);
+    expect((await lastRecord()).withheld.filter((w) => w.coordinate === 'Person.cases')).toEqual([]);
   });
 
   it('discloses nothing when the record cannot be written, and resumes by itself when it can', async () => {
