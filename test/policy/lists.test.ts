@@ -49,7 +49,8 @@ describe('a list of court cases with a youth case in it', () => {
     population = generatePopulation({ size: 300 });
     restoreClock = setPolicyClock(() => new Date(`${population.referenceDate}T12:00:00Z`));
     standIn = await (await courts.standIn!())({ population, port: 0 });
-    client = await courts.createClient(standIn.env);
+    // A generous timeout: this tests the policy, not the court system's speed on a loaded machine.
+    client = await courts.createClient({ ...standIn.env, COURTS_TIMEOUT_MS: '30000' });
     schema = buildProtectedSchema(courts);
     const isYouth = (c: CourtCase) => {
       const dob = population.courts.defendants.find((d) => d.defendantId === c.defendantId)!.dateOfBirth!;
