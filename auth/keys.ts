@@ -25,7 +25,7 @@ export function devKeysDir(env: Record<string, string | undefined> = process.env
 }
 
 /** Loads `<dir>/<name>.json`, generating and saving a fresh key pair (mode 0600) if there is none. */
-export async function loadOrCreateDevKeyPair(name: 'issuer' | 'gateway', dir = devKeysDir()): Promise<KeyPair> {
+export async function loadOrCreateDevKeyPair(name: 'issuer' | 'gateway' | 'identity' | 'audit', dir = devKeysDir()): Promise<KeyPair> {
   const file = join(dir, `${name}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as KeyPair;
   mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -14,6 +14,8 @@ export interface GatewayConfig {
   /** Subgraph URLs by name; a name without one is served by the embedded stack. */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /** One deadline for the whole client request, propagated to every subgraph; subgraph timeouts sit inside it. */
+  requestDeadlineMs: number;
   breaker: { failures: number; cooldownMs: number };
   auth: { issuer: string; audience: string; jwksUrl: string | null };
   /** The gateway's private JWK (JSON) for caller assertions; development generates one in .dev-keys. */
@@ -130,6 +132,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
     production,
     subgraphUrls,
     subgraphTimeoutMs: int(env, 'GATEWAY_SUBGRAPH_TIMEOUT_MS', 5000, 50, 120_000),
+    requestDeadlineMs: int(env, 'GATEWAY_REQUEST_DEADLINE_MS', 8000, 100, 120_000),
     breaker: { failures: int(env, 'GATEWAY_BREAKER_FAILURES', 5, 1, 1000), cooldownMs: int(env, 'GATEWAY_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000) },
     auth: {
       issuer: env.AUTH_ISSUER ?? 'justice-graph-dev',

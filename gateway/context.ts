@@ -28,6 +28,8 @@ export interface GatewayContext {
   disclosures: DisclosureEntry[];
   /** The assertion for one subgraph request (audience = the subgraph's name), bound to its document and variables. */
   assertionFor(subgraph: string, request: AssertionBinding): Promise<string>;
+  /** Epoch ms by which the whole request must be answered; sent to every subgraph (x-request-deadline). */
+  deadline: number;
 }
 
 /** What a refusal carries for the audit record: the caller (when known) and the request as sent. */
@@ -102,8 +104,13 @@ export async function identify(req: IncomingMessage, verify: TokenVerifier): Pro
   return identified;
 }
 
+/** The overall request deadline when none is configured (GATEWAY_REQUEST_DEADLINE_MS). */
+export const DEFAULT_REQUEST_DEADLINE_MS = 8000;
+
 export interface EdgeOptions {
   verify: TokenVerifier;
+  /** One deadline for the whole request (ms from its arrival); every subgraph and agency timeout sits inside it. */
+  deadlineMs?: number;
   signer: Signer;
   relationships?: RelationshipResolver;
   /** The API schema the limits are measured against (set once the gateway has loaded the supergraph). */
@@ -120,6 +127,7 @@ export function edgeContext(opts: EdgeOptions) {
   return async (req: IncomingMessage, request: { body: unknown }): Promise<GatewayContext> => {
     // Identifiers in URLs end up in proxy and access logs; and GET would bypass nothing we need. POST only.
     if (req.method !== 'POST') throw refuse(405, 'METHOD_NOT_ALLOWED', 'Send GraphQL requests as POST with an application/json body');
+    const deadline = Date.now() + (opts.deadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS);
     const who = await identify(req, opts.verify);
     const body = request.body as Body | unknown[] | null;
     const sent = {
@@ -141,13 +149,14 @@ export function edgeContext(opts: EdgeOptions) {
       throw err;
     }
 
-    const rel = opts.relationships ? await opts.relationships({ roles: who.claims.roles, staffCode: who.claims.staffCode }) : NO_RELATIONSHIPS;
+    const rel = opts.relationships ? await opts.relationships({ ...who.claims, deadline }) : NO_RELATIONSHIPS;
     const caller: CallerClaims = { ...who.claims, relationships: rel };
     return {
       caller,
       requestId: caller.requestId,
       clientRequestId: who.clientRequestId,
       disclosures: [],
+      deadline,
       assertionFor: (subgraph, binding) => signAssertion(opts.signer.key, opts.signer.kid, subgraph, caller, binding),
     };
   };

@@ -5,6 +5,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { ASSERTION_HEADER } from '../auth/assertion.js';
+import { DEADLINE_HEADER, remaining } from '../platform/deadline.js';
 import type { Logger } from '../platform/log.js';
 import type { GatewayContext } from './context.js';
 import { DISCLOSURES_EXTENSION, type DisclosureEntry } from '../subgraphs/disclosures.js';
@@ -43,8 +44,10 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ER
 /** Global fetch with a deadline; a connection refused or reset before any answer is retried once (queries only read). */
 function timedFetch(timeoutMs: number): Fetcher {
   const once = async (url: string, init: RequestInit) => {
+    // Never past the request's own deadline, which the subgraph call carries.
+    const deadline = Number(new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).get(DEADLINE_HEADER)) || null;
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(remaining(deadline, timeoutMs)) });
     } catch (err) {
       const e = err as { name?: string; cause?: { code?: string } };
       if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new SubgraphTransportError('SOURCE_TIMEOUT', err);
@@ -86,6 +89,7 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     // Bound to this request's document and variables exactly as they are sent.
     request.http!.headers.set(ASSERTION_HEADER, await ctx.assertionFor(this.opts.name, { query: request.query ?? '', variables: request.variables }));
     if (ctx.requestId) request.http!.headers.set('x-request-id', ctx.requestId);
+    if (ctx.deadline) request.http!.headers.set(DEADLINE_HEADER, String(ctx.deadline));
   }
 
   /** Takes the subgraph's disclosure report out of the response (clients never see it) into the request's context. */

@@ -34,6 +34,8 @@ export interface GatewayOptions {
   relationships?: RelationshipResolver;
   assertionKey: { key: CryptoKey; kid: string };
   timeoutMs?: number;
+  /** One deadline for the whole client request (ms); every subgraph call and per-agency timeout sits inside it. */
+  requestDeadlineMs?: number;
   breaker?: { failures: number; cooldownMs: number };
   host?: string;
   port?: number;
@@ -93,7 +95,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     maxBodyBytes: limits.maxBodyBytes,
     maxJsonDepth: limits.maxJsonDepth,
     context: edgeContext({
-      verify: opts.verifyToken, signer: opts.assertionKey, relationships: opts.relationships, limits, trustedDocuments: trusted, rateLimits,
+      verify: opts.verifyToken, signer: opts.assertionKey, relationships: opts.relationships, deadlineMs: opts.requestDeadlineMs, limits, trustedDocuments: trusted, rateLimits,
       schema: () => { if (!apiSchema) throw new Error('gateway schema not loaded'); return apiSchema; },
     }),
     // Every refusal of an identified caller is audited: over a limit, over a rate, a purpose not permitted.

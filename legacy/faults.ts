@@ -57,7 +57,8 @@ export interface RequestLogEntry {
 
 /** The log keeps the most recent requests only, so a long-running stand-in's memory stays bounded. */
 const LOG_LIMIT = 100_000;
-const now = () => performance.timeOrigin + performance.now();
+/** Now, in ms since the epoch with sub-ms precision: the clock of `RequestLogEntry.at`. */
+export const now = () => performance.timeOrigin + performance.now();
 
 /**
  * Counts requests a stand-in received, by operation (e.g. `GET /api/offenders/{offenderNo}`, `SELECT NOMINALS`),
@@ -67,9 +68,9 @@ export class RequestCounter {
   private counts = new Map<string, number>();
   private log: RequestLogEntry[] = [];
 
-  count(operation: string, n = 1): void {
+  /** `at`: when the request arrived, for a stand-in that counts only after its fault delay (default now). */
+  count(operation: string, n = 1, at = now()): void {
     this.counts.set(operation, (this.counts.get(operation) ?? 0) + n);
-    const at = now();
     for (let i = 0; i < n; i++) this.log.push({ at, operation });
     if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
   }

@@ -1,5 +1,6 @@
 // The whole system in one process: stand-in legacy systems (the embedded default world), one adapter
-// client per agency, every subgraph on its own port, and the gateway in front. `npm start`, the
+// client per agency (held by that agency's subgraph alone), every subgraph on its own port, and the
+// gateway in front. Identity, audit and the gateway reach agencies through the subgraphs' URLs. `npm start`, the
 // integration tests and the benchmarks all start it this way, on ephemeral ports unless told otherwise.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
@@ -10,9 +11,8 @@ import { loadEdgeConfig } from '../gateway/config.js';
 import { createRelationshipResolver } from '../gateway/relationships.js';
 import type { StandIn } from '../legacy/faults.js';
 import { generatePopulation, type Population, type PopulationOptions } from '../legacy/population.js';
-import { createIdentityClient } from '../subgraphs/identity/index.js';
-import type { IdentityClient } from '../subgraphs/identity/loaders.js';
 import { createAuditClient } from '../subgraphs/audit/index.js';
+import type { ServiceSigner } from '../subgraphs/internal.js';
 import { startSubgraph, type RunningSubgraph } from '../subgraphs/harness.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import type { Env, SubgraphModule } from '../subgraphs/types.js';
@@ -36,6 +36,8 @@ export interface StackOptions {
   /** Subgraphs to leave out (e.g. to show the gateway refusing to start without one). */
   only?: readonly string[];
   gatewayTimeoutMs?: number;
+  /** The overall request deadline (ms), GATEWAY_REQUEST_DEADLINE_MS otherwise. */
+  requestDeadlineMs?: number;
   breaker?: { failures: number; cooldownMs: number };
   logLevel?: string;
   /** Audit trail environment (AUDIT_DIR, AUDIT_DATABASE_URL, ...); tests get a fresh temporary folder by default. */
@@ -135,32 +137,37 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       audit = await openAuditTrail(auditConfig, { logger: createLogger('audit', level) });
     }
 
-    for (const m of modules) if (m.name !== 'identity' && m.name !== 'audit') clients.set(m.name, await m.createClient(env));
-    if (modules.some((m) => m.name === 'identity')) clients.set('identity', await createIdentityClient(env, clients));
-    if (modules.some((m) => m.name === 'audit')) {
-      clients.set('audit', await createAuditClient(env, { store: audit!.store, identity: (clients.get('identity') as IdentityClient | undefined) ?? (await createIdentityClient(env, clients)) }));
-    }
-
-    const [issuer, gatewayKeys] = opts.keys === 'dev'
-      ? await Promise.all([loadOrCreateDevKeyPair('issuer'), loadOrCreateDevKeyPair('gateway')])
-      : await Promise.all([newKeyPair('test-issuer'), newKeyPair('test-gateway')]);
+    const dev = opts.keys === 'dev';
+    const [issuer, gatewayKeys, identityKeys, auditServiceKeys] = await Promise.all((['issuer', 'gateway', 'identity', 'audit'] as const).map((n) => (dev ? loadOrCreateDevKeyPair(n) : newKeyPair(`test-${n}`))));
     const assertionPublic = await importKey(gatewayKeys.publicJwk);
     const issuerPrivate = await importKey(issuer.privateJwk);
     const auth = { issuer: baseEnv.AUTH_ISSUER ?? 'justice-graph-dev', audience: baseEnv.AUTH_AUDIENCE ?? 'justice-graph' };
+    // Each service signs its internal calls with its own key; every subgraph trusts those keys for internal fields only.
+    env.IDENTITY_ASSERTION_KEY = JSON.stringify(identityKeys.privateJwk);
+    env.AUDIT_ASSERTION_KEY = JSON.stringify(auditServiceKeys.privateJwk);
+    const serviceKeys = { identity: await importKey(identityKeys.publicJwk), audit: await importKey(auditServiceKeys.publicJwk) };
+    const gatewaySigner: ServiceSigner = { service: 'gateway', key: await importKey(gatewayKeys.privateJwk), kid: gatewayKeys.kid };
 
     const edge = loadEdgeConfig(baseEnv);
-    for (const m of modules) {
-      subgraphs.set(m.name, await startSubgraph(m, { client: clients.get(m.name), assertionKey: assertionPublic, policy: opts.policy, maxRepresentations: edge.maxRepresentations, log: createLogger(`subgraph:${m.name}`, level) }));
+    // Agencies first, then the core subgraphs in registry order: each is told where the ones before it answer.
+    for (const m of [...modules.filter((x) => x.agency), ...modules.filter((x) => !x.agency)]) {
+      const client = m.name === 'audit' ? await createAuditClient(env, { store: audit!.store }) : await m.createClient(env);
+      clients.set(m.name, client);
+      const s = await startSubgraph(m, { client, assertionKey: assertionPublic, serviceKeys, policy: opts.policy, maxRepresentations: edge.maxRepresentations, log: createLogger(`subgraph:${m.name}`, level) });
+      subgraphs.set(m.name, s);
+      env[`${m.name.toUpperCase().replace(/-/g, '_')}_SUBGRAPH_URL`] = s.url;
     }
+    const urls = Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url]));
     gateway = await startGateway({
       modules,
-      urls: Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url])),
+      urls,
       verifyToken: createTokenVerifier({ ...auth, publicKeys: [issuer.publicJwk], ...edge.tokens }),
-      relationships: createRelationshipResolver(modules, clients),
+      relationships: createRelationshipResolver(modules, { urls, signer: gatewaySigner }),
       audit: audit ?? null,
       assertionKey: { key: await importKey(gatewayKeys.privateJwk), kid: gatewayKeys.kid },
       port: opts.gatewayPort ?? 0,
       timeoutMs: opts.gatewayTimeoutMs,
+      requestDeadlineMs: opts.requestDeadlineMs ?? (baseEnv.GATEWAY_REQUEST_DEADLINE_MS ? Number(baseEnv.GATEWAY_REQUEST_DEADLINE_MS) : undefined),
       breaker: opts.breaker,
       log: createLogger('gateway', level),
       production: opts.edge?.production,

@@ -80,6 +80,11 @@ export interface IdentitySource {
   findByIdentifiers(ids: Identifier[]): Promise<IdentityRecord[]>;
   /** Records whose surname matches (after normalisation) and, when given, whose date of birth matches. */
   search(criteria: IdentitySearch): Promise<IdentityRecord[]>;
+  /**
+   * Records matching any of several searches, in one legacy call (SQL OR, a multi-criteria search body).
+   * Absent when the system cannot: the searches then run a few at a time, each one counted.
+   */
+  searchMany?(criteria: IdentitySearch[]): Promise<IdentityRecord[]>;
 }
 
 export function personName(forenames: string[], surname: string, title: string | null = null): PersonName {

@@ -1,8 +1,8 @@
 // Person.id: the federation key of a person, made of the agency records that are linked with
 // certainty. It is stateless (no central index is stored) and readable: `P1:police=400000,prisons=H1801ZZ`.
 // Every agency subgraph decodes it to find its own record ids. An agency that could not be consulted
-// while linking is marked `~<agency>`, so its subgraph answers SOURCE_UNAVAILABLE instead of a silent
-// "no records".
+// while linking is marked `~<agency>` (`~<agency>=timeout` when it did not answer in time), so its
+// subgraph answers SOURCE_UNAVAILABLE (or SOURCE_TIMEOUT) instead of a silent "no records".
 import { GraphQLError } from 'graphql';
 import { AdapterError } from '../adapters/errors.js';
 import type { AgencySlug } from './model.js';
@@ -16,7 +16,10 @@ const PREFIX = 'P1:';
 const SLUG = /^[a-z][a-z0-9-]{1,30}$/;
 const LOCAL_ID = /^[A-Za-z0-9/_.-]{1,40}$/;
 
-export function encodePersonId(refs: PersonRef[], unconsulted: AgencySlug[] = []): string {
+/** An agency left out of linking: by slug (unavailable), or with why, when it did not answer in time. */
+export type Unconsulted = AgencySlug | { agency: AgencySlug; timedOut: boolean };
+
+export function encodePersonId(refs: PersonRef[], unconsulted: Unconsulted[] = []): string {
   const sorted = [...refs].sort((a, b) => a.agency.localeCompare(b.agency) || a.localId.localeCompare(b.localId));
   const seen = new Set<string>();
   const parts: string[] = [];
@@ -24,7 +27,12 @@ export function encodePersonId(refs: PersonRef[], unconsulted: AgencySlug[] = []
     const part = `${r.agency}=${r.localId}`;
     if (!seen.has(part)) { seen.add(part); parts.push(part); }
   }
-  for (const agency of [...new Set(unconsulted)].sort()) parts.push(`~${agency}`);
+  const marks = new Map<string, boolean>();
+  for (const u of unconsulted) {
+    const [agency, timedOut] = typeof u === 'string' ? [u, false] : [u.agency, u.timedOut];
+    marks.set(agency, (marks.get(agency) ?? true) && timedOut); // a real outage outranks a timeout
+  }
+  for (const agency of [...marks.keys()].sort()) parts.push(`~${agency}${marks.get(agency) ? '=timeout' : ''}`);
   return PREFIX + parts.join(',');
 }
 
@@ -32,25 +40,28 @@ export function decodePersonId(id: string): PersonRef[] {
   return decodePersonKey(id).refs;
 }
 
-/** The records of a person key, and the agencies that could not be consulted when it was made. */
-export function decodePersonKey(id: string): { refs: PersonRef[]; unconsulted: AgencySlug[] } {
+/** The records of a person key, and the agencies that could not be consulted (or timed out) when it was made. */
+export function decodePersonKey(id: string): { refs: PersonRef[]; unconsulted: AgencySlug[]; timedOut: AgencySlug[] } {
   const bad = () => new GraphQLError(`Person id is not valid: expected P1:<agency>=<id>,..., got ${JSON.stringify(id.slice(0, 80))}`, { extensions: { code: 'BAD_USER_INPUT' } });
   if (typeof id !== 'string' || !id.startsWith(PREFIX) || id.length > 400) throw bad();
   const body = id.slice(PREFIX.length);
   const refs: PersonRef[] = [];
   const unconsulted: AgencySlug[] = [];
-  if (body === '') return { refs, unconsulted };
+  const timedOut: AgencySlug[] = [];
+  if (body === '') return { refs, unconsulted, timedOut };
   for (const part of body.split(',')) {
     if (part.startsWith('~')) {
-      if (!SLUG.test(part.slice(1))) throw bad();
-      unconsulted.push(part.slice(1));
+      const [agency, why, extra] = part.slice(1).split('=');
+      if (!SLUG.test(agency) || extra !== undefined || (why !== undefined && why !== 'timeout')) throw bad();
+      unconsulted.push(agency);
+      if (why === 'timeout') timedOut.push(agency);
       continue;
     }
     const [agency, localId, extra] = part.split('=');
     if (extra !== undefined || !SLUG.test(agency ?? '') || !LOCAL_ID.test(localId ?? '')) throw bad();
     refs.push({ agency, localId });
   }
-  return { refs, unconsulted };
+  return { refs, unconsulted, timedOut };
 }
 
 /**
@@ -58,7 +69,10 @@ export function decodePersonKey(id: string): { refs: PersonRef[]; unconsulted: A
  * be consulted while the person was linked: "no records" would then be a guess, not a fact.
  */
 export function localIdsFor(id: string, agency: AgencySlug): string[] {
-  const { refs, unconsulted } = decodePersonKey(id);
+  const { refs, unconsulted, timedOut } = decodePersonKey(id);
+  if (timedOut.includes(agency)) {
+    throw new AdapterError({ agency, operation: 'link', code: 'SOURCE_TIMEOUT', message: `${agency} system did not answer in time, so its records for this person are unknown` });
+  }
   if (unconsulted.includes(agency)) {
     throw new AdapterError({ agency, operation: 'link', code: 'SOURCE_UNAVAILABLE', message: `${agency} system could not be consulted, so its records for this person are unknown` });
   }

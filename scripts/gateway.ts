@@ -28,19 +28,21 @@ const assertion = config.assertionPrivateKey
 const issuer = config.auth.jwksUrl ? null : await loadOrCreateDevKeyPair('issuer');
 const audit = await openAuditTrail(await loadAuditConfig(process.env));
 const modules = await loadSubgraphs();
-// Record-level rules need the callers' caseloads and victims, asked of the agencies' systems directly.
-const relationshipClients = new Map<string, unknown>();
-for (const m of modules.filter((x) => x.relationships)) relationshipClients.set(m.name, await m.createClient(process.env));
+const assertionKey = { key: await importKey(assertion), kid: String(assertion.kid ?? 'gateway') };
+// Record-level rules need the callers' caseloads and victims: asked of the agencies' subgraphs, signed
+// as the gateway. The gateway holds no legacy credentials at all.
+const relationships = createRelationshipResolver(modules, { urls: config.subgraphUrls, signer: { service: 'gateway', ...assertionKey } });
 const gateway = await startGateway({
   audit,
-  relationships: createRelationshipResolver(modules, relationshipClients),
+  relationships,
   modules,
   urls: config.subgraphUrls,
   verifyToken: createTokenVerifier({ ...config.auth, jwksUrl: config.auth.jwksUrl ?? undefined, publicKeys: issuer ? [issuer.publicJwk] : [], ...config.edge.tokens }),
-  assertionKey: { key: await importKey(assertion), kid: String(assertion.kid ?? 'gateway') },
+  assertionKey,
   host: config.host,
   port: config.port,
   timeoutMs: config.subgraphTimeoutMs,
+  requestDeadlineMs: config.requestDeadlineMs,
   breaker: config.breaker,
   production: config.production,
   limits: config.edge.limits,

@@ -8,7 +8,7 @@ import { generatePopulation } from '../legacy/population.js';
 import { startSubgraph } from '../subgraphs/harness.js';
 import { loadEdgeConfig } from '../gateway/config.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
-import { createIdentityClient } from '../subgraphs/identity/index.js';
+import { serviceVerifyKeys } from '../subgraphs/internal.js';
 import type { Env } from '../subgraphs/types.js';
 
 const name = process.argv[2];
@@ -24,23 +24,22 @@ const closers: (() => Promise<void>)[] = [];
 
 const [module] = await loadSubgraphs([name]);
 if (population) {
-  // The identity and audit subgraphs read every agency that holds people, so they need their stand-ins too.
-  const needed = name === 'identity' || name === 'audit' ? (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== name))) : [module];
-  for (const m of needed.filter((x) => x.standIn)) {
+  // Only an agency's own subgraph speaks to its system; identity and audit ask subgraphs by URL (<SLUG>_SUBGRAPH_URL).
+  for (const m of [module].filter((x) => x.standIn)) {
     const s = await (await m.standIn!())({ population });
     Object.assign(env, s.env);
     closers.push(() => s.close());
     console.log(`stand-in ${m.name}: ${s.location}`);
   }
 }
-const client = name === 'identity' ? await createIdentityClient(env) : await module.createClient(env);
+const client = await module.createClient(env);
 const publicJwk = env.GATEWAY_ASSERTION_PUBLIC_KEY ? jwkFromEnv('GATEWAY_ASSERTION_PUBLIC_KEY', env.GATEWAY_ASSERTION_PUBLIC_KEY) : production ? null : (await loadOrCreateDevKeyPair('gateway')).publicJwk;
 if (!publicJwk) {
   console.error('GATEWAY_ASSERTION_PUBLIC_KEY is required in production');
   process.exit(2);
 }
 const running = await startSubgraph(module, {
-  client, assertionKey: await importKey(publicJwk), host: env.SUBGRAPH_HOST ?? '127.0.0.1', port: Number(env.SUBGRAPH_PORT ?? 0),
+  client, assertionKey: await importKey(publicJwk), serviceKeys: await serviceVerifyKeys(env), host: env.SUBGRAPH_HOST ?? '127.0.0.1', port: Number(env.SUBGRAPH_PORT ?? 0),
   maxRepresentations: loadEdgeConfig(env).maxRepresentations,
 });
 console.log(`subgraph ${name}: ${running.url}`);

@@ -11,6 +11,7 @@ import { applyMiddleware, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { deny, shield } from 'graphql-shield';
 import type { CryptoKey } from 'jose';
 import { ASSERTION_HEADER, AssertionError, verifyAssertion } from '../auth/assertion.js';
+import { DEADLINE_HEADER } from '../platform/deadline.js';
 import { CLIENT_SAFE_CODES, CLIENT_SAFE_EXTENSIONS } from '../platform/errors.js';
 import { serveApollo } from '../platform/http.js';
 import { createLogger, type Logger } from '../platform/log.js';
@@ -21,7 +22,7 @@ import type { SubgraphPolicy } from '../schema/policy/index.js';
 import type { Caller, SubgraphContext, SubgraphModule } from './types.js';
 
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
 
 const COMMON_SDL = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
 
@@ -107,9 +108,21 @@ export interface SubgraphServerOptions<Client> {
   assertionKey: CryptoKey;
   /** false serves without the disclosure policy, to measure what it costs (npm run bench); refused in production. */
   policy?: false;
+  /** Public keys of the services that may call internal fields (identity, audit), by service name. */
+  serviceKeys?: Record<string, CryptoKey>;
   host?: string;
   port?: number;
   log?: Logger;
+}
+
+/** Never trust a caller's deadline further out than this: a bad header must not hold work open for long. */
+const MAX_DEADLINE_MS = 120_000;
+
+/** The request deadline the caller propagated (epoch ms), or null when none (or a malformed one) was sent. */
+function readDeadline(raw: string | string[] | undefined): number | null {
+  const v = Number(Array.isArray(raw) ? raw[0] : raw);
+  if (!Number.isFinite(v) || v <= 0) return null;
+  return Math.min(v, Date.now() + MAX_DEADLINE_MS);
 }
 
 export interface RunningSubgraph {
@@ -158,14 +171,15 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
       const reps = variables?.representations;
       if (Array.isArray(reps) && reps.length > maxRepresentations) throw tooManyRepresentations(reps.length, maxRepresentations);
       try {
-        const claims = await verifyAssertion(opts.assertionKey, module.name, Array.isArray(header) ? header[0] : header,
+        const claims = await verifyAssertion({ ...opts.serviceKeys, gateway: opts.assertionKey }, module.name, Array.isArray(header) ? header[0] : header,
           typeof sent.query === 'string' ? { query: sent.query, variables } : null);
         const caller: Caller = {
           subject: claims.subject, agency: claims.agency, roles: claims.roles, purpose: claims.purpose, justification: claims.justification,
-          staffCode: claims.staffCode, relationships: claims.relationships,
+          staffCode: claims.staffCode, relationships: claims.relationships, actor: claims.actor ?? null,
         };
+        const deadline = readDeadline(req.headers[DEADLINE_HEADER]);
         return {
-          caller, requestId: claims.requestId, loaders: module.createLoaders(opts.client, claims.requestId), log: log.child({ requestId: claims.requestId }),
+          caller, requestId: claims.requestId, deadline, loaders: module.createLoaders(opts.client, claims.requestId, { caller, deadline }), log: log.child({ requestId: claims.requestId }),
           disclosures: new RequestDisclosures(),
         };
       } catch (err) {

@@ -112,6 +112,12 @@ function relationshipOutage(c: Condition, caller: Caller): AdapterError | null {
 
 /** Decides one field for one caller (and, for conditional grants, one record). Pure but for the clock. */
 export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts): Decision | AdapterError {
+  // A service's call matches only the grants naming that service; a person's call never matches one.
+  if (caller.actor) {
+    const g = grants.find((x) => x.services?.includes(caller.actor as never));
+    return g ? { allowed: true, grant: g.text, agreement: null } : { allowed: false, reason: 'NOT_PERMITTED' };
+  }
+  grants = grants.filter((g) => !g.services);
   const roles = heldRoles(caller);
   let reason: Reason = 'NOT_PERMITTED';
   const worse = (r: Reason) => { if (RANK[r] >= RANK[reason]) reason = r; };
@@ -174,7 +180,8 @@ export function policyFor(subgraph: string): SubgraphPolicy {
 /** Federation's own fields: reachable only by the gateway, which every subgraph already insists on. */
 const FEDERATION: Record<string, string[]> = { Query: ['_service', '_entities'], _Service: ['sdl'] };
 
-const gatewayOnly: IRule = rule('isGatewayFederationField', { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) => ctx.caller != null);
+// A service's internal call asks internal fields by name; it never resolves entities or reads the SDL.
+const gatewayOnly: IRule = rule('isGatewayFederationField', { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) => ctx.caller != null && !ctx.caller.actor);
 const inherit = allow as unknown as IRule;
 
 /** Value types of the common model: always shown with the field that returned them. */
@@ -287,6 +294,12 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
       if (SHARED_VALUE_TYPES.includes(type.name)) { // shared value types
         (rules[type.name] ??= {})[field] = inherit;
         unwrapped.set(coordinate, 'a shared value type: decided by the field that returned it');
+        continue;
+      }
+      // Internal value types (schema/common.graphql, `_`-named) are reachable only through internal fields, decided there.
+      if (type.name.startsWith('_')) {
+        (rules[type.name] ??= {})[field] = inherit;
+        unwrapped.set(coordinate, 'an internal value type: decided by the internal field that returned it');
         continue;
       }
       const entry = entryFor(policy, type.name, field);

@@ -3,7 +3,7 @@
 // iterate that list, so adding an agency is new folders plus one line in the registry.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Logger } from 'pino';
-import type { IdentitySource } from '../schema/model.js';
+import type { IdentifierType, IdentitySource } from '../schema/model.js';
 import type { StartStandIn } from '../legacy/faults.js';
 import type { FactReader } from './policy.js';
 
@@ -43,6 +43,15 @@ export interface Caller {
   /** The caller's staff code in their agency's system (offender manager, victim liaison officer). */
   staffCode: string | null;
   relationships: Relationships;
+  /** The service asking on the caller's behalf (identity, gateway, audit): it may call internal fields only. */
+  actor?: string | null;
+}
+
+/** What a subgraph knows of one request when it makes that request's loaders. */
+export interface RequestInfo {
+  caller: Caller;
+  /** Epoch ms by which the whole client request must be answered; null when the caller set none. */
+  deadline: number | null;
 }
 
 /** Where policy decisions of one request are collected, for the audit trail. */
@@ -53,6 +62,8 @@ export interface DisclosureLog {
 export interface SubgraphContext<Loaders = unknown> {
   caller: Caller;
   requestId: string;
+  /** Epoch ms by which the whole client request must be answered (from the gateway), or null. */
+  deadline?: number | null;
   /** Fresh per request: a DataLoader's cache never outlives the request that filled it. */
   loaders: Loaders;
   log: Logger;
@@ -76,14 +87,19 @@ export interface SubgraphModule<Client = any, Loaders = any> {
    * Every field needs an entry in schema/policy/fields/<name>.ts: the harness refuses to start otherwise.
    */
   policyFacts?: Record<string, FactReader>;
-  /** Capabilities the gateway uses to establish a caller's relationships (caseload, own victims). */
+  /** Capabilities the gateway uses to establish a caller's relationships (caseload, own victims), served as internal fields. */
   relationships?: RelationshipSource<Client>;
   /** The long-lived adapter client (connections, tokens, timeouts) for this agency, from the environment. */
   createClient(env: Env): Client | Promise<Client>;
   /** Fresh loaders for one request. */
-  createLoaders(client: Client, requestId: string): Loaders;
-  /** How the identity subgraph links this agency's people; absent for agencies that hold no people records. */
+  createLoaders(client: Client, requestId: string, request?: RequestInfo): Loaders;
+  /**
+   * How this agency's people are found, for the identity subgraph's internal calls to this subgraph
+   * (`Query._identityRecords`, `_identitySearch`); absent for agencies that hold no people records.
+   */
   identity?(client: Client): IdentitySource;
+  /** The identifier types this agency can be searched by (its IdentitySource's `supports`), declared so others need no client to know. */
+  identifierTypes?: IdentifierType[];
   /** A cheap call proving the legacy system answers; throws an AdapterError otherwise. */
   health?(client: Client): Promise<void>;
   close?(client: Client): Promise<void>;

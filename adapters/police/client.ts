@@ -26,6 +26,11 @@ const SQL = {
   nominalsBySurname: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
     WHERE "DELETED_FLAG" = 'N' AND regexp_replace(upper("SURNAME"), '[^A-Z]', '', 'g') = $1 AND ($2::text IS NULL OR "BIRTH_DATE" = $2)
     ORDER BY "NOMINAL_ID" LIMIT 200`,
+  // Several searches in one query: a row matches when its surname key and (if given) birth date match one pair.
+  nominalsBySurnames: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
+    WHERE "DELETED_FLAG" = 'N' AND EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS c(k, d)
+      WHERE regexp_replace(upper("SURNAME"), '[^A-Z]', '', 'g') = c.k AND (c.d IS NULL OR "BIRTH_DATE" = c.d))
+    ORDER BY "NOMINAL_ID" LIMIT $3`,
   arrestsByNominal: `SELECT a."ARREST_ID", a."NOMINAL_ID", a."ARREST_DATE", a."OFFENCE_CODE", a."STATION_OU", a."OUTCOME_CODE", a."CASE_URN",
       c."CUSTODY_ID", to_char(c."DETAINED_DATETIME", 'YYYY-MM-DD HH24:MI:SS') AS "DETAINED_DATETIME",
       to_char(c."RELEASED_DATETIME", 'YYYY-MM-DD HH24:MI:SS') AS "RELEASED_DATETIME", c."RELEASE_REASON"
@@ -57,6 +62,7 @@ export class PoliceClient {
       supports: ['PNC', 'CRO', 'POLICE_NOMINAL_ID'],
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.search(criteria),
+      searchMany: (criteria) => this.searchMany(criteria),
     };
   }
 
@@ -127,6 +133,21 @@ export class PoliceClient {
     }
     const rows = await this.run<NominalRow>('search nominals', SQL.nominalsBySurname, [key, dob]);
     return this.identityRecords(rows, 'search nominals').filter((r) => nameKey(r.name.surname) === key);
+  }
+
+  /** Several searches in one query (SQL OR over surname key and birth date pairs), up to 200 rows a search. */
+  async searchMany(criteria: IdentitySearch[]): Promise<IdentityRecord[]> {
+    const pairs: [string, string | null][] = [];
+    for (const c of criteria) {
+      const key = nameKey(c.surname);
+      const m = c.dateOfBirth ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(c.dateOfBirth) : null;
+      if (key === '' || (c.dateOfBirth && !m)) continue; // no record can hold a date that is not one
+      pairs.push([key, m ? `${m[3]}/${m[2]}/${m[1]}` : null]);
+    }
+    if (!pairs.length) return [];
+    const rows = await this.run<NominalRow>('search nominals', SQL.nominalsBySurnames, [pairs.map((p) => p[0]), pairs.map((p) => p[1]), Math.min(5000, 200 * pairs.length)]);
+    const keys = new Set(pairs.map((p) => p[0]));
+    return this.identityRecords(rows, 'search nominals').filter((r) => keys.has(nameKey(r.name.surname)));
   }
 
   /** Maps nominal rows for linking; an unreadable record is left out rather than failing the whole lookup. */

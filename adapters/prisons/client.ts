@@ -41,6 +41,7 @@ export class PrisonsClient {
       supports: ['PRISON_NUMBER', 'PNC', 'CRO'],
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.searchPeople(criteria),
+      searchMany: (criteria) => this.searchPeopleMany(criteria),
     };
   }
 
@@ -107,6 +108,33 @@ export class PrisonsClient {
       if ((r.pnc.valid && pncs.includes(r.pnc.value!)) || (r.cro.valid && cros.includes(r.cro.value!))) found.set(r.prisonNumber, toIdentityRecord(r));
     }
     return [...found.values()];
+  }
+
+  /** Several searches in one attribute search: the criteria ORed, each as its own sub-query. */
+  async searchPeopleMany(criteria: IdentitySearch[]): Promise<IdentityRecord[]> {
+    const usable = criteria.filter((c) => nameKey(c.surname) !== '');
+    if (!usable.length) return [];
+    const queryOf = (c: IdentitySearch): AttributeQuery => ({
+      joinType: 'AND',
+      matchers: c.dateOfBirth ? [{ type: 'Date', attribute: 'dateOfBirth', minValue: c.dateOfBirth, maxValue: c.dateOfBirth }] : [],
+      subQueries: [{
+        joinType: 'OR',
+        matchers: [
+          { type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: c.surname.trim() },
+          { type: 'String', attribute: 'aliases.lastName', condition: 'IS', searchTerm: c.surname.trim() },
+        ],
+      }],
+    });
+    const rows = await this.attributeSearch({ joinType: 'OR', subQueries: usable.map(queryOf) });
+    const out = new Map<string, IdentityRecord>();
+    for (const row of rows) {
+      const s = mapRecord(AGENCY, `POST ${OPERATIONS.attributeSearch}`, String(row?.prisonerNumber ?? 'unknown'), row, mapPrisoner);
+      if (s instanceof AdapterError) continue;
+      const r = s.record;
+      const surnames = [r.name, ...r.aliases.map((a) => a.name)].map((n) => nameKey(n.surname));
+      if (usable.some((c) => surnames.includes(nameKey(c.surname)) && (!c.dateOfBirth || r.dateOfBirth === c.dateOfBirth))) out.set(r.prisonNumber, toIdentityRecord(r));
+    }
+    return [...out.values()];
   }
 
   /** Records whose surname (or an alias surname) matches after normalisation and, when given, whose date of birth matches. */

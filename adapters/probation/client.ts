@@ -19,6 +19,7 @@ export const OPERATIONS = {
   nomsNumbers: 'POST /nomsNumbers',
   match: 'POST /match',
   searchPeople: 'POST /search/people',
+  phrase: 'POST /phrase',
   supervision: 'POST /secure/offenders/crns/supervision',
   caseload: 'GET /secure/staff/staffCode/{staffCode}/caseload/managedOffenders',
   health: 'GET /health/ping',
@@ -174,6 +175,23 @@ export class ProbationClient {
     }
   }
 
+  /**
+   * POST /phrase with matchAllTerms false: every offender matching any of the terms (PNC and CRO numbers
+   * among them), in one call for all terms, following pages up to `searchMaxPages`.
+   */
+  async phraseSearch(terms: string[]): Promise<Mapped<ProbationRecord>[]> {
+    const op = OPERATIONS.phrase;
+    const records: Mapped<ProbationRecord>[] = [];
+    const size = Math.min(1000, Math.max(this.config.searchPageSize, terms.length * 2));
+    for (let pageNo = 0; pageNo < this.config.searchMaxPages; pageNo++) {
+      const page = await this.post<WireSearchPage>(op, `/phrase?page=${pageNo}&size=${size}`, { phrase: terms.join(' '), matchAllTerms: false, probationAreasFilter: [] });
+      if (page == null || !Array.isArray(page.content) || typeof page.totalPages !== 'number') throw this.badShape(op, 'a page of offenders');
+      records.push(...this.mapDetails(op, page.content));
+      if (page.last === true || pageNo + 1 >= page.totalPages || page.content.length === 0) break;
+    }
+    return records;
+  }
+
   /** POST /match: the service's best group of candidates and how it matched them. */
   async match(request: WireMatchRequest): Promise<{ matchedBy: WireMatchedBy; records: Mapped<ProbationRecord>[] }> {
     const body = await this.post<WireOffenderMatches>(OPERATIONS.match, '/match', request);
@@ -181,19 +199,19 @@ export class ProbationClient {
     return { matchedBy: body.matchedBy, records: this.mapDetails(OPERATIONS.match, body.matches.map((m) => m?.offender)) };
   }
 
-  /** IdentitySource.findByIdentifiers: CRNs and prison numbers in one batch call each; PNC/CRO by search (the service has no batch for them). */
+  /** IdentitySource.findByIdentifiers: CRNs and prison numbers in one batch call each; PNC and CRO numbers together in one phrase search (OR). */
   private async findByIdentifiers(ids: Identifier[]): Promise<IdentityRecord[]> {
     const of = (type: Identifier['type']) => ids.filter((i) => i.type === type).map((i) => i.value);
     const pncs = [...new Set(of('PNC').map((p) => normalisePnc(p).value).filter((v): v is string => v !== null))];
     const cros = [...new Set(of('CRO').map((c) => normaliseCro(c).value).filter((v): v is string => v !== null))];
-    const [byCrn, byNoms, ...searches] = await Promise.all([
+    const [byCrn, byNoms, byPhrase] = await Promise.all([
       of('CRN').length ? this.offendersByCrn(of('CRN')) : new Map<string, Mapped<ProbationRecord>>(),
       of('PRISON_NUMBER').length ? this.offendersByNomsNumber(of('PRISON_NUMBER')) : new Map<string, Mapped<ProbationRecord>>(),
-      // The service matches PNCs across long and short forms; we confirm on the normalised value.
-      ...pncs.map((pnc) => this.searchPeople({ pncNumber: pnc }).then((r) => r.records.filter((x) => !(x instanceof AdapterError) && x.pnc.value === pnc))),
-      ...cros.map((cro) => this.searchPeople({ croNumber: cro }).then((r) => r.records.filter((x) => !(x instanceof AdapterError) && x.cro.value === cro))),
+      pncs.length || cros.length ? this.phraseSearch([...pncs, ...cros]) : Promise.resolve([]),
     ]);
-    return dedupe([...byCrn.values(), ...byNoms.values(), ...searches.flat()]);
+    // The service matches PNCs across long and short forms and terms loosely; we confirm on the normalised value.
+    const hits = byPhrase.filter((x) => !(x instanceof AdapterError) && ((x.pnc.valid && pncs.includes(x.pnc.value!)) || (x.cro.valid && cros.includes(x.cro.value!))));
+    return dedupe([...byCrn.values(), ...byNoms.values(), ...hits]);
   }
 
   /** IdentitySource.search: by surname (and date of birth when given), confirmed on the normalised surname; forename is left to the scorer, since nicknames are common. */

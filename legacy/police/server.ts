@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { registerEmbeddedDatabase, watchSchema, type StatementWatcher } from '../../platform/in-process-sql.js';
-import { FaultControl, RequestCounter, type StandIn, type StartStandIn } from '../faults.js';
+import { FaultControl, now, RequestCounter, type StandIn, type StartStandIn } from '../faults.js';
 import { createAndSeed } from './schema.js';
 import { serveWire } from '../pg-wire.js';
 
@@ -53,9 +53,10 @@ export function statementName(text: string): string {
 /** Counts each statement and applies the fault switch before (down, error, latency) and after (malformed) running it. */
 function instrument(faults: FaultControl, requests: RequestCounter): StatementWatcher {
   return async <T>(text: string, run: () => Promise<T[]>): Promise<T[]> => {
+    const arrived = now(); // counted after the fault delay, logged at arrival: tests tell waves apart by arrival
     const outcome = await faults.apply();
     if (outcome === 'down') throw connectionRefused(); // a refused connection never reaches the server's count
-    requests.count(statementName(text));
+    requests.count(statementName(text), 1, arrived);
     if (outcome === 'error') throw serverError();
     const rows = await run();
     return outcome === 'malformed' ? corrupt(rows) : rows;

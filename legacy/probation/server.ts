@@ -21,6 +21,7 @@ export const OPERATIONS = {
   match: 'POST /match',
   search: 'POST /search',
   searchPeople: 'POST /search/people',
+  phrase: 'POST /phrase',
   supervision: 'POST /secure/offenders/crns/supervision',
   // Stand-in extension in the shape of the Community API's managed-offenders endpoint.
   caseload: 'GET /secure/staff/staffCode/{staffCode}/caseload/managedOffenders',
@@ -160,6 +161,20 @@ function matchesSearch(p: ProbationOffender, dto: Json): boolean {
   return true;
 }
 
+/** /phrase: does one term of a search phrase match the offender (names, date of birth, CRN, NOMS number, PNC, CRO)? */
+function matchesTerm(p: ProbationOffender, term: string): boolean {
+  const t = term.trim();
+  if (!t) return false;
+  const upper = t.toUpperCase();
+  if (p.crn === upper || p.nomsNumber === upper) return true;
+  if (p.pnc && keyPnc(p.pnc) === keyPnc(t)) return true;
+  if (p.cro && keyCro(p.cro) === keyCro(t)) return true;
+  const dmy = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(t);
+  if (p.dateOfBirth && (p.dateOfBirth === t || (dmy && p.dateOfBirth === `${dmy[3]}-${dmy[2]}-${dmy[1]}`))) return true;
+  const k = nameKey(t);
+  return k.length > 1 && [p.surname, ...p.forenames].some((n) => nameKey(n) === k);
+}
+
 /** Breaks a payload the way a faulty service does: an impossible date in the first record, else truncated JSON. */
 function malformed(payload: unknown): string {
   const records: Json[] = Array.isArray(payload) ? payload : (payload as Json)?.content as Json[] ?? ((payload as Json)?.matches as Json[] | undefined)?.map((m) => m.offender as Json) ?? [];
@@ -272,6 +287,15 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
         if (typeof body !== 'object' || Array.isArray(body) || criteria.length === 0) return error(res, 400, 'Invalid request', 'At least one search criterion is required');
         const found = people.filter((p) => matchesSearch(p, dto));
         if (op === OPERATIONS.search) { payload = found.map((p) => offenderDetail(p, today)); break; }
+        payload = page(found, url, today);
+        if (!payload) return error(res, 400, 'Invalid request', 'page must be >= 0 and size between 1 and 1000');
+        break;
+      }
+      case OPERATIONS.phrase: {
+        const f = (body ?? {}) as Json;
+        if (typeof f.phrase !== 'string' || f.phrase.trim() === '' || typeof f.matchAllTerms !== 'boolean') return error(res, 400, 'Invalid request', 'phrase and matchAllTerms are required');
+        const terms = f.phrase.split(/\s+/).filter((t) => t !== '');
+        const found = people.filter((p) => (f.matchAllTerms ? terms.every((t) => matchesTerm(p, t)) : terms.some((t) => matchesTerm(p, t))));
         payload = page(found, url, today);
         if (!payload) return error(res, 400, 'Invalid request', 'page must be >= 0 and size between 1 and 1000');
         break;

@@ -8,10 +8,11 @@
 //     ROLES      role names or role groups, comma-separated
 //     PURPOSES   purposes, comma-separated, or * for any purpose the role may declare
 //     AGREEMENT  an agreement id, or `own` for the owning agency's own staff
+//   or, for an internal field, `SERVICE <service>`: only that service's own signed call (never a person).
 // Grants are alternatives: the first that holds discloses the field.
 import { createHash } from 'node:crypto';
 import { AGREEMENTS, type Agreement } from './agreements.js';
-import { CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, type Condition, type Purpose, type Role } from './vocabulary.js';
+import { CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, SERVICES, type Condition, type Purpose, type Role, type Service } from './vocabulary.js';
 import { audit } from './fields/audit.js';
 import { courts } from './fields/courts.js';
 import { identity } from './fields/identity.js';
@@ -30,6 +31,8 @@ export interface Grant {
   /** null for the owning agency's own staff. */
   agreement: string | null;
   conditions: Condition[];
+  /** For internal fields: the services whose own calls this grant admits (roles are then empty). */
+  services?: Service[];
 }
 
 export type FieldPolicy = { kind: 'INHERIT' } | { kind: 'GRANTS'; grants: Grant[] };
@@ -73,6 +76,13 @@ function expandRoles(names: string[], where: string, problems: string[]): Role[]
 }
 
 export function parseGrant(text: string, where: string, owner: string, problems: string[]): Grant | null {
+  const service = /^SERVICE\s+(.+)$/.exec(text.trim());
+  if (service) {
+    const services = service[1].split(',').map((s) => s.trim());
+    for (const s of services) if (!(s in SERVICES)) problems.push(`${where}: unknown service "${s}"`);
+    if (!/^_/.test(where.split('.').pop() ?? '')) problems.push(`${where}: a SERVICE grant is only for internal fields (named _...)`);
+    return { text, roles: [], purposes: '*', agreement: null, conditions: [], services: services as Service[] };
+  }
   const [head, agreementPart, conditionPart, extra] = text.split('|').map((s) => s.trim());
   const [rolePart, purposePart, more] = (head ?? '').split(':').map((s) => s.trim());
   if (!rolePart || !purposePart || more !== undefined || !agreementPart || extra !== undefined) {
@@ -143,9 +153,9 @@ export function entryFor(policy: SubgraphPolicy, type: string, field: string): F
 
 /** A short hash of the whole policy (vocabulary, agreements, tables): recorded with every decision. */
 export function policyVersion(tables = FIELD_TABLES): string {
-  const canonical = JSON.stringify({ PURPOSES, ROLES, ROLE_GROUPS, CONDITIONS, CONDITION_IN_LISTS, AGREEMENTS, tables });
+  const canonical = JSON.stringify({ PURPOSES, ROLES, ROLE_GROUPS, CONDITIONS, CONDITION_IN_LISTS, SERVICES, AGREEMENTS, tables });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
 }
 
-export { AGREEMENTS, CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES };
-export type { Condition, Purpose, Role };
+export { AGREEMENTS, CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, SERVICES };
+export type { Condition, Purpose, Role, Service };

@@ -37,6 +37,18 @@ export const ROLES = {
 } as const satisfies Record<string, RoleDefinition>;
 export type Role = keyof typeof ROLES;
 
+/**
+ * Services that ask subgraphs on a caller's behalf through internal fields. A grant `SERVICE <name>`
+ * admits only that service's own signed call; no person's role ever matches it, and a service call
+ * matches nothing else.
+ */
+export const SERVICES = {
+  identity: 'The identity subgraph, linking one person\'s records across agencies',
+  gateway: 'The gateway, establishing the caller\'s caseload and victims for record conditions',
+  audit: 'The audit subgraph, finding every record of a person an auditor names',
+} as const;
+export type Service = keyof typeof SERVICES;
+
 /** Named groups of roles, so a table row can say "every operational role" once. */
 export const ROLE_GROUPS: Record<string, Role[]> = {
   // Everyone who works on named people. Performance analysts and auditors are not among them.

@@ -1,30 +1,29 @@
 // audit: auditors read the disclosure audit trail through the graph. The store is the one the gateway
-// writes (read-only here); person look-ups go through the identity linking so any identifier finds
-// every agency record of the person.
+// writes (read-only here); person look-ups ask the identity subgraph (its internal `_linkedRecords`,
+// signed as the audit service) so any identifier finds every agency record of the person.
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { loadAuditConfig, openAuditStore, type AuditStore, type StoredAuditRecord } from '../../audit/index.js';
 import type { IdentifierType } from '../../schema/model.js';
-import { createIdentityClient } from '../identity/index.js';
-import { createIdentityLoaders, type IdentityClient } from '../identity/loaders.js';
 import { normaliseInput } from '../identity/resolvers.js';
+import { callInternal, claimsOf, serviceSigner, subgraphUrl, type ServiceSigner } from '../internal.js';
 import type { Env, SubgraphContext, SubgraphModule } from '../types.js';
 
 export interface AuditClient {
   store: AuditStore;
-  identity: IdentityClient;
+  /** Where the identity subgraph answers, and the audit service's own key to ask it with. */
+  identity: { url: string; signer: ServiceSigner; timeoutMs: number };
   close(): Promise<void>;
 }
 
-/** The audit subgraph's client; the stack passes the gateway's own store and identity client. */
-export async function createAuditClient(env: Env, existing: { store?: AuditStore; identity?: IdentityClient } = {}): Promise<AuditClient> {
+/** The audit subgraph's client; the stack passes the gateway's own store. The identity subgraph is asked at `IDENTITY_SUBGRAPH_URL`. */
+export async function createAuditClient(env: Env, existing: { store?: AuditStore; identityUrl?: string; signer?: ServiceSigner } = {}): Promise<AuditClient> {
+  const identity = { url: existing.identityUrl ?? subgraphUrl('identity', env), signer: existing.signer ?? (await serviceSigner(env, 'audit')), timeoutMs: 10_000 };
   const store = existing.store ?? (await openAuditStore(await loadAuditConfig(env, { verifyOnly: true }), { readOnly: true }));
-  const identity = existing.identity ?? (await createIdentityClient(env));
   return {
     store, identity,
     close: async () => {
       if (!existing.store) await store.close();
-      if (!existing.identity) await (identity as { close?: () => Promise<void> }).close?.();
     },
   };
 }
@@ -46,9 +45,12 @@ const resolvers = {
     async auditAccessToPerson(_: unknown, args: { type: IdentifierType; value: string; first?: number; after?: string }, ctx: Ctx) {
       const p = page(args);
       const id = normaliseInput(args.type, args.value);
-      const person = await createIdentityLoaders(ctx.loaders.client.identity).byIdentifier(id);
+      const linked = await callInternal<{ agency: string; localId: string }[]>({
+        ...ctx.loaders.client.identity, subgraph: 'identity', caller: claimsOf(ctx.caller, ctx.requestId), deadline: ctx.deadline ?? null,
+        query: 'query Linked($type: IdentifierType!, $value: String!) { _linkedRecords(type: $type, value: $value) { agency localId } }', variables: { type: id.type, value: id.value },
+      }, '_linkedRecords');
       // Every agency record of the person, and the identifier itself as typed into a look-up.
-      const subjectIds = [...new Set([...(person?.records.map((r) => `${r.agency}=${r.localId}`) ?? []), `value=${id.value}`])];
+      const subjectIds = [...new Set([...linked.map((r) => `${r.agency}=${r.localId}`), `value=${id.value}`])];
       const seen = new Map<number, StoredAuditRecord>();
       for (const subjectId of subjectIds) {
         let after = p.after;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CourtsClient } from '../../adapters/courts/client.js';
 import { courtsConfig } from '../../adapters/courts/config.js';
 import type { CourtCase } from '../../adapters/courts/mapping.js';
+import { withInternalFields } from '../internal.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type CourtsLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -16,6 +17,7 @@ const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
   createClient: (env) => new CourtsClient(courtsConfig(env)),
   createLoaders,
   identity: (client) => client.identity,
+  identifierTypes: ['COURT_DEFENDANT_ID', 'PNC'],
   // A case tells the policy its URN and whether it is a youth record (unknown age counts as youth).
   policyFacts: {
     Case: (c: Partial<CourtCase>) => ({ caseUrn: c.urn, youth: c.defendantDateOfBirth ? c.youthAtOffence : null }),
@@ -31,4 +33,4 @@ const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
   standIn: async () => (await import('../../legacy/courts/server.ts')).startStandIn,
 };
 
-export default courts;
+export default withInternalFields(courts);

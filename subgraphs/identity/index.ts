@@ -1,26 +1,56 @@
-// identity: the core subgraph that links agency records into people. It reaches every agency through
-// that agency's adapter (the IdentitySource contract), never through another subgraph.
+// identity: the core subgraph that links agency records into people. It holds no agency's credentials:
+// it asks each agency's own subgraph through that subgraph's internal fields, signing as itself.
 import { readFileSync } from 'node:fs';
+import type { Identifier, IdentityRecord, IdentitySearch } from '../../schema/model.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../index.js';
-import type { Env, SubgraphModule } from '../types.js';
-import { createIdentityLoaders, type IdentityClient, type IdentityLoaders } from './loaders.js';
+import { callInternal, claimsOf, IDENTITY_RECORD_SELECTION, serviceSigner, subgraphUrl, type ServiceSigner } from '../internal.js';
+import { NO_RELATIONSHIPS, type Env, type SubgraphModule } from '../types.js';
+import { createIdentityLoaders, type IdentityClient, type IdentityLoaders, type PeopleSource } from './loaders.js';
 import { resolvers } from './resolvers.js';
 
 interface Client extends IdentityClient {
   close(): Promise<void>;
 }
 
-/** Builds the identity client from the agency modules' own clients (or from ones the caller already has). */
-export async function createIdentityClient(env: Env, existing: Map<string, unknown> = new Map()): Promise<Client> {
-  const modules = (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== 'identity'))).filter((m) => m.identity);
-  const owned: { m: SubgraphModule; c: unknown }[] = [];
-  const sources = [];
-  for (const m of modules) {
-    let c = existing.get(m.name);
-    if (c === undefined) { c = await m.createClient(env); owned.push({ m, c }); }
-    sources.push(m.identity!(c));
-  }
-  return { sources, close: async () => { await Promise.all(owned.map(({ m, c }) => m.close?.(c))); } };
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 50 || n > 120_000) throw new Error(`${name} must be a whole number of milliseconds from 50 to 120000, got "${raw}"`);
+  return n;
+}
+
+const FIND = `query Find($lookups: [_IdentifierInput!]!) { _identityRecords(lookups: $lookups) { ${IDENTITY_RECORD_SELECTION} } }`;
+const SEARCH = `query Search($criteria: [_IdentitySearchInput!]!) { _identitySearch(criteria: $criteria) { ${IDENTITY_RECORD_SELECTION} } }`;
+
+/**
+ * The identity client: for every agency in the registry that holds people, its subgraph's URL (given,
+ * or `<SLUG>_SUBGRAPH_URL`) and identity's own signing key (`IDENTITY_ASSERTION_KEY`, a development key
+ * otherwise). `IDENTITY_LINK_BUDGET_MS` bounds how long linking waits for the agencies (default 4000).
+ */
+export async function createIdentityClient(env: Env, opts: { urls?: Record<string, string>; signer?: ServiceSigner } = {}): Promise<Client> {
+  const modules = (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== 'identity' && n !== 'audit'))).filter((m) => m.identity && m.identifierTypes?.length);
+  const targets = modules.map((m) => ({ name: m.name, supports: m.identifierTypes!, url: subgraphUrl(m.name, env, opts.urls) }));
+  const signer = opts.signer ?? (await serviceSigner(env, 'identity'));
+  const linkBudgetMs = int(env, 'IDENTITY_LINK_BUDGET_MS', 4000);
+  return {
+    linkBudgetMs,
+    sources: (request, requestId) => {
+      const caller = claimsOf(request?.caller ?? { subject: 'identity', agency: 'SERVICE', roles: [], purpose: 'AUDIT', justification: null, staffCode: null, relationships: NO_RELATIONSHIPS }, requestId);
+      return targets.map((t): PeopleSource => {
+        const base = { subgraph: t.name, url: t.url, signer, caller, deadline: request?.deadline ?? null, timeoutMs: linkBudgetMs };
+        return {
+          agency: t.name,
+          supports: t.supports,
+          find: (ids: Identifier[], signal) => callInternal<IdentityRecord[]>({ ...base, signal, query: FIND, variables: { lookups: ids.map((i) => ({ type: i.type, value: i.value })) } }, '_identityRecords'),
+          search: (criteria: IdentitySearch[], signal) => callInternal<IdentityRecord[]>({
+            ...base, signal, query: SEARCH, variables: { criteria: criteria.map((c) => ({ surname: c.surname, forename: c.forename ?? null, dateOfBirth: c.dateOfBirth ?? null })) },
+          }, '_identitySearch'),
+        };
+      });
+    },
+    close: async () => {},
+  };
 }
 
 const identity: SubgraphModule<Client, IdentityLoaders> = {
@@ -30,7 +60,7 @@ const identity: SubgraphModule<Client, IdentityLoaders> = {
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers: resolvers as never,
   createClient: (env) => createIdentityClient(env),
-  createLoaders: (client) => createIdentityLoaders(client),
+  createLoaders: (client, requestId, request) => createIdentityLoaders(client, requestId, request),
   close: (client) => client.close(),
 };
 

@@ -1,15 +1,33 @@
-// Per-request identity resolution. Lookups go through one DataLoader per agency, so every identifier
-// asked for in one tick of the event loop costs that agency one batched legacy call, and nothing is
-// cached beyond the request.
+// Per-request identity resolution, batched across people. Every person asked for in one tick (aliases,
+// search hits, a list's entities) is linked together: each expansion round is one wave, and in a wave
+// each agency gets one call carrying every identifier of every person. Candidate searches run only
+// when a query selects candidates, again one call per agency for all people. Each agency's call has a
+// bounded budget inside the request deadline: an agency that does not answer in time is left out of
+// the links and marked in the person id, so only its own fields fail, naming it.
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { AdapterError } from '../../adapters/errors.js';
-import { encodePersonId, decodePersonId } from '../../schema/person-id.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
-import { cluster, gradeCandidate, idKey, recordHasIdentifier, recordKey, tally, trustedIdentifiers, type CandidateGrade, type Cluster, type LinkBasis } from './linking.js';
+import { remaining } from '../../platform/deadline.js';
+import { decodePersonId, encodePersonId, type Unconsulted } from '../../schema/person-id.js';
+import type { Identifier, IdentifierType, IdentityRecord, IdentitySearch } from '../../schema/model.js';
+import type { RequestInfo } from '../types.js';
+import { cluster, gradeCandidate, idKey, recordHasIdentifier, recordKey, tally, trustedIdentifiers, type CandidateGrade, type LinkBasis } from './linking.js';
+
+/** One agency's people, as identity reaches them: through that agency's own subgraph. */
+export interface PeopleSource {
+  agency: string;
+  supports: IdentifierType[];
+  /** Records holding any of the identifiers: one call for the whole wave. */
+  find(ids: Identifier[], signal: AbortSignal): Promise<IdentityRecord[]>;
+  /** Records matching any of the searches: one call for every search of the wave. */
+  search(criteria: IdentitySearch[], signal: AbortSignal): Promise<IdentityRecord[]>;
+}
 
 export interface IdentityClient {
-  sources: IdentitySource[];
+  /** The sources for one request (they call on behalf of that request's caller). */
+  sources(request: RequestInfo | undefined, requestId: string): PeopleSource[];
+  /** How long linking waits for the agencies, in all, before going on without those that have not answered (ms). */
+  linkBudgetMs: number;
 }
 
 export interface Candidate extends CandidateGrade {
@@ -20,112 +38,125 @@ export interface ResolvedPerson {
   id: string;
   records: IdentityRecord[];
   basis: Map<string, LinkBasis[]>;
-  candidates: Candidate[];
-  /** Agencies that could not be consulted, as the errors to report. */
+  /** Agencies that could not be consulted while linking, as the errors to report. */
   failures: AdapterError[];
 }
 
 /** Expansion stops after this many rounds: enough for PNC → prison number → CRN chains. */
 const MAX_ROUNDS = 3;
+/** Time kept back from the request deadline to answer in. */
+const ANSWER_MARGIN_MS = 150;
 
-const safe = (source: IdentitySource, op: string, err: unknown): AdapterError =>
-  err instanceof AdapterError ? err : new AdapterError({ agency: source.agency, operation: op, code: 'SOURCE_UNAVAILABLE', cause: err });
+/** A key to follow; `agency` set means it is that agency's own id and is asked of that agency only. */
+interface Seed {
+  id: Identifier;
+  agency?: string;
+}
 
-export function createIdentityLoaders(client: IdentityClient) {
-  const byId = new Map<string, DataLoader<string, IdentityRecord[]>>();
-  for (const source of client.sources) {
-    byId.set(source.agency, new DataLoader<string, IdentityRecord[]>(async (keys) => {
-      const ids: Identifier[] = keys.map((k) => { const i = k.indexOf(':'); return { type: k.slice(0, i) as Identifier['type'], value: k.slice(i + 1) }; });
-      try {
-        const records = await source.findByIdentifiers(ids);
-        return ids.map((id) => records.filter((r) => recordHasIdentifier(r, id)));
-      } catch (err) {
-        const e = safe(source, 'findByIdentifiers', err);
-        return ids.map(() => e);
-      }
-    }));
-  }
-  const searches = new Map<string, Promise<IdentityRecord[] | AdapterError>>();
-  const resolved = new Map<string, Promise<ResolvedPerson | null>>();
+interface Expansion {
+  records: Map<string, IdentityRecord>;
+  /** By agency: the error, and the identifiers that agency was asked for and did not answer about. */
+  failed: Map<string, { error: AdapterError; ids: Set<string> }>;
+}
 
-  /** Records holding any of `ids`, from every agency that can be searched by them. */
-  async function findByIdentifiers(ids: Identifier[], only?: (source: IdentitySource, id: Identifier) => boolean) {
-    const records: IdentityRecord[] = [];
-    const failures = new Map<string, AdapterError>();
-    await Promise.all(client.sources.map(async (source) => {
-      const wanted = ids.filter((id) => source.supports.includes(id.type) && (!only || only(source, id)));
-      if (!wanted.length) return;
-      const results = await byId.get(source.agency)!.loadMany(wanted.map(idKey));
-      for (const r of results) {
-        if (r instanceof Error) failures.set(source.agency, safe(source, 'findByIdentifiers', r));
-        else records.push(...r);
-      }
-    }));
-    return { records, failures };
-  }
+const safe = (agency: string, op: string, err: unknown): AdapterError =>
+  err instanceof AdapterError ? err : new AdapterError({ agency, operation: op, code: 'SOURCE_UNAVAILABLE', cause: err });
 
-  async function search(criteria: IdentitySearch) {
-    const records: IdentityRecord[] = [];
-    const failures = new Map<string, AdapterError>();
-    await Promise.all(client.sources.map(async (source) => {
-      const key = `${source.agency}|${criteria.surname}|${criteria.forename ?? ''}|${criteria.dateOfBirth ?? ''}`;
-      let p = searches.get(key);
-      if (!p) searches.set(key, (p = source.search(criteria).catch((err) => safe(source, 'search', err))));
-      const r = await p;
-      if (r instanceof Error) failures.set(source.agency, r);
-      else records.push(...r);
-    }));
-    return { records, failures };
+export function createIdentityLoaders(client: IdentityClient, requestId = 'local', request?: RequestInfo) {
+  const sources = client.sources(request, requestId);
+  const deadline = request?.deadline ?? null;
+  const people = new Map<string, ResolvedPerson>();
+
+  /** One call to one agency, cut at `until` (epoch ms); every failure is an AdapterError naming the agency. */
+  async function call<T>(agency: string, op: string, until: number, run: (signal: AbortSignal) => Promise<T>): Promise<T | AdapterError> {
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<AdapterError>((resolve) => {
+      timer = setTimeout(() => { ac.abort(); resolve(new AdapterError({ agency, operation: op, code: 'SOURCE_TIMEOUT', message: `${agency} system did not answer in time` })); }, Math.max(1, until - Date.now()));
+    });
+    try {
+      return await Promise.race([run(ac.signal).catch((err) => safe(agency, op, err)), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  /** Follows trusted identifiers outwards from `seed` until no new record appears. */
-  async function expand(seed: Identifier[], only?: (source: IdentitySource, id: Identifier) => boolean) {
-    const asked = new Set<string>();
+  /** Follows trusted identifiers outwards from every seed at once, one wave per round. */
+  async function expandAll(seeds: Seed[]): Promise<Expansion> {
+    const until = Date.now() + remaining(deadline, client.linkBudgetMs, ANSWER_MARGIN_MS);
     const found = new Map<string, IdentityRecord>();
-    const failures = new Map<string, AdapterError>();
-    let frontier = seed;
+    const asked = new Map(sources.map((s) => [s.agency, new Set<string>()]));
+    const failed = new Map<string, { error: AdapterError; ids: Set<string> }>();
+    // An agency that already answered with a record of a person is not asked again about that person's
+    // other identifiers: the answer would be a second record of the same person at the same agency, a
+    // duplicate that is that agency's to merge. It saves a wave on almost every look-up.
+    const parent = new Map<string, string>();
+    const root = (k: string): string => { let r = k; while (parent.has(r)) r = parent.get(r)!; return r; };
+    const agenciesOf = new Map<string, Set<string>>();
+    const join = (rec: IdentityRecord) => {
+      const keys = trustedIdentifiers(rec).map((i) => root(idKey(i)));
+      const top = keys[0];
+      const agencies = agenciesOf.get(top) ?? new Set<string>();
+      for (const k of keys.slice(1)) if (k !== top) { parent.set(k, top); agenciesOf.get(k)?.forEach((a) => agencies.add(a)); agenciesOf.delete(k); }
+      agencies.add(rec.agency);
+      agenciesOf.set(top, agencies);
+    };
+    const held = (agency: string, id: Identifier) => agenciesOf.get(root(idKey(id)))?.has(agency) ?? false;
+    let frontier = seeds;
     for (let round = 0; round < MAX_ROUNDS && frontier.length; round++) {
-      const ids = frontier.filter((id) => !asked.has(idKey(id)));
-      ids.forEach((id) => asked.add(idKey(id)));
-      if (!ids.length) break;
-      const res = await findByIdentifiers(ids, round === 0 ? only : undefined);
-      res.failures.forEach((e, a) => failures.set(a, e));
-      const fresh = res.records.filter((r) => !found.has(recordKey(r)));
-      fresh.forEach((r) => found.set(recordKey(r), r));
-      frontier = fresh.flatMap(trustedIdentifiers);
+      const wave: [PeopleSource, Identifier[]][] = [];
+      for (const s of sources) {
+        const mine = asked.get(s.agency)!;
+        const ids: Identifier[] = [];
+        for (const f of frontier) {
+          const k = idKey(f.id);
+          if ((f.agency && f.agency !== s.agency) || !s.supports.includes(f.id.type) || mine.has(k) || held(s.agency, f.id)) continue;
+          mine.add(k);
+          ids.push(f.id);
+        }
+        if (ids.length) wave.push([s, ids]);
+      }
+      if (!wave.length) break;
+      const fresh: IdentityRecord[] = [];
+      await Promise.all(wave.map(async ([s, ids]) => {
+        const r = await call(s.agency, 'findByIdentifiers', until, (signal) => s.find(ids, signal));
+        if (r instanceof AdapterError) {
+          const f = failed.get(s.agency) ?? { error: r, ids: new Set<string>() };
+          ids.forEach((i) => f.ids.add(idKey(i)));
+          failed.set(s.agency, f);
+          return;
+        }
+        for (const rec of r) {
+          if (found.has(recordKey(rec))) continue;
+          found.set(recordKey(rec), rec);
+          fresh.push(rec);
+        }
+      }));
+      fresh.forEach(join);
+      frontier = fresh.flatMap(trustedIdentifiers).map((id) => ({ id }));
     }
-    return { records: [...found.values()], failures };
+    return { records: found, failed };
   }
 
-  /** Probable and possible records in other agencies that no trusted identifier joins to the person. */
-  async function findCandidates(records: IdentityRecord[]) {
-    const surname = tally(records, (r) => r.name.surname)[0]?.value;
-    if (!surname) return { candidates: [] as Candidate[], failures: new Map<string, AdapterError>() };
-    const forename = tally(records, (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
-    const dob = tally(records, (r) => r.dateOfBirth)[0]?.value ?? null;
-    // Two searches: same surname and date of birth (catches forename variants), same surname and forename (catches date slips).
-    const [a, b] = await Promise.all([
-      dob ? search({ surname, dateOfBirth: dob }) : Promise.resolve({ records: [], failures: new Map() }),
-      forename ? search({ surname, forename }) : Promise.resolve({ records: [], failures: new Map() }),
-    ]);
-    const have = new Set(records.map(recordKey));
-    const candidates = new Map<string, Candidate>();
-    for (const r of [...a.records, ...b.records]) {
-      if (have.has(recordKey(r)) || candidates.has(recordKey(r))) continue;
-      const g = gradeCandidate(records, r);
-      if (g) candidates.set(recordKey(r), { record: r, ...g });
+  /** Agencies that could not answer about any identifier of these records or seeds. */
+  function unconsultedFor(exp: Expansion, records: IdentityRecord[], seeds: Seed[]): { marks: Unconsulted[]; errors: AdapterError[] } {
+    const keys = new Set([...records.flatMap(trustedIdentifiers), ...seeds.map((s) => s.id)].map(idKey));
+    const marks: Unconsulted[] = [];
+    const errors: AdapterError[] = [];
+    for (const [agency, f] of exp.failed) {
+      if ([...f.ids].some((k) => keys.has(k))) { marks.push({ agency, timedOut: f.error.code === 'SOURCE_TIMEOUT' }); errors.push(f.error); }
     }
-    const failures = new Map([...a.failures, ...b.failures]);
-    return { candidates: [...candidates.values()].sort((x, y) => (x.grade === y.grade ? recordKey(x.record).localeCompare(recordKey(y.record)) : x.grade === 'PROBABLE' ? -1 : 1)), failures };
+    return { marks, errors };
   }
 
-  async function resolveFrom(seed: Identifier[], only?: (source: IdentitySource, id: Identifier) => boolean): Promise<ResolvedPerson | null> {
-    const expanded = await expand(seed, only);
-    const failures = new Map(expanded.failures);
-    const clusters = cluster(expanded.records, seed);
-    const mine = clusters.filter((c) => c.records.some((r) => seed.some((id) => recordHasIdentifier(r, id))));
+  /** The person holding the seeds, from a shared expansion; null when no agency holds them. */
+  function personOf(seeds: Seed[], exp: Expansion): ResolvedPerson | null {
+    const all = [...exp.records.values()];
+    const holds = (r: IdentityRecord) => seeds.some((s) => (!s.agency || s.agency === r.agency) && recordHasIdentifier(r, s.id));
+    const mine = cluster(all).filter((c) => c.records.some(holds));
+    const failures = unconsultedFor(exp, mine.flatMap((c) => c.records), seeds);
     if (!mine.length) {
-      if (failures.size) throw unavailable([...failures.values()]);
+      if (failures.errors.length) throw unavailable(failures.errors);
       return null;
     }
     // A key naming records that no trusted identifier joins is not one person: merging them would let a
@@ -133,44 +164,108 @@ export function createIdentityLoaders(client: IdentityClient) {
     if (mine.length > 1) {
       throw new GraphQLError('This person id names records that are not linked to one another; look the person up by an identifier instead', { extensions: { code: 'BAD_USER_INPUT' } });
     }
-    const merged: Cluster = { records: mine.flatMap((c) => c.records), basis: new Map(mine.flatMap((c) => [...c.basis])) };
-    const cand = await findCandidates(merged.records);
-    cand.failures.forEach((e, a) => failures.set(a, e));
-    return {
-      id: encodePersonId(merged.records.map((r) => ({ agency: r.agency, localId: r.localId })), [...expanded.failures.keys()]),
-      records: merged.records, basis: merged.basis, candidates: cand.candidates, failures: [...failures.values()],
+    const c = cluster(mine[0].records, seeds.map((s) => s.id))[0];
+    const person: ResolvedPerson = {
+      id: encodePersonId(c.records.map((r) => ({ agency: r.agency, localId: r.localId })), failures.marks),
+      records: c.records, basis: c.basis, failures: failures.errors,
     };
+    people.set(person.id, person);
+    return person;
   }
 
-  function memo(key: string, run: () => Promise<ResolvedPerson | null>) {
-    let p = resolved.get(key);
-    if (!p) resolved.set(key, (p = run()));
-    return p;
+  /** Seeds of a loader key: `id|PNC:...` (a looked-up identifier) or `person|P1:...` (each agency's own ids). */
+  function seedsOf(key: string): Seed[] {
+    if (key.startsWith('id|')) {
+      const k = key.slice(3);
+      const i = k.indexOf(':');
+      return [{ id: { type: k.slice(0, i) as IdentifierType, value: k.slice(i + 1) } }];
+    }
+    const seeds: Seed[] = [];
+    for (const ref of decodePersonId(key.slice(7))) {
+      const source = sources.find((s) => s.agency === ref.agency);
+      // An agency's own id is only asked of that agency: prison number X at probation is a different question.
+      for (const type of source?.supports.filter((t) => t !== 'PNC' && t !== 'CRO') ?? []) seeds.push({ id: { type, value: ref.localId }, agency: ref.agency });
+    }
+    return seeds;
   }
+
+  /** Everyone asked for in one tick, linked in shared waves. */
+  const resolver = new DataLoader<string, ResolvedPerson | null>(async (keys) => {
+    const seeds = keys.map(seedsOf);
+    const exp = await expandAll(seeds.flat());
+    return seeds.map((s) => { try { return personOf(s, exp); } catch (err) { return err as Error; } });
+  });
+
+  /** Every agency searched once for all the criteria of the wave; failures by agency. */
+  async function searchAll(criteria: IdentitySearch[]) {
+    const unique = [...new Map(criteria.map((c) => [`${c.surname}|${c.forename ?? ''}|${c.dateOfBirth ?? ''}`, c])).values()];
+    const until = Date.now() + remaining(deadline, client.linkBudgetMs, ANSWER_MARGIN_MS);
+    const records: IdentityRecord[] = [];
+    const failures = new Map<string, AdapterError>();
+    await Promise.all(sources.map(async (s) => {
+      const r = await call(s.agency, 'search', until, (signal) => s.search(unique, signal));
+      if (r instanceof AdapterError) failures.set(s.agency, r);
+      else records.push(...r);
+    }));
+    return { records, failures };
+  }
+
+  /** Candidates of every person whose candidates were asked for in one tick: two searches each, batched across people. */
+  const candidates = new DataLoader<string, (Candidate | AdapterError)[]>(async (ids) => {
+    const criteria: IdentitySearch[] = [];
+    const wanted = ids.map((id) => {
+      const records = people.get(id)?.records ?? [];
+      const surname = tally(records, (r) => r.name.surname)[0]?.value;
+      if (!surname) return records;
+      const forename = tally(records, (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
+      const dob = tally(records, (r) => r.dateOfBirth)[0]?.value ?? null;
+      // Same surname and date of birth (catches forename variants), same surname and forename (catches date slips).
+      if (dob) criteria.push({ surname, dateOfBirth: dob });
+      if (forename) criteria.push({ surname, forename });
+      return records;
+    });
+    if (!criteria.length) return ids.map(() => []);
+    const found = await searchAll(criteria);
+    return wanted.map((records) => {
+      const have = new Set(records.map(recordKey));
+      const out = new Map<string, Candidate>();
+      for (const r of found.records) {
+        if (!records.length || have.has(recordKey(r)) || out.has(recordKey(r))) continue;
+        const g = gradeCandidate(records, r);
+        if (g) out.set(recordKey(r), { record: r, ...g });
+      }
+      const sorted = [...out.values()].sort((x, y) => (x.grade === y.grade ? recordKey(x.record).localeCompare(recordKey(y.record)) : x.grade === 'PROBABLE' ? -1 : 1));
+      return [...sorted, ...found.failures.values()];
+    });
+  });
 
   return {
-    search,
-    expand,
-    findCandidates,
+    /** One name search (searchPeople), then its hits completed by the records trusted identifiers join to them. */
+    async searchPeople(criteria: IdentitySearch) {
+      const found = await searchAll([criteria]);
+      const exp = await expandAll(found.records.flatMap(trustedIdentifiers).map((id) => ({ id })));
+      found.records.forEach((r) => exp.records.set(recordKey(r), r));
+      const unconsulted = (records: IdentityRecord[]) => {
+        const u = unconsultedFor(exp, records, []);
+        for (const [agency, e] of found.failures) { u.marks.push({ agency, timedOut: e.code === 'SOURCE_TIMEOUT' }); u.errors.push(e); }
+        return u;
+      };
+      const hits = new Set(found.records.map(recordKey));
+      const clusters = cluster([...exp.records.values()]).filter((c) => c.records.some((r) => hits.has(recordKey(r))));
+      const persons = clusters.map((c) => {
+        const u = unconsulted(c.records);
+        const person: ResolvedPerson = { id: encodePersonId(c.records.map((r) => ({ agency: r.agency, localId: r.localId })), u.marks), records: c.records, basis: c.basis, failures: u.errors };
+        people.set(person.id, person);
+        return person;
+      });
+      return { persons, failures: [...found.failures.values()] };
+    },
     /** The person holding `id` (already normalised), with every record trusted identifiers join to it. */
-    byIdentifier: (id: Identifier) => memo(`id|${idKey(id)}`, () => resolveFrom([id])),
+    byIdentifier: (id: Identifier) => resolver.load(`id|${idKey(id)}`),
     /** The person behind a Person.id: each agency's own record, then everything joined to those. */
-    byPersonId: (personId: string) =>
-      memo(`person|${personId}`, () => {
-        const refs = decodePersonId(personId);
-        const seed: Identifier[] = [];
-        const owner = new Map<string, string>();
-        for (const ref of refs) {
-          const source = client.sources.find((s) => s.agency === ref.agency);
-          if (!source) continue;
-          for (const type of source.supports.filter((t) => t !== 'PNC' && t !== 'CRO')) {
-            seed.push({ type, value: ref.localId });
-            owner.set(idKey({ type, value: ref.localId }), ref.agency);
-          }
-        }
-        // An agency's own id is only asked of that agency: prison number X at probation is a different question.
-        return resolveFrom(seed, (source, id) => owner.get(idKey(id)) === source.agency);
-      }),
+    byPersonId: (personId: string) => (people.has(personId) ? Promise.resolve(people.get(personId)!) : resolver.load(`person|${personId}`)),
+    /** Probable and possible records in other agencies that no trusted identifier joins to the person (an error per agency that could not be searched). */
+    candidatesOf: (person: ResolvedPerson) => { people.set(person.id, person); return candidates.load(person.id); },
   };
 }
 

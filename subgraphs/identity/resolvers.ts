@@ -3,7 +3,7 @@ import { forenamesMatch, nameKey, normaliseCro, normalisePnc } from '../../adapt
 import { agencyEnum, IDENTIFIER_TYPES, type Identifier, type IdentifierType, type IdentityRecord } from '../../schema/model.js';
 import { encodePersonId } from '../../schema/person-id.js';
 import type { SubgraphContext } from '../types.js';
-import { cluster, conflicts, gradeCandidate, recordKey, tally, trustedIdentifiers, type LinkBasis, type MatchGrade } from './linking.js';
+import { conflicts, recordKey, tally, trustedIdentifiers, type LinkBasis, type MatchGrade } from './linking.js';
 import { unavailable, type IdentityLoaders, type ResolvedPerson } from './loaders.js';
 
 type Ctx = SubgraphContext<IdentityLoaders>;
@@ -28,7 +28,7 @@ async function resolve(parent: PersonParent, ctx: Ctx): Promise<ResolvedPerson> 
   if (parent.resolved) return parent.resolved;
   const r = await ctx.loaders.byPersonId(parent.id);
   // A key whose records have all gone: an empty person, so agency fields still resolve (to nothing).
-  return r ?? { id: parent.id, records: [], basis: new Map(), candidates: [], failures: [] };
+  return r ?? { id: parent.id, records: [], basis: new Map(), failures: [] };
 }
 
 function link(r: IdentityRecord, grade: MatchGrade, basis: LinkBasis[]) {
@@ -65,22 +65,17 @@ export const resolvers = {
     async searchPeople(_: unknown, args: { surname: string; forename?: string | null; dateOfBirth?: string | null }, ctx: Ctx) {
       if (nameKey(args.surname).length < 2) throw badInput('surname must have at least two letters');
       const criteria = { surname: args.surname.trim(), forename: args.forename?.trim() || null, dateOfBirth: args.dateOfBirth ?? null };
-      const found = await ctx.loaders.search(criteria);
-      // Complete each hit with the records trusted identifiers join to it (prison record keyed in a nickname, ...).
-      const expanded = await ctx.loaders.expand(found.records.flatMap(trustedIdentifiers));
-      const failures = new Map([...found.failures, ...expanded.failures]);
-      const all = new Map([...found.records, ...expanded.records].map((r) => [recordKey(r), r]));
-      const clusters = cluster([...all.values()]).filter((c) => c.records.some((r) => found.records.some((f) => recordKey(f) === recordKey(r))));
-      const results: unknown[] = clusters.map((c) => {
-        // Other hits that may be this person are its candidates: offered, not merged.
-        const candidates = clusters.filter((o) => o !== c).flatMap((o) => o.records.map((r) => ({ record: r, g: gradeCandidate(c.records, r) })))
-          .filter((x) => x.g).map((x) => ({ record: x.record, ...x.g! }));
-        const person: ResolvedPerson = { id: encodePersonId(c.records.map((r) => ({ agency: r.agency, localId: r.localId })), [...failures.keys()]), records: c.records, basis: c.basis, candidates, failures: [...failures.values()] };
-        return { person: { id: person.id, resolved: person }, ...gradeAgainstSearch(c.records, criteria.surname, criteria.forename, criteria.dateOfBirth) };
-      });
+      const { persons, failures } = await ctx.loaders.searchPeople(criteria);
+      const results: unknown[] = persons.map((person) => ({ person: { id: person.id, resolved: person }, ...gradeAgainstSearch(person.records, criteria.surname, criteria.forename, criteria.dateOfBirth) }));
       results.sort((a, b) => ((a as { grade: string }).grade === 'PROBABLE' ? 0 : 1) - ((b as { grade: string }).grade === 'PROBABLE' ? 0 : 1));
-      if (!results.length && failures.size) throw unavailable([...failures.values()]);
-      return [...results, ...failures.values()];
+      if (!results.length && failures.length) throw unavailable(failures);
+      return [...results, ...failures];
+    },
+    /** Internal (audit subgraph only): every agency record of the person holding the identifier. */
+    async _linkedRecords(_: unknown, args: { type: IdentifierType; value: string }, ctx: Ctx) {
+      if (!IDENTIFIER_TYPES.includes(args.type)) throw badInput(`unknown identifier type ${args.type}`);
+      const r = await ctx.loaders.byIdentifier(normaliseInput(args.type, args.value));
+      return r?.records.map((x) => ({ agency: x.agency, localId: x.localId })) ?? [];
     },
   },
   Person: {
@@ -102,8 +97,10 @@ export const resolvers = {
       const r = await resolve(p, ctx);
       return [...r.records.map((x) => link(x, 'CERTAIN', r.basis.get(recordKey(x)) ?? ['AGENCY_ID'])), ...r.failures];
     },
+    // Searched only when selected, for every person of the request at once.
     async candidates(p: PersonParent, _: unknown, ctx: Ctx) {
-      return (await resolve(p, ctx)).candidates.map((c) => ({ link: link(c.record, c.grade, [c.basis]), person: singleton(c.record), reason: c.reason }));
+      const found = await ctx.loaders.candidatesOf(await resolve(p, ctx));
+      return found.map((c) => (c instanceof Error ? c : { link: link(c.record, c.grade, [c.basis]), person: singleton(c.record), reason: c.reason }));
     },
     conflicts: async (p: PersonParent, _: unknown, ctx: Ctx) =>
       conflicts((await resolve(p, ctx)).records).map((c) => ({ field: c.field, values: c.values.map((v) => ({ value: v.value, agencies: v.agencies.map(agencyEnum) })) })),

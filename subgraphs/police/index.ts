@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { PoliceClient } from '../../adapters/police/client.js';
 import { policeConfig } from '../../adapters/police/config.js';
+import { withInternalFields } from '../internal.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type PoliceLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -16,9 +17,10 @@ const police: SubgraphModule<PoliceClient, PoliceLoaders> = {
   createClient: (env) => new PoliceClient(policeConfig(env)),
   createLoaders,
   identity: (client) => client.identity,
+  identifierTypes: ['PNC', 'CRO', 'POLICE_NOMINAL_ID'],
   health: (client) => client.health(),
   close: (client) => client.close(),
   standIn: async () => (await import('../../legacy/police/server.ts')).startStandIn,
 };
 
-export default police;
+export default withInternalFields(police);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { PrisonsClient } from '../../adapters/prisons/client.js';
 import { prisonsConfig } from '../../adapters/prisons/config.js';
+import { withInternalFields } from '../internal.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type PrisonsLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -16,9 +17,10 @@ const prisons: SubgraphModule<PrisonsClient, PrisonsLoaders> = {
   createClient: (env) => new PrisonsClient(prisonsConfig(env)),
   createLoaders,
   identity: (client) => client.identity,
+  identifierTypes: ['PRISON_NUMBER', 'PNC', 'CRO'],
   health: (client) => client.health(),
   close: async () => {},
   standIn: async () => (await import('../../legacy/prisons/server.ts')).startStandIn,
 };
 
-export default prisons;
+export default withInternalFields(prisons);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createProbationClient, type ProbationClient } from '../../adapters/probation/client.js';
 import type { ProbationRecord } from '../../adapters/probation/mapping.js';
+import { withInternalFields } from '../internal.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type ProbationLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -16,6 +17,7 @@ const probation: SubgraphModule<ProbationClient, ProbationLoaders> = {
   createClient: (env) => createProbationClient(env),
   createLoaders,
   identity: (client) => client.identity,
+  identifierTypes: ['CRN', 'PNC', 'CRO', 'PRISON_NUMBER'],
   // Supervision and the offender record tell the policy their CRN and whether they are restricted or excluded.
   policyFacts: {
     Supervision: (r: ProbationRecord) => ({ crn: r.crn, restricted: r.restricted || r.excluded }),
@@ -30,4 +32,4 @@ const probation: SubgraphModule<ProbationClient, ProbationLoaders> = {
   standIn: async () => (await import('../../legacy/probation/server.ts')).startStandIn,
 };
 
-export default probation;
+export default withInternalFields(probation);

@@ -2,6 +2,7 @@
 // system's nightly flat-file exports. It holds no offender identities, so it has no IdentitySource.
 import { readFileSync } from 'node:fs';
 import { createVictimsClient, type VictimsClient } from '../../adapters/victims/client.js';
+import { withInternalFields } from '../internal.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type VictimsLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -27,4 +28,4 @@ const victims: SubgraphModule<VictimsClient, VictimsLoaders> = {
   standIn: async () => (await import('../../legacy/victims/server.ts')).startStandIn,
 };
 
-export default victims;
+export default withInternalFields(victims);

@@ -1,11 +1,11 @@
 // The whole path, real parts only: stand-in legacy systems → adapters → subgraphs → gateway → client,
 // on ephemeral ports.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAssertion } from '../../auth/assertion.js';
 import { importKey, newKeyPair } from '../../auth/keys.js';
 import { startStack, type Stack } from '../../platform/stack.js';
 import { NO_RELATIONSHIPS } from '../../subgraphs/types.js';
+import { readmeQuery } from '../helpers/legacy-calls.js';
 import { codes, post, query } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -14,13 +14,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => stack?.close());
 
-/** The README's example query, read from the README itself so the two cannot drift apart. */
-function readmeQuery(): string {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const m = /<!-- example-query -->\s*```graphql\n([\s\S]*?)```/.exec(readme);
-  if (!m) throw new Error('README.md has no example query block marked <!-- example-query -->');
-  return m[1];
-}
 
 describe('one person across five agencies', () => {
   it('joins police, courts, prisons, probation and victims records into one answer', async () => {

@@ -20,6 +20,8 @@ import { apiSchemaFromSupergraph, queryArbitrary, type GeneratedQuery, type Quer
 
 const FIXED_SEED = Number(process.env.PROPERTY_SEED ?? 20261121);
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
+/** Runs of the list property: many people in one request, linked together in shared waves. */
+const LIST_RUNS = Number(process.env.PROPERTY_LIST_RUNS ?? 60);
 /** Set to 0 to leave out crafted person ids (P1:...) that join one person's record to another person's. */
 const CRAFTED_IDS = process.env.PROPERTY_CRAFTED_IDS !== '0';
 
@@ -156,67 +158,78 @@ describe('no protected value reaches a caller the policy does not allow', () => 
   it('holds for random callers and random valid queries', async () => {
     const schema = apiSchemaFromSupergraph();
     const boost = new Set(canaries.flatMap((c) => c.surfaces.flatMap((s) => s.path)));
-    const queries = queryArbitrary(schema, seeds(population), { boost, maxDepth: 5 });
-    const callers = callerArb(population);
-    const today = new Date().toISOString().slice(0, 10);
-    const stats = { runs: 0, refused: 0, allowedSeen: 0, allowedBySource: new Map<string, number>(), statuses: new Map<number, number>() };
-    console.log(`policy property: seed=${FIXED_SEED} runs=${RUNS} canaries=${canaries.length} crafted-ids=${CRAFTED_IDS} today=${today}`);
-    const started = Date.now();
+    await holds(queryArbitrary(schema, seeds(population), { boost, maxDepth: 5 }), RUNS);
+  }, 300_000);
 
-    await fc.assert(
-      fc.asyncProperty(callers, queries, async (spec, q) => {
-        stats.runs++;
-        const caller = resolveCaller(spec, q);
-        const t0 = Date.now();
-        const token = await stack.token({ agency: caller.agency, roles: caller.roles, staffCode: caller.staffCode });
-        const res = await fetch(stack.gatewayUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': caller.purpose },
-          body: JSON.stringify({ query: q.query, variables: q.variables }),
-        });
-        const text = await res.text();
-        if (process.env.PROPERTY_DEBUG) console.log(`run ${stats.runs} ${Date.now() - t0}ms ${res.status} ${text.length}B ${caller.roles.join('+')}/${caller.purpose} ${q.query.replace(/\s+/g, ' ').slice(0, 200)}`);
-        const headers = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
-        stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
-        const held = heldRoles(caller.roles, caller.agency);
-        const body = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-        if (!held.length || !declarablePurposes(held, caller.agency).includes(caller.purpose)) {
-          stats.refused++;
-          expect(res.status, text.slice(0, 300)).toBe(403);
-          expect(body.errors?.[0]?.extensions?.code).toBe(held.length ? 'PURPOSE_NOT_PERMITTED' : 'FORBIDDEN');
-          expect(body.data ?? null).toBeNull();
-        }
-        const leaks: Leak[] = [];
-        for (const [where, haystack] of [['body', text], ['headers', headers]] as const) {
-          for (const c of findCanaries(haystack, canaries)) {
-            const allowed = c.surfaces.some((s) => mayEverSee(caller.roles, caller.agency, caller.purpose, caller.staffCode, s.path, s.record, population, today));
-            if (allowed) {
-              stats.allowedSeen++;
-              stats.allowedBySource.set(c.source, (stats.allowedBySource.get(c.source) ?? 0) + 1);
-            } else leaks.push({ caller, query: q, canary: c, where });
-          }
-        }
-        if (leaks.length) {
-          const l = leaks[0];
-          const at = text.toLowerCase().indexOf(l.canary.needle);
-          throw new Error([
-            `${leaks.length} protected value(s) disclosed that the policy does not allow; first:`,
-            `  caller:   ${JSON.stringify(l.caller)}`,
-            `  canary:   ${l.canary.value} from ${l.canary.source}, record ${JSON.stringify(l.canary.record)}`,
-            `  field:    ${l.canary.path.join(' > ')} (in the ${l.where})`,
-            `  context:  ${at >= 0 ? text.slice(Math.max(0, at - 300), at + 80) : '(header)'}`,
-            `  all:      ${leaks.map((x) => `${x.canary.source}:${x.canary.value}`).join(', ')}`,
-            `  query:    ${l.query.query.replace(/\s+/g, ' ')}`,
-            `  variables:${JSON.stringify(l.query.variables)}`,
-          ].join('\n'));
-        }
-      }),
-      { numRuns: RUNS, seed: FIXED_SEED, endOnFailure: true },
-    );
-
-    console.log(`policy property: ${stats.runs} runs in ${((Date.now() - started) / 1000).toFixed(1)}s; refused ${stats.refused}; statuses ${JSON.stringify(Object.fromEntries(stats.statuses))}; `
-      + `allowed canaries seen ${stats.allowedSeen} ${JSON.stringify(Object.fromEntries(stats.allowedBySource))}`);
-    // Not vacuous: the queries do reach protected values when the policy allows them.
-    expect(stats.allowedSeen).toBeGreaterThan(0);
+  it('holds for lists of people in one request, through the batched identity paths', async () => {
+    const schema = apiSchemaFromSupergraph();
+    const boost = new Set(canaries.flatMap((c) => c.surfaces.flatMap((s) => s.path)));
+    // Up to eight people per request (aliases, searches): their records are linked in shared waves,
+    // so a decision leaking from one person to another would show here.
+    await holds(queryArbitrary(schema, seeds(population), { boost, maxDepth: 4, maxRoots: 8, rootWeights: { personByIdentifier: 4, person: 4, searchPeople: 2, case: 1, victim: 1 } }), LIST_RUNS);
   }, 300_000);
 });
+
+async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promise<void> {
+  const callers = callerArb(population);
+  const today = new Date().toISOString().slice(0, 10);
+  const stats = { runs: 0, refused: 0, allowedSeen: 0, allowedBySource: new Map<string, number>(), statuses: new Map<number, number>() };
+  console.log(`policy property: seed=${FIXED_SEED} runs=${runs} canaries=${canaries.length} crafted-ids=${CRAFTED_IDS} today=${today}`);
+  const started = Date.now();
+
+  await fc.assert(
+    fc.asyncProperty(callers, queries, async (spec, q) => {
+      stats.runs++;
+      const caller = resolveCaller(spec, q);
+      const t0 = Date.now();
+      const token = await stack.token({ agency: caller.agency, roles: caller.roles, staffCode: caller.staffCode });
+      const res = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': caller.purpose },
+        body: JSON.stringify({ query: q.query, variables: q.variables }),
+      });
+      const text = await res.text();
+      if (process.env.PROPERTY_DEBUG) console.log(`run ${stats.runs} ${Date.now() - t0}ms ${res.status} ${text.length}B ${caller.roles.join('+')}/${caller.purpose} ${q.query.replace(/\s+/g, ' ').slice(0, 200)}`);
+      const headers = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
+      stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
+      const held = heldRoles(caller.roles, caller.agency);
+      const body = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      if (!held.length || !declarablePurposes(held, caller.agency).includes(caller.purpose)) {
+        stats.refused++;
+        expect(res.status, text.slice(0, 300)).toBe(403);
+        expect(body.errors?.[0]?.extensions?.code).toBe(held.length ? 'PURPOSE_NOT_PERMITTED' : 'FORBIDDEN');
+        expect(body.data ?? null).toBeNull();
+      }
+      const leaks: Leak[] = [];
+      for (const [where, haystack] of [['body', text], ['headers', headers]] as const) {
+        for (const c of findCanaries(haystack, canaries)) {
+          const allowed = c.surfaces.some((s) => mayEverSee(caller.roles, caller.agency, caller.purpose, caller.staffCode, s.path, s.record, population, today));
+          if (allowed) {
+            stats.allowedSeen++;
+            stats.allowedBySource.set(c.source, (stats.allowedBySource.get(c.source) ?? 0) + 1);
+          } else leaks.push({ caller, query: q, canary: c, where });
+        }
+      }
+      if (leaks.length) {
+        const l = leaks[0];
+        const at = text.toLowerCase().indexOf(l.canary.needle);
+        throw new Error([
+          `${leaks.length} protected value(s) disclosed that the policy does not allow; first:`,
+          `  caller:   ${JSON.stringify(l.caller)}`,
+          `  canary:   ${l.canary.value} from ${l.canary.source}, record ${JSON.stringify(l.canary.record)}`,
+          `  field:    ${l.canary.path.join(' > ')} (in the ${l.where})`,
+          `  context:  ${at >= 0 ? text.slice(Math.max(0, at - 300), at + 80) : '(header)'}`,
+          `  all:      ${leaks.map((x) => `${x.canary.source}:${x.canary.value}`).join(', ')}`,
+          `  query:    ${l.query.query.replace(/\s+/g, ' ')}`,
+          `  variables:${JSON.stringify(l.query.variables)}`,
+        ].join('\n'));
+      }
+    }),
+    { numRuns: runs, seed: FIXED_SEED, endOnFailure: true },
+  );
+
+  console.log(`policy property: ${stats.runs} runs in ${((Date.now() - started) / 1000).toFixed(1)}s; refused ${stats.refused}; statuses ${JSON.stringify(Object.fromEntries(stats.statuses))}; `
+    + `allowed canaries seen ${stats.allowedSeen} ${JSON.stringify(Object.fromEntries(stats.allowedBySource))}`);
+  // Not vacuous: the queries do reach protected values when the policy allows them.
+  expect(stats.allowedSeen).toBeGreaterThan(0);
+}

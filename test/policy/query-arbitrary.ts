@@ -59,6 +59,8 @@ export interface QueryOptions {
   /** Expected number of fields selected per selection set, before boosting (default 2). */
   fieldsPerSet?: number;
   /** Relative weights of the root fields (default personByIdentifier 3, person 3, searchPeople 1, case 2, victim 2). */
+  /** Most root fields in one query (default 2); more make lists of people resolved together in shared waves. */
+  maxRoots?: number;
   rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim', number>>;
 }
 
@@ -175,7 +177,7 @@ export function queryArbitrary(schema: GraphQLSchema, seeds: QuerySeeds, options
     { weight: w.case, arbitrary: roots[3] }, { weight: w.victim, arbitrary: roots[4] },
   );
 
-  return fc.tuple(fc.array(root, { minLength: 1, maxLength: 2 }), fc.boolean())
+  return fc.tuple(fc.array(root, { minLength: 1, maxLength: options.maxRoots ?? 2 }), fc.boolean())
     .map(([rootSels, named]) => render(schema, rootSels, named))
     .filter((q) => validate(schema, parse(q.query)).length === 0);
 }

@@ -36,4 +36,8 @@ export const courts: FieldTable = {
   'Finding.*':                   'INHERIT',
   'Outcome.*':                   'INHERIT',
   'CourtDefendantRecord.*':      'INHERIT',
+  // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
+  'Query._identityRecords':        ['SERVICE identity'],
+  'Query._identitySearch':         ['SERVICE identity'],
+  'Query._defendantsOfCases':      ['SERVICE gateway'],
 };

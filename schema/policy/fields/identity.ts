@@ -15,4 +15,6 @@ export const identity: FieldTable = {
   'SourcedValue.*':            'INHERIT',
   'RejectedIdentifier.*':      'INHERIT',
   'PersonMatch.*':             'INHERIT',
+  // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
+  'Query._linkedRecords':          ['SERVICE audit'],
 };

@@ -19,4 +19,7 @@ export const police: FieldTable = {
   'CustodyRecord.*':           'INHERIT',
   'WarningMarker.*':           'INHERIT',
   'IntelligenceFlag.*':        'INHERIT',
+  // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
+  'Query._identityRecords':        ['SERVICE identity'],
+  'Query._identitySearch':         ['SERVICE identity'],
 };

@@ -40,4 +40,7 @@ export const prisons: FieldTable = {
   'PrisonerRecord.*':               'INHERIT',
   'PrisonerIdentifierCheck.*':      'INHERIT',
   'PrisonerAlias.*':                'INHERIT',
+  // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
+  'Query._identityRecords':        ['SERVICE identity'],
+  'Query._identitySearch':         ['SERVICE identity'],
 };

@@ -33,4 +33,8 @@ export const probation: FieldTable = {
   'Requirement.*':                 'INHERIT',
   'LicenceCondition.*':            'INHERIT',
   'ProbationIdentifierCheck.*':    'INHERIT',
+  // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
+  'Query._identityRecords':        ['SERVICE identity'],
+  'Query._identitySearch':         ['SERVICE identity'],
+  'Query._caseload':               ['SERVICE gateway'],
 };

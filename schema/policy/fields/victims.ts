@@ -21,4 +21,6 @@ export const victims: FieldTable = {
   'Victim.lastUpdated':            [VLO_OWN],
   'VictimContactScheme.*':         'INHERIT',
   'ContactPreferences.*':          'INHERIT',
+  // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
+  'Query._victimsOfOfficer':       ['SERVICE gateway'],
 };
