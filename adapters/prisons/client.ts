@@ -110,7 +110,7 @@ export class PrisonsClient {
     return [...found.values()];
   }
 
-  /** Several searches in one attribute search: the criteria ORed, each as its own sub-query. */
+  /** Several searches in one attribute search: the criteria ORed, each as its own sub-query (surname or alias surname, and date of birth when given). */
   async searchPeopleMany(criteria: IdentitySearch[]): Promise<IdentityRecord[]> {
     const usable = criteria.filter((c) => nameKey(c.surname) !== '');
     if (!usable.length) return [];
@@ -138,30 +138,8 @@ export class PrisonsClient {
   }
 
   /** Records whose surname (or an alias surname) matches after normalisation and, when given, whose date of birth matches. */
-  async searchPeople(criteria: IdentitySearch): Promise<IdentityRecord[]> {
-    const key = nameKey(criteria.surname);
-    if (key === '') return [];
-    const dob = criteria.dateOfBirth ?? null;
-    const rows = await this.attributeSearch({
-      joinType: 'AND',
-      matchers: dob ? [{ type: 'Date', attribute: 'dateOfBirth', minValue: dob, maxValue: dob }] : [],
-      subQueries: [{
-        joinType: 'OR',
-        matchers: [
-          { type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: criteria.surname.trim() },
-          { type: 'String', attribute: 'aliases.lastName', condition: 'IS', searchTerm: criteria.surname.trim() },
-        ],
-      }],
-    });
-    const out = new Map<string, IdentityRecord>();
-    for (const row of rows) {
-      const s = mapRecord(AGENCY, `POST ${OPERATIONS.attributeSearch}`, String(row?.prisonerNumber ?? 'unknown'), row, mapPrisoner);
-      if (s instanceof AdapterError) continue;
-      const r = s.record;
-      const surnames = [r.name, ...r.aliases.map((a) => a.name)].map((n) => nameKey(n.surname));
-      if (surnames.includes(key) && (!dob || r.dateOfBirth === dob)) out.set(r.prisonNumber, toIdentityRecord(r));
-    }
-    return [...out.values()];
+  searchPeople(criteria: IdentitySearch): Promise<IdentityRecord[]> {
+    return this.searchPeopleMany([criteria]);
   }
 
   /** A cheap authorised call: the list of prisons. */
