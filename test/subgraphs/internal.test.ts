@@ -12,6 +12,8 @@ const claims: CallerClaims = {
   subject: 'u1', agency: 'POLICE', roles: ['POLICE_OFFICER'], purpose: 'INVESTIGATION', justification: null, requestId: 'req-12345678', staffCode: null, relationships: NO_RELATIONSHIPS,
 };
 
+const binding = { query: '{ _identityRecords(lookups: []) { localId } }', variables: {} };
+
 async function keys() {
   const [gateway, identity] = await Promise.all([newKeyPair('g'), newKeyPair('i')]);
   return {
@@ -23,24 +25,24 @@ async function keys() {
 describe('service assertions', () => {
   it('carry the original caller and request id, and name the service that signed them', async () => {
     const k = await keys();
-    const token = await signAssertion(k.identity.priv, 'i', 'police', claims, 'identity');
-    const got = await verifyAssertion({ gateway: k.gateway.pub, identity: k.identity.pub }, 'police', token);
+    const token = await signAssertion(k.identity.priv, 'i', 'police', claims, binding, 'identity');
+    const got = await verifyAssertion({ gateway: k.gateway.pub, identity: k.identity.pub }, 'police', token, binding);
     expect(got).toMatchObject({ subject: 'u1', agency: 'POLICE', requestId: 'req-12345678', actor: 'identity' });
   });
 
   it('refuse a service key that claims to speak for a client, or for another service', async () => {
     const k = await keys();
     const trusted = { gateway: k.gateway.pub, identity: k.identity.pub };
-    const asGateway = await signAssertion(k.identity.priv, 'i', 'police', claims, 'gateway');
-    await expect(verifyAssertion(trusted, 'police', asGateway)).rejects.toBeInstanceOf(AssertionError);
-    const unknownService = await signAssertion(k.identity.priv, 'i', 'police', claims, 'audit');
-    await expect(verifyAssertion(trusted, 'police', unknownService)).rejects.toBeInstanceOf(AssertionError);
+    const asGateway = await signAssertion(k.identity.priv, 'i', 'police', claims, binding, 'gateway');
+    await expect(verifyAssertion(trusted, 'police', asGateway, binding)).rejects.toBeInstanceOf(AssertionError);
+    const unknownService = await signAssertion(k.identity.priv, 'i', 'police', claims, binding, 'audit');
+    await expect(verifyAssertion(trusted, 'police', unknownService, binding)).rejects.toBeInstanceOf(AssertionError);
   });
 
   it('refuse a service assertion made out to another subgraph', async () => {
     const k = await keys();
-    const token = await signAssertion(k.identity.priv, 'i', 'prisons', claims, 'identity');
-    await expect(verifyAssertion({ gateway: k.gateway.pub, identity: k.identity.pub }, 'police', token)).rejects.toBeInstanceOf(AssertionError);
+    const token = await signAssertion(k.identity.priv, 'i', 'prisons', claims, binding, 'identity');
+    await expect(verifyAssertion({ gateway: k.gateway.pub, identity: k.identity.pub }, 'police', token, binding)).rejects.toBeInstanceOf(AssertionError);
   });
 });
 
