@@ -47,13 +47,14 @@ describe('cost of a request is a property of its plan, not of its number of peop
   }, 60_000);
 
   it('searches for candidates only when the query asks for them, for every person at once', async () => {
-    const pncs = stack.population.people.filter((p) => p.pnc).map((p) => p.pnc!).slice(0, 20);
+    // Five people: courts and probation take one search per call, a few at a time, so a larger set is slower there (counted, bounded).
+    const pncs = stack.population.people.filter((p) => p.pnc).map((p) => p.pnc!).slice(0, 5);
     resetCounts(stack);
     await query(stack, 'POLICE', aliasesQuery(pncs, 'id'));
     const without = callsPerAgency(stack).police;
     resetCounts(stack);
     const r = await query(stack, 'POLICE', aliasesQuery(pncs, 'id candidates { reason }'));
-    expect(r.body.errors).toBeUndefined();
+    expect(r.body.errors, JSON.stringify(r.body.errors?.slice(0, 2))).toBeUndefined();
     // The police database takes every search of the wave in one query.
     expect(callsPerAgency(stack).police).toBe(without + 1);
   }, 60_000);
