@@ -192,8 +192,9 @@ try {
       const log = await standIns.control.requests(since);
       waveRuns.push(legacyWaves(Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.log])), latencyMs));
     }
-    const median = [...waveRuns].sort((a, b) => a.length - b.length)[1];
-    figure('exampleWaves', { waves: median.length, runs: waveRuns.map((w) => w.length), detail: median }, `README example: ${median.length} legacy waves on the critical path (runs: ${waveRuns.map((w) => w.length).join(', ')}): ${median.map((w) => `+${w.startMs}ms ${JSON.stringify(w.calls)}`).join(' | ')}`);
+    // The fewest waves of three runs: a busy machine can only split a wave (a call issued late), never merge two.
+    const fewest = [...waveRuns].sort((a, b) => a.length - b.length)[0];
+    figure('exampleWaves', { waves: fewest.length, runs: waveRuns.map((w) => w.length), detail: fewest }, `README example: ${fewest.length} legacy waves on the critical path (runs: ${waveRuns.map((w) => w.length).join(', ')}): ${fewest.map((w) => `+${w.startMs}ms ${JSON.stringify(w.calls)}`).join(' | ')}`);
     // Baseline and slowed requests alternate, so a change in the machine's load touches both alike.
     await quiesce(standIns);
     const base: number[] = [];
@@ -209,12 +210,12 @@ try {
     await standIns.control.resetFaults();
     const slowP50 = percentile(slow, 50);
     const slowP95 = percentile(slow, 95);
-    const criticalP50 = median.length * latencyMs + baseline.p50Ms;
-    const criticalP95 = median.length * latencyMs + baseline.p95Ms;
+    const criticalP50 = fewest.length * latencyMs + baseline.p50Ms;
+    const criticalP95 = fewest.length * latencyMs + baseline.p95Ms;
     figure('exampleWithLatency', {
       latencyMs, p50Ms: +slowP50.toFixed(1), p95Ms: +slowP95.toFixed(1), criticalPathP50Ms: criticalP50, criticalPathP95Ms: criticalP95,
       ratioP50: +(slowP50 / criticalP50).toFixed(2), ratioP95: +(slowP95 / criticalP95).toFixed(2), overCriticalPathP50Ms: +(slowP50 - criticalP50).toFixed(1),
-    }, `README example with ${latencyMs} ms on every system: p50 ${slowP50.toFixed(1)} ms (${(slowP50 / criticalP50).toFixed(2)} x critical path ${criticalP50} ms = ${median.length} waves x ${latencyMs} + baseline p50), p95 ${slowP95.toFixed(1)} ms (${(slowP95 / criticalP95).toFixed(2)} x ${criticalP95})`);
+    }, `README example with ${latencyMs} ms on every system: p50 ${slowP50.toFixed(1)} ms (${(slowP50 / criticalP50).toFixed(2)} x critical path ${criticalP50} ms = ${fewest.length} waves x ${latencyMs} + baseline p50), p95 ${slowP95.toFixed(1)} ms (${(slowP95 / criticalP95).toFixed(2)} x ${criticalP95})`);
   }
 
   // 3. Throughput at each concurrency, and CPU per request and RSS of the product process.
