@@ -9,7 +9,8 @@
 // Knobs: BENCH_SIZE (population, default 2000), BENCH_SEED (20261101), BENCH_PEOPLE (people per request
 // for the call counts, default 1,10,50,100), BENCH_LATENCY_MS (injected latency for waves, default 50),
 // BENCH_LATENCY_REQUESTS (requests per latency figure, default 30), BENCH_REQUESTS (requests per
-// throughput and CPU run, default 100), BENCH_CONCURRENCY (default 1,4,16).
+// throughput and CPU run, default 100), BENCH_CONCURRENCY (default 1,4,16), BENCH_PARTS (which figures:
+// default calls,waves,throughput,cost).
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,9 +24,11 @@ const seed = Number(process.env.BENCH_SEED ?? 20261101);
 const peopleCounts = list('BENCH_PEOPLE', [1, 10, 50, 100]);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const latencyRequests = Number(process.env.BENCH_LATENCY_REQUESTS ?? 30);
-const requests = Number(process.env.BENCH_REQUESTS ?? 100);
+const requestsPerRun = Number(process.env.BENCH_REQUESTS ?? 100);
+const parts = new Set((process.env.BENCH_PARTS ?? 'calls,waves,throughput,cost').split(','));
+for (const part of parts) if (!['calls', 'waves', 'throughput', 'cost'].includes(part)) throw new Error(`BENCH_PARTS: unknown part "${part}"; expected calls, waves, throughput, cost`);
 const concurrencies = list('BENCH_CONCURRENCY', [1, 4, 16]);
-for (const [name, v] of Object.entries({ size, seed, latencyMs, latencyRequests, requests, ...Object.fromEntries(peopleCounts.map((n, i) => [`people${i}`, n])), ...Object.fromEntries(concurrencies.map((n, i) => [`concurrency${i}`, n])) })) {
+for (const [name, v] of Object.entries({ size, seed, latencyMs, latencyRequests, requestsPerRun, ...Object.fromEntries(peopleCounts.map((n, i) => [`people${i}`, n])), ...Object.fromEntries(concurrencies.map((n, i) => [`concurrency${i}`, n])) })) {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`bench setting ${name} must be a positive whole number, got ${v}`);
 }
 
@@ -38,7 +41,7 @@ const exampleSelection = /personByIdentifier\(type: PNC, value: \$pnc\) (\{[\s\S
 
 const results: Record<string, unknown> = {
   date: new Date().toISOString(), node: process.version, population: size, seed,
-  settings: { peopleCounts, latencyMs, latencyRequests, requests, concurrencies },
+  settings: { parts: [...parts], peopleCounts, latencyMs, latencyRequests, requests: requestsPerRun, concurrencies },
   notes: [] as string[],
 };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -80,11 +83,30 @@ function unexpected(a: Answer): Record<string, number> {
   return out;
 }
 
-/** Legacy calls per agency caused by one request (stand-ins' counts, plus file reads the adapters count). */
+/**
+ * Waits until no legacy call has arrived for `quietMs`: a request the gateway gave up on may still be
+ * calling legacy systems, and those calls belong to it, not to the next measurement.
+ */
+async function quiesce(standIns: StandInsProcess, quietMs = 750, maxMs = 60_000): Promise<void> {
+  const total = async () => Object.values(await standIns.control.requests(Date.now() + 1e9)).reduce((a, r) => a + r.total, 0);
+  const until = Date.now() + maxMs;
+  let last = await total();
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const now = await total();
+    if (now === last) return;
+    last = now;
+  }
+  note(`legacy calls still arriving after ${maxMs} ms of waiting; figures that follow may include them`);
+}
+
+/** Legacy calls per agency caused by one request (stand-ins' counts, plus file reads the adapters count), late calls included. */
 async function callsOf(product: ProductProcess, standIns: StandInsProcess, send: () => Promise<Answer>) {
+  await quiesce(standIns);
   const readsBefore = (await product.usage()).reads;
   await standIns.control.resetRequests();
   const answer = await send();
+  await quiesce(standIns);
   const log = await standIns.control.requests();
   const readsAfter = (await product.usage()).reads;
   const calls: Record<string, number> = Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.total]));
@@ -100,6 +122,13 @@ const withPnc = population.people.filter((p) => p.pnc);
 const example = population.people[population.examples.everywhere];
 let standIns: StandInsProcess | undefined;
 let product: ProductProcess | undefined;
+// Ctrl-C: the children go with us (they also leave when the IPC channel closes); figures so far are saved.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\nbench interrupted; figures so far are in ${file.pathname}`);
+    void Promise.allSettled([product?.close(), standIns?.close()]).then(() => process.exit(130));
+  });
+}
 
 try {
   let t = performance.now();
@@ -112,77 +141,92 @@ try {
   await ask(product, exampleQuery, { pnc: example.pnc });
 
   // 1. Legacy calls per agency for N people in one request.
-  const callRows: Record<string, unknown>[] = [];
-  const aliasQuery = (people: PersonTruth[], selection: string) =>
-    `query { ${people.map((p, i) => `p${i}: personByIdentifier(type: PNC, value: ${JSON.stringify(p.pnc)}) ${selection}`).join('\n')} }`;
-  for (const [label, selection] of [['aliases { id }', '{ id }'], ['aliases, README selection', exampleSelection]] as const) {
-    for (const n of peopleCounts) {
-      if (n > withPnc.length) { note(`${label}: N=${n} skipped, only ${withPnc.length} people with a PNC`); continue; }
-      const r = await callsOf(product, standIns, () => ask(product!, aliasQuery(withPnc.slice(0, n), selection)));
-      const errors = unexpected(r.answer);
-      const row = { shape: label, people: n, total: r.total, perPerson: +(r.total / n).toFixed(2), ms: Math.round(r.answer.ms), ...r.calls, ...(Object.keys(errors).length ? { errors } : {}) };
-      callRows.push(row);
-      figure('legacyCalls', callRows, `legacy calls, ${label}, N=${n}: ${r.total} (${JSON.stringify(r.calls)}) in ${Math.round(r.answer.ms)} ms${Object.keys(errors).length ? ` errors ${JSON.stringify(errors)}` : ''}`);
+  if (parts.has('calls')) {
+    const callRows: Record<string, unknown>[] = [];
+    const aliasQuery = (people: PersonTruth[], selection: string) =>
+      `query { ${people.map((p, i) => `p${i}: personByIdentifier(type: PNC, value: ${JSON.stringify(p.pnc)}) ${selection}`).join('\n')} }`;
+    for (const [label, selection] of [['aliases { id }', '{ id }'], ['aliases, README selection', exampleSelection]] as const) {
+      for (const n of peopleCounts) {
+        if (n > withPnc.length) { note(`${label}: N=${n} skipped, only ${withPnc.length} people with a PNC`); continue; }
+        const r = await callsOf(product, standIns, () => ask(product!, aliasQuery(withPnc.slice(0, n), selection)));
+        const errors = unexpected(r.answer);
+        const row = { shape: label, people: n, total: r.total, perPerson: +(r.total / n).toFixed(2), ms: Math.round(r.answer.ms), ...r.calls, ...(Object.keys(errors).length ? { errors } : {}) };
+        callRows.push(row);
+        figure('legacyCalls', callRows, `legacy calls, ${label}, N=${n}: ${r.total} (${JSON.stringify(r.calls)}) in ${Math.round(r.answer.ms)} ms${Object.keys(errors).length ? ` errors ${JSON.stringify(errors)}` : ''}`);
+      }
     }
+    // searchPeople: one person by full name and date of birth, then surnames shared by about N people.
+    const bySurname = new Map<string, number>();
+    for (const p of population.people) bySurname.set(p.surname, (bySurname.get(p.surname) ?? 0) + 1);
+    const searches: { label: string; args: string }[] = [
+      { label: 'surname+forename+dob', args: `surname: ${JSON.stringify(example.surname)}, forename: ${JSON.stringify(example.forename)}, dateOfBirth: ${JSON.stringify(example.dateOfBirth)}` },
+    ];
+    for (const n of peopleCounts.filter((x) => x > 1)) {
+      const [surname] = [...bySurname].sort((a, b) => Math.abs(a[1] - n) - Math.abs(b[1] - n))[0];
+      if (!searches.some((s) => s.args.includes(JSON.stringify(surname)))) searches.push({ label: `surname (${bySurname.get(surname)} people)`, args: `surname: ${JSON.stringify(surname)}` });
+    }
+    for (const s of searches) {
+      const r = await callsOf(product, standIns, () => ask(product!, `query { searchPeople(${s.args}) { grade person { id } } }`));
+      const found = (r.answer.data?.searchPeople as unknown[] | undefined)?.length ?? 0;
+      const errors = unexpected(r.answer);
+      callRows.push({ shape: `searchPeople ${s.label}`, people: found, total: r.total, perPerson: found ? +(r.total / found).toFixed(2) : null, ms: Math.round(r.answer.ms), ...r.calls, ...(Object.keys(errors).length ? { errors } : {}) });
+      figure('legacyCalls', callRows, `legacy calls, searchPeople ${s.label}: ${found} results, ${r.total} calls (${JSON.stringify(r.calls)})`);
+    }
+    const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const queryType = /type Query[^{]*\{([\s\S]*?)\n\}/.exec(supergraph)?.[1] ?? '';
+    const listFields = [...queryType.matchAll(/^\s*(\w+)(?:\([^)]*\))?\s*:\s*\[Person!?\]/gm)].map((m) => m[1]);
+    if (listFields.length === 0) note('no list field of people on Query yet (worklists): legacy calls by a list field not measured');
+    else note(`list fields found (${listFields.join(', ')}), not yet measured by this bench: their arguments differ per field`);
   }
-  // searchPeople: one person by full name and date of birth, then surnames shared by about N people.
-  const bySurname = new Map<string, number>();
-  for (const p of population.people) bySurname.set(p.surname, (bySurname.get(p.surname) ?? 0) + 1);
-  const searches: { label: string; args: string }[] = [
-    { label: 'surname+forename+dob', args: `surname: ${JSON.stringify(example.surname)}, forename: ${JSON.stringify(example.forename)}, dateOfBirth: ${JSON.stringify(example.dateOfBirth)}` },
-  ];
-  for (const n of peopleCounts.filter((x) => x > 1)) {
-    const [surname] = [...bySurname].sort((a, b) => Math.abs(a[1] - n) - Math.abs(b[1] - n))[0];
-    if (!searches.some((s) => s.args.includes(JSON.stringify(surname)))) searches.push({ label: `surname (${bySurname.get(surname)} people)`, args: `surname: ${JSON.stringify(surname)}` });
-  }
-  for (const s of searches) {
-    const r = await callsOf(product, standIns, () => ask(product!, `query { searchPeople(${s.args}) { grade person { id } } }`));
-    const found = (r.answer.data?.searchPeople as unknown[] | undefined)?.length ?? 0;
-    const errors = unexpected(r.answer);
-    callRows.push({ shape: `searchPeople ${s.label}`, people: found, total: r.total, perPerson: found ? +(r.total / found).toFixed(2) : null, ms: Math.round(r.answer.ms), ...r.calls, ...(Object.keys(errors).length ? { errors } : {}) });
-    figure('legacyCalls', callRows, `legacy calls, searchPeople ${s.label}: ${found} results, ${r.total} calls (${JSON.stringify(r.calls)})`);
-  }
-  const supergraph = readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8');
-  const queryType = /type Query[^{]*\{([\s\S]*?)\n\}/.exec(supergraph)?.[1] ?? '';
-  const listFields = [...queryType.matchAll(/^\s*(\w+)(?:\([^)]*\))?\s*:\s*\[Person!?\]/gm)].map((m) => m[1]);
-  if (listFields.length === 0) note('no list field of people on Query yet (worklists): legacy calls by a list field not measured');
-  else note(`list fields found (${listFields.join(', ')}), not yet measured by this bench: their arguments differ per field`);
 
   // 2. Legacy waves on the critical path of the README example, and its latency with every system slowed.
-  const askExample = () => ask(product!, exampleQuery, { pnc: example.pnc });
-  const serial = async (n: number) => { const ms: number[] = []; for (let i = 0; i < n; i++) ms.push((await askExample()).ms); return ms; };
-  const base = await serial(latencyRequests);
-  const baseline = { p50Ms: +percentile(base, 50).toFixed(1), p95Ms: +percentile(base, 95).toFixed(1) };
-  figure('exampleBaseline', baseline, `README example, no injected latency: p50 ${baseline.p50Ms} ms, p95 ${baseline.p95Ms} ms`);
-  await standIns.control.setFaults('*', { latencyMs });
-  const waveRuns: ReturnType<typeof legacyWaves>[] = [];
-  for (let i = 0; i < 3; i++) {
-    const since = Date.now() - 1;
-    await standIns.control.resetRequests();
-    await askExample();
-    const log = await standIns.control.requests(since);
-    waveRuns.push(legacyWaves(Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.log])), latencyMs));
+  if (parts.has('waves')) {
+    const askExample = () => ask(product!, exampleQuery, { pnc: example.pnc });
+    await standIns.control.setFaults('*', { latencyMs });
+    const waveRuns: ReturnType<typeof legacyWaves>[] = [];
+    for (let i = 0; i < 3; i++) {
+      await quiesce(standIns);
+      const since = Date.now() - 1;
+      await standIns.control.resetRequests();
+      await askExample();
+      const log = await standIns.control.requests(since);
+      waveRuns.push(legacyWaves(Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.log])), latencyMs));
+    }
+    // The fewest waves of three runs: a busy machine can only split a wave (a call issued late), never merge two.
+    const fewest = [...waveRuns].sort((a, b) => a.length - b.length)[0];
+    figure('exampleWaves', { waves: fewest.length, runs: waveRuns.map((w) => w.length), detail: fewest }, `README example: ${fewest.length} legacy waves on the critical path (runs: ${waveRuns.map((w) => w.length).join(', ')}): ${fewest.map((w) => `+${w.startMs}ms ${JSON.stringify(w.calls)}`).join(' | ')}`);
+    // Baseline and slowed requests alternate, so a change in the machine's load touches both alike.
+    await quiesce(standIns);
+    const base: number[] = [];
+    const slow: number[] = [];
+    for (let i = 0; i < latencyRequests; i++) {
+      await standIns.control.setFaults('*', { latencyMs: 0 });
+      base.push((await askExample()).ms);
+      await standIns.control.setFaults('*', { latencyMs });
+      slow.push((await askExample()).ms);
+    }
+    const baseline = { p50Ms: +percentile(base, 50).toFixed(1), p95Ms: +percentile(base, 95).toFixed(1) };
+    figure('exampleBaseline', baseline, `README example, no injected latency: p50 ${baseline.p50Ms} ms, p95 ${baseline.p95Ms} ms`);
+    await standIns.control.resetFaults();
+    const slowP50 = percentile(slow, 50);
+    const slowP95 = percentile(slow, 95);
+    const criticalP50 = fewest.length * latencyMs + baseline.p50Ms;
+    const criticalP95 = fewest.length * latencyMs + baseline.p95Ms;
+    figure('exampleWithLatency', {
+      latencyMs, p50Ms: +slowP50.toFixed(1), p95Ms: +slowP95.toFixed(1), criticalPathP50Ms: criticalP50, criticalPathP95Ms: criticalP95,
+      ratioP50: +(slowP50 / criticalP50).toFixed(2), ratioP95: +(slowP95 / criticalP95).toFixed(2), overCriticalPathP50Ms: +(slowP50 - criticalP50).toFixed(1),
+    }, `README example with ${latencyMs} ms on every system: p50 ${slowP50.toFixed(1)} ms (${(slowP50 / criticalP50).toFixed(2)} x critical path ${criticalP50} ms = ${fewest.length} waves x ${latencyMs} + baseline p50), p95 ${slowP95.toFixed(1)} ms (${(slowP95 / criticalP95).toFixed(2)} x ${criticalP95})`);
   }
-  const median = [...waveRuns].sort((a, b) => a.length - b.length)[1];
-  figure('exampleWaves', { waves: median.length, runs: waveRuns.map((w) => w.length), detail: median }, `README example: ${median.length} legacy waves on the critical path (runs: ${waveRuns.map((w) => w.length).join(', ')}): ${median.map((w) => `+${w.startMs}ms ${JSON.stringify(w.calls)}`).join(' | ')}`);
-  const slow = await serial(latencyRequests);
-  await standIns.control.resetFaults();
-  const slowP50 = percentile(slow, 50);
-  const slowP95 = percentile(slow, 95);
-  const criticalP50 = median.length * latencyMs + baseline.p50Ms;
-  const criticalP95 = median.length * latencyMs + baseline.p95Ms;
-  figure('exampleWithLatency', {
-    latencyMs, p50Ms: +slowP50.toFixed(1), p95Ms: +slowP95.toFixed(1), criticalPathP50Ms: criticalP50, criticalPathP95Ms: criticalP95,
-    ratioP50: +(slowP50 / criticalP50).toFixed(2), ratioP95: +(slowP95 / criticalP95).toFixed(2), overCriticalPathP50Ms: +(slowP50 - criticalP50).toFixed(1),
-  }, `README example with ${latencyMs} ms on every system: p50 ${slowP50.toFixed(1)} ms (${(slowP50 / criticalP50).toFixed(2)} x critical path ${criticalP50} ms = ${median.length} waves x ${latencyMs} + baseline p50), p95 ${slowP95.toFixed(1)} ms (${(slowP95 / criticalP95).toFixed(2)} x ${criticalP95})`);
 
   // 3. Throughput at each concurrency, and CPU per request and RSS of the product process.
   const people = withPnc.slice(0, Math.max(1, Math.min(withPnc.length, 500)));
-  async function load(p: ProductProcess, concurrency: number) {
+  async function load(p: ProductProcess, concurrency: number, requests = requestsPerRun) {
     let next = 0;
     let failed = 0;
     let withheld = 0;
+    let ok = 0;
     const errors: Record<string, number> = {};
+    await quiesce(standIns!);
     const before = await p.usage(true);
     const s = performance.now();
     await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -191,38 +235,53 @@ try {
         const u = unexpected(a);
         withheld += a.errors.length - Object.values(u).reduce((x, y) => x + y, 0);
         if (Object.keys(u).length) failed++;
+        else ok++;
         for (const [k, v] of Object.entries(u)) errors[k] = (errors[k] ?? 0) + v;
       }
     }));
     const elapsed = performance.now() - s;
     const after = await p.usage();
     return {
-      concurrency, requests, perSecond: +(requests / (elapsed / 1000)).toFixed(1), cpuMsPerRequest: +((after.cpuMs - before.cpuMs) / requests).toFixed(2),
+      concurrency, requests, perSecond: +(requests / (elapsed / 1000)).toFixed(1), okPerSecond: +(ok / (elapsed / 1000)).toFixed(1), cpuMsPerRequest: +((after.cpuMs - before.cpuMs) / requests).toFixed(2),
       peakRssMiB: Math.round(after.peakRssBytes / 1048576), withheldPerAnswer: +(withheld / requests).toFixed(2), answersWithErrors: failed, ...(failed ? { errors } : {}),
     };
   }
-  const throughput: Record<string, unknown>[] = [];
-  for (const c of concurrencies) {
-    const r = await load(product, c);
-    throughput.push(r);
-    figure('throughput', throughput, `throughput, concurrency ${c}: ${r.perSecond} requests/s, product CPU ${r.cpuMsPerRequest} ms/request, product peak RSS ${r.peakRssMiB} MiB${r.answersWithErrors ? `, ${r.answersWithErrors} answers with errors ${JSON.stringify(r.errors)}` : ''}`);
-  }
+  // CPU and RSS first, on a product not yet pushed to high concurrency: an overloaded product opens
+  // the gateway's breakers, and answers that fail fast would make it look cheap.
   const cpuConcurrency = concurrencies.includes(4) ? 4 : concurrencies[0];
-  const on = await load(product, cpuConcurrency);
-  const rssOn = (await product.usage()).rssBytes;
-  figure('policyOn', { ...on, rssMiB: Math.round(rssOn / 1048576) }, `policy and audit on, concurrency ${cpuConcurrency}: product CPU ${on.cpuMsPerRequest} ms/request, RSS ${Math.round(rssOn / 1048576)} MiB (peak ${on.peakRssMiB})`);
+  const warmup = Math.min(requestsPerRun, 30);
+  let on: Awaited<ReturnType<typeof load>> | undefined;
+  let rssOn = 0;
+  if (parts.has('cost')) {
+    await load(product, cpuConcurrency, warmup);
+    on = await load(product, cpuConcurrency);
+    rssOn = (await product.usage()).rssBytes;
+    figure('policyOn', { ...on, rssMiB: Math.round(rssOn / 1048576) }, `policy and audit on, concurrency ${cpuConcurrency}: product CPU ${on.cpuMsPerRequest} ms/request, RSS ${Math.round(rssOn / 1048576)} MiB (peak ${on.peakRssMiB})${on.answersWithErrors ? `, ${on.answersWithErrors} answers with errors ${JSON.stringify(on.errors)}` : ''}`);
+  }
+  if (parts.has('throughput')) {
+    const throughput: Record<string, unknown>[] = [];
+    for (const c of concurrencies) {
+      const r = await load(product, c);
+      throughput.push(r);
+      figure('throughput', throughput, `throughput, concurrency ${c}: ${r.perSecond} requests/s (${r.okPerSecond} without errors), product CPU ${r.cpuMsPerRequest} ms/request, product peak RSS ${r.peakRssMiB} MiB${r.answersWithErrors ? `, ${r.answersWithErrors} answers with errors ${JSON.stringify(r.errors)}` : ''}`);
+    }
+  }
   await product.close();
   product = undefined;
 
-  product = await startProductProcess(standIns.env, { policyOff: true });
-  await ask(product, exampleQuery, { pnc: example.pnc });
-  await load(product, cpuConcurrency); // warm, as the policy-on process was by the runs before
-  const off = await load(product, cpuConcurrency);
-  const rssOff = (await product.usage()).rssBytes;
-  figure('policyOff', { ...off, rssMiB: Math.round(rssOff / 1048576) }, `policy and audit off (BENCH_ONLY_POLICY_OFF), concurrency ${cpuConcurrency}: product CPU ${off.cpuMsPerRequest} ms/request, RSS ${Math.round(rssOff / 1048576)} MiB (peak ${off.peakRssMiB})`);
-  figure('policyCost', {
-    cpuRatio: +(on.cpuMsPerRequest / off.cpuMsPerRequest).toFixed(2), rssRatio: +(rssOn / rssOff).toFixed(2), throughputRatio: +(on.perSecond / off.perSecond).toFixed(2),
-  }, `policy and audit cost: CPU x${(on.cpuMsPerRequest / off.cpuMsPerRequest).toFixed(2)}, RSS x${(rssOn / rssOff).toFixed(2)}, throughput x${(on.perSecond / off.perSecond).toFixed(2)} (on / off)`);
+  if (on) {
+    product = await startProductProcess(standIns.env, { policyOff: true });
+    await ask(product, exampleQuery, { pnc: example.pnc });
+    await load(product, cpuConcurrency, warmup);
+    const off = await load(product, cpuConcurrency);
+    const rssOff = (await product.usage()).rssBytes;
+    figure('policyOff', { ...off, rssMiB: Math.round(rssOff / 1048576) }, `policy and audit off (BENCH_ONLY_POLICY_OFF), concurrency ${cpuConcurrency}: product CPU ${off.cpuMsPerRequest} ms/request, RSS ${Math.round(rssOff / 1048576)} MiB (peak ${off.peakRssMiB})${off.answersWithErrors ? `, ${off.answersWithErrors} answers with errors ${JSON.stringify(off.errors)}` : ''}`);
+    // A run with failed answers did less work than a whole answer needs: its ratio would mislead.
+    const valid = on.answersWithErrors === 0 && off.answersWithErrors === 0;
+    figure('policyCost', {
+      valid, cpuRatio: +(on.cpuMsPerRequest / off.cpuMsPerRequest).toFixed(2), rssRatio: +(rssOn / rssOff).toFixed(2), throughputRatio: +(on.perSecond / off.perSecond).toFixed(2),
+    }, `policy and audit cost: CPU x${(on.cpuMsPerRequest / off.cpuMsPerRequest).toFixed(2)}, RSS x${(rssOn / rssOff).toFixed(2)}, throughput x${(on.perSecond / off.perSecond).toFixed(2)} (on / off)${valid ? '' : ' NOT VALID: a run had answers with errors'}`);
+  }
 } catch (err) {
   results.error = (err as Error).message;
   save();
@@ -234,25 +293,33 @@ try {
 }
 
 // ---- the table ---------------------------------------------------------------------------------------
-console.log('\n## Legacy calls per request\n');
-console.log(table((results.legacyCalls as Record<string, unknown>[] | undefined) ?? []));
-console.log('\n## README example\n');
-console.log(table([
-  { figure: 'legacy waves on the critical path', value: (results.exampleWaves as { waves?: number } | undefined)?.waves },
-  { figure: 'p50 / p95, no injected latency (ms)', value: results.exampleBaseline ? `${(results.exampleBaseline as { p50Ms: number }).p50Ms} / ${(results.exampleBaseline as { p95Ms: number }).p95Ms}` : undefined },
-  ...(results.exampleWithLatency ? (() => {
-    const l = results.exampleWithLatency as { latencyMs: number; p50Ms: number; p95Ms: number; criticalPathP50Ms: number; ratioP50: number; ratioP95: number };
-    return [
+if (results.legacyCalls) {
+  console.log('\n## Legacy calls per request\n');
+  console.log(table(results.legacyCalls as Record<string, unknown>[]));
+}
+if (results.exampleWaves || results.exampleWithLatency) {
+  const w = results.exampleWaves as { waves: number } | undefined;
+  const b = results.exampleBaseline as { p50Ms: number; p95Ms: number } | undefined;
+  const l = results.exampleWithLatency as { latencyMs: number; p50Ms: number; p95Ms: number; criticalPathP50Ms: number; ratioP50: number; ratioP95: number } | undefined;
+  console.log('\n## README example\n');
+  console.log(table([
+    { figure: 'legacy waves on the critical path', value: w?.waves },
+    ...(b ? [{ figure: 'p50 / p95, no injected latency (ms)', value: `${b.p50Ms} / ${b.p95Ms}` }] : []),
+    ...(l ? [
       { figure: `p50 / p95 with ${l.latencyMs} ms on every system (ms)`, value: `${l.p50Ms} / ${l.p95Ms}` },
       { figure: 'critical path (waves x latency + baseline p50, ms)', value: l.criticalPathP50Ms },
       { figure: 'p50 / critical path; p95 / (waves x latency + baseline p95)', value: `${l.ratioP50}; ${l.ratioP95}` },
-    ];
-  })() : []),
-]));
-console.log('\n## Throughput and product CPU/RSS (policy and audit on)\n');
-console.log(table((results.throughput as Record<string, unknown>[] | undefined) ?? []));
-console.log('\n## Policy and audit cost (product process only)\n');
-console.log(table([results.policyOn, results.policyOff].filter(Boolean).map((r, i) => ({ stack: i === 0 ? 'policy + audit on' : 'off (BENCH_ONLY_POLICY_OFF)', ...(r as object) }))));
-if (results.policyCost) console.log(`\non / off: ${JSON.stringify(results.policyCost)}`);
+    ] : []),
+  ]));
+}
+if (results.throughput) {
+  console.log('\n## Throughput and product CPU/RSS (policy and audit on)\n');
+  console.log(table(results.throughput as Record<string, unknown>[]));
+}
+if (results.policyOn) {
+  console.log('\n## Policy and audit cost (product process only)\n');
+  console.log(table([results.policyOn, results.policyOff].filter(Boolean).map((r, i) => ({ stack: i === 0 ? 'policy + audit on' : 'off (BENCH_ONLY_POLICY_OFF)', ...(r as object) }))));
+  if (results.policyCost) console.log(`\non / off: ${JSON.stringify(results.policyCost)}`);
+}
 for (const n of results.notes as string[]) console.log(`note: ${n}`);
 console.log(`\nJSON: ${file.pathname}`);

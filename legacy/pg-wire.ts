@@ -30,13 +30,6 @@ const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 
-/** A readable, stable name for a statement, as the stand-ins count it: first keyword and first table. */
-export function statementName(text: string): string {
-  const keyword = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'SQL';
-  const table = /\b(?:FROM|INTO|UPDATE|TABLE)\s+(?:"?\w+"?\.)?"?(\w+)"?/i.exec(text)?.[1]?.toUpperCase();
-  return table ? `${keyword} ${table}` : keyword;
-}
-
 function message(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(5);
   head.write(type, 0, 'latin1');
@@ -77,7 +70,16 @@ function sqlOf(type: string, body: Buffer): string {
   return body.toString('utf8', nameEnd + 1, body.indexOf(0, nameEnd + 1));
 }
 
-export async function serveWire(db: WireDatabase, opts: { faults: FaultControl; requests: RequestCounter; host?: string; port?: number }): Promise<WireFront> {
+export interface WireOptions {
+  faults: FaultControl;
+  requests: RequestCounter;
+  /** The name a statement is counted under (the stand-in's own, so both ways of reaching it count alike). */
+  statementName: (sql: string) => string;
+  host?: string;
+  port?: number;
+}
+
+export async function serveWire(db: WireDatabase, opts: WireOptions): Promise<WireFront> {
   const sockets = new Set<Socket>();
 
   const server = createServer((socket) => {
@@ -135,7 +137,7 @@ export async function serveWire(db: WireDatabase, opts: { faults: FaultControl; 
         buffered = buffered.subarray(length + 1);
         if (type === 'X') return void socket.end();
         batch.push(whole);
-        if (type === 'Q' || type === 'P') statements.push(statementName(sqlOf(type, whole.subarray(5))));
+        if (type === 'Q' || type === 'P') statements.push(opts.statementName(sqlOf(type, whole.subarray(5))));
         if (type === 'S' || type === 'Q' || type === 'H') flush();
       }
     });

@@ -72,7 +72,7 @@ async function startEmbedded(options: Parameters<StartStandIn>[0], faults: Fault
     query: <T>(text: string, params?: unknown[]) => observe<T>(text, async () => (await db.query<T>(text, params)).rows),
   });
   // Reachable from another process: the same database behind the PostgreSQL wire protocol on loopback.
-  const wire = options.network ? await serveWire(db, { faults, requests, host: options.host }) : null;
+  const wire = options.network ? await serveWire(db, { faults, requests, statementName, host: options.host }) : null;
   const url = wire ? `postgres://police@${wire.host}:${wire.port}/police` : `embedded:${name}`;
   return {
     agency: 'police', location: url, env: { POLICE_DATABASE_URL: url }, faults, requests,

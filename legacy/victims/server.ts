@@ -50,8 +50,11 @@ export interface VictimsStandIn extends StandIn {
 class ExportFaults extends FaultControl {
   onChange: () => void = () => {};
   override set(faults: Partial<Faults>): void {
+    const before = this.current;
     super.set(faults);
-    this.onChange();
+    const after = this.current;
+    // Latency does not apply to files: a change of latency alone leaves the export (and the adapter's cache) as it is.
+    if (before.down !== after.down || before.errorRate !== after.errorRate || before.malformedRate !== after.malformedRate) this.onChange();
   }
   override reset(): void {
     super.reset();
