@@ -43,20 +43,27 @@ export class RequestRefused extends Error {
 
 /**
  * Reads the body up to `limit` bytes. A larger one is refused with 413: a declared Content-Length at
- * once, otherwise as soon as the limit is passed; the rest is drained unbuffered (not destroyed) so the
- * client reads the refusal instead of a reset connection.
+ * once, otherwise as soon as the limit is passed; the rest is drained unbuffered so the client reads the
+ * refusal instead of a reset connection, up to 16 times the limit, after which the connection is cut.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const tooLarge = () => new RequestRefused(413, 'REQUEST_TOO_LARGE', 'maxBodyBytes', `The request body is larger than ${limit} bytes`);
   return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > limit) { req.resume(); reject(tooLarge()); return; }
     let size = 0;
     const chunks: Buffer[] = [];
+    const refuse = () => {
+      req.off('data', onData);
+      chunks.length = 0;
+      // Drain a little so the client reads the refusal; a sender that goes on and on is cut off.
+      let drained = 0;
+      req.on('data', (more: Buffer) => { drained += more.length; if (drained > limit * 16) req.destroy(); });
+      reject(tooLarge());
+    };
     const onData = (c: Buffer) => {
       size += c.length;
-      if (size > limit) { req.off('data', onData); chunks.length = 0; req.resume(); reject(tooLarge()); return; }
-      chunks.push(c);
+      if (size > limit) refuse(); else chunks.push(c);
     };
+    if (Number(req.headers['content-length'] ?? 0) > limit) { refuse(); return; }
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);

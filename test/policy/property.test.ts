@@ -47,7 +47,9 @@ beforeAll(async () => {
   const planted = plantCanaries(generatePopulation({ size: 300 }));
   population = planted.population;
   canaries = planted.canaries;
-  stack = await startStack({ population, logLevel: 'silent', breaker: { failures: 1_000_000, cooldownMs: 1000 } });
+  // One synthetic user per agency sends every request: rate limits that refused some would silently test less.
+  const unlimited = { perUser: { requests: 1e9, windowSeconds: 60 }, perAgency: { requests: 1e9, windowSeconds: 60 }, distinctSubjects: { perUser: 1e9, byRole: {}, windowSeconds: 3600 } };
+  stack = await startStack({ population, logLevel: 'silent', breaker: { failures: 1_000_000, cooldownMs: 1000 }, edge: { rateLimits: unlimited } });
 }, 120_000);
 afterAll(async () => stack?.close());
 
@@ -193,7 +195,9 @@ async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promi
       const headers = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
       stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
       const held = heldRoles(caller.roles, caller.agency);
-      const body = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      const body = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: string; limit?: string } }[] };
+      // The query limits must admit every valid query the generator makes (they are meant for abuse, not for this).
+      expect(body.errors?.[0]?.extensions?.limit, text.slice(0, 300)).toBeUndefined();
       if (!held.length || !declarablePurposes(held, caller.agency).includes(caller.purpose)) {
         stats.refused++;
         expect(res.status, text.slice(0, 300)).toBe(403);
