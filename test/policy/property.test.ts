@@ -48,8 +48,10 @@ beforeAll(async () => {
   population = planted.population;
   canaries = planted.canaries;
   // One synthetic user per agency sends every request: rate limits that refused some would silently test less.
+  // The list property puts up to eight people in one query, each with random @include/@skip on most fields:
+  // more directives than the production default (50) admits. Every other limit stays at its default.
   const unlimited = { perUser: { requests: 1e9, windowSeconds: 60 }, perAgency: { requests: 1e9, windowSeconds: 60 }, distinctSubjects: { perUser: 1e9, byRole: {}, windowSeconds: 3600 } };
-  stack = await startStack({ population, logLevel: 'silent', breaker: { failures: 1_000_000, cooldownMs: 1000 }, edge: { rateLimits: unlimited } });
+  stack = await startStack({ population, logLevel: 'silent', breaker: { failures: 1_000_000, cooldownMs: 1000 }, edge: { rateLimits: unlimited, limits: { maxDirectives: 400 } } });
 }, 120_000);
 afterAll(async () => stack?.close());
 
