@@ -112,6 +112,12 @@ export interface PrisonBooking {
   conditionalReleaseDate: string | null;
   cellLocation: string | null;
   sentenceDays: number | null;
+  /**
+   * The last movement of an active booking that took the person out of the prison without releasing
+   * them (NOMIS MOVE_TYPE): TAP temporary absence, CRT to court, TRN in transit to another prison.
+   * Absent: in the prison (active) or released (inactive).
+   */
+  movement?: 'TAP' | 'CRT' | 'TRN';
 }
 
 export interface ProbationOffender extends RecordedIdentity {

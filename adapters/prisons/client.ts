@@ -1,5 +1,6 @@
-// The only code that speaks to the prisons systems: the Prison API for bookings and alerts, the Prisoner
-// Search API for batches and identity lookups, both behind HMPPS Auth client credentials.
+// The only code that speaks to the prisons systems: the Prison API for bookings, the Prisoner Search API
+// for batches and identity lookups, and the Prisoner Alerts API for alerts (one bulk call for many prison
+// numbers), all behind HMPPS Auth client credentials. Contracts: reference/openapi/.
 import { AdapterError, mapRecord } from '../errors.js';
 import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials } from '../oauth.js';
@@ -7,11 +8,13 @@ import { RestClient } from '../rest.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
 import { prisonsConfig, type PrisonsConfig } from './config.js';
 import { AGENCY, mapAlert, mapCustodyPeriod, mapPrisoner, toIdentityRecord, type CustodyPeriod, type PrisonAlert, type PrisonerSummary } from './mapping.js';
-import type { Alert, AttributeQuery, AttributeSearchRequest, InmateDetail, Matcher, PagePrisoner, Prison, Prisoner } from './wire.js';
+import type { Alert, AlertsResponse, AttributeQuery, AttributeSearchRequest, InmateDetail, Matcher, PagePrisoner, Prison, Prisoner } from './wire.js';
 
+/** Every operation this adapter calls, by the path template its OpenAPI document declares. */
 export const OPERATIONS = {
   offender: '/api/offenders/{offenderNo}',
-  alerts: '/api/offenders/{offenderNo}/alerts/v2',
+  /** Prisoner Alerts API `retrievePrisonerAlerts`: all alerts for many prison numbers in one call. */
+  alerts: '/search/alerts/prison-numbers',
   prisons: '/api/agencies/prisons',
   prisonerNumbers: '/prisoner-search/prisoner-numbers',
   attributeSearch: '/attribute-search',
@@ -30,12 +33,14 @@ export class PrisonsClient {
   readonly credentials: ClientCredentials;
   readonly api: RestClient;
   readonly search: RestClient;
+  readonly alertsApi: RestClient;
   readonly identity: IdentitySource;
 
   constructor(readonly config: PrisonsConfig) {
     this.credentials = new ClientCredentials({ agency: AGENCY, tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
     this.api = new RestClient({ agency: AGENCY, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
     this.search = new RestClient({ agency: AGENCY, baseUrl: config.searchUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
+    this.alertsApi = new RestClient({ agency: AGENCY, baseUrl: config.alertsUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
     this.identity = {
       agency: AGENCY,
       supports: ['PRISON_NUMBER', 'PNC', 'CRO'],
@@ -73,12 +78,43 @@ export class PrisonsClient {
     return period === null ? [] : [period];
   }
 
-  /** Every alert on every booking of one prisoner; null when the number is unknown. */
+  /**
+   * Every alert (active and inactive) of many prisoners in one Prisoner Alerts API call per 1000 numbers.
+   * Each number asked for gets a list, empty when it has no alerts: the alerts service does not say who
+   * is a prisoner (Prisoner Search does), so no answer here reads as "unknown prisoner". A 404 is the
+   * service failing, not an unknown person. An unreadable alert is a BAD_SOURCE_DATA in its own slot.
+   */
+  async alertsByNumber(numbers: readonly string[]): Promise<Map<string, (PrisonAlert | AdapterError)[]>> {
+    const wanted = [...new Set(numbers.map((n) => n.trim().toUpperCase()).filter(isPrisonNumber))];
+    const out = new Map<string, (PrisonAlert | AdapterError)[]>(wanted.map((n) => [n, []]));
+    const op = `POST ${OPERATIONS.alerts}`;
+    for (let i = 0; i < wanted.length; i += MAX_NUMBERS) {
+      const chunk = wanted.slice(i, i + MAX_NUMBERS);
+      let res: AlertsResponse;
+      try {
+        res = await this.alertsApi.post<AlertsResponse>(OPERATIONS.alerts, chunk, { query: { includeInactive: true } });
+      } catch (err) {
+        if (err instanceof AdapterError && err.code === 'NOT_FOUND') {
+          throw new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', message: `${AGENCY} alerts service could not answer (${op}: HTTP 404)`, cause: err });
+        }
+        throw err;
+      }
+      asArray(res?.content, op).forEach((a, idx) => {
+        const owner = typeof a?.prisonNumber === 'string' ? a.prisonNumber.trim().toUpperCase() : null;
+        const list = owner === null ? undefined : out.get(owner);
+        if (!list) return; // an alert for a number we did not ask about cannot be placed
+        const id = typeof a.alertUuid === 'string' ? `${owner}/alert ${a.alertUuid}` : `${owner}/alert #${idx + 1}`;
+        list.push(mapRecord(AGENCY, op, id, a, mapAlert));
+      });
+    }
+    return out;
+  }
+
+  /** Every alert of one prisoner (the bulk operation with one number); null for a value that is not a prison number. */
   async alerts(offenderNo: string): Promise<(PrisonAlert | AdapterError)[] | null> {
-    if (!isPrisonNumber(offenderNo)) return null;
-    const rows = await this.api.getOptional<Alert[]>(OPERATIONS.alerts, { path: { offenderNo }, query: { sort: 'dateCreated', direction: 'DESC' } });
-    if (rows === null) return null;
-    return asArray(rows, `GET ${OPERATIONS.alerts}`).map((a, i) => mapRecord(AGENCY, `GET ${OPERATIONS.alerts}`, a?.alertId != null ? `${offenderNo}/alert ${a.alertId}` : `${offenderNo}/alert #${i + 1}`, a, mapAlert));
+    const n = offenderNo.trim().toUpperCase();
+    if (!isPrisonNumber(n)) return null;
+    return (await this.alertsByNumber([n])).get(n) ?? [];
   }
 
   /** Prison numbers in one batch call; PNC and CRO numbers together in one attribute search (PNC matched in any form). */

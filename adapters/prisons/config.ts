@@ -7,6 +7,8 @@ export interface PrisonsConfig {
   apiUrl: string;
   /** Prisoner Search API base URL (`PRISONS_SEARCH_URL`, defaults to `PRISONS_URL`). */
   searchUrl: string;
+  /** Prisoner Alerts API base URL (`PRISONS_ALERTS_URL`, defaults to `PRISONS_URL`). */
+  alertsUrl: string;
   /** The full OAuth2 token URL, derived from `PRISONS_AUTH_URL`. */
   tokenUrl: string;
   clientId: string;
@@ -39,6 +41,7 @@ export function prisonsConfig(env: Env = process.env): PrisonsConfig {
   return {
     apiUrl,
     searchUrl: (env.PRISONS_SEARCH_URL?.trim() || apiUrl).replace(/\/+$/, ''),
+    alertsUrl: (env.PRISONS_ALERTS_URL?.trim() || apiUrl).replace(/\/+$/, ''),
     tokenUrl: tokenUrlFrom(required('PRISONS_AUTH_URL', 'http://localhost:9090/auth')),
     clientId: required('PRISONS_CLIENT_ID', 'justice-graph-prisons'),
     // No default secret: without one the token service refuses us and every call reports SOURCE_AUTH.

@@ -13,12 +13,27 @@ export const AGENCY = 'prisons';
 export const LEGAL_STATUSES = ['RECALL', 'DEAD', 'INDETERMINATE_SENTENCE', 'SENTENCED', 'CONVICTED_UNSENTENCED', 'CIVIL_PRISONER', 'IMMIGRATION_DETAINEE', 'REMAND', 'UNKNOWN', 'OTHER'] as const;
 export type LegalStatus = (typeof LEGAL_STATUSES)[number];
 
+/**
+ * Where a booking stands, from NOMIS's booking status (`ACTIVE IN`, `ACTIVE OUT`, `INACTIVE OUT`,
+ * `INACTIVE TRN`) and the last movement type (MOVE_TYPE: TAP, CRT, TRN, ADM, REL). A person in transit
+ * between prisons or out on a temporary absence is still in custody, never released.
+ */
+export const CUSTODY_STATES = ['IN_PRISON', 'TEMPORARY_ABSENCE', 'AT_COURT', 'IN_TRANSIT', 'RELEASED'] as const;
+export type CustodyState = (typeof CUSTODY_STATES)[number];
+
 /** One booking: a period in custody. */
 export interface CustodyPeriod {
   bookingId: string;
   bookingNumber: string | null;
   prison: Organisation | null;
+  /** The NOMIS legal status when it is one of LEGAL_STATUSES; null otherwise (the code is kept in legalStatusCode). */
   legalStatus: LegalStatus | null;
+  /** The legal status exactly as NOMIS sent it; a code outside LEGAL_STATUSES is kept here rather than refused. */
+  legalStatusCode: string | null;
+  /** Where the booking stands; null when NOMIS sent a status this adapter does not know (kept in `status`). */
+  custodyState: CustodyState | null;
+  /** The NOMIS booking status as sent, e.g. `ACTIVE OUT`. */
+  status: string | null;
   receptionDate: string | null;
   active: boolean;
   /** The actual release date; null while the booking is active. */
@@ -30,6 +45,7 @@ export interface CustodyPeriod {
 }
 
 export interface PrisonAlert {
+  /** The Prisoner Alerts API's alert UUID. */
   alertId: string;
   type: string;
   typeDescription: string | null;
@@ -51,6 +67,8 @@ export interface PrisonerRecord {
   name: PersonName;
   dateOfBirth: string;
   sex: Sex | null;
+  /** The gender text as NOMIS sent it; kept when it is outside the CJS cross-walk (then `sex` is null). */
+  sexRecorded: string | null;
   pnc: CheckedIdentifier;
   cro: CheckedIdentifier;
   aliases: PrisonerAliasRecord[];
@@ -63,7 +81,7 @@ export interface PrisonerSummary {
 }
 
 const PRISON_NUMBER = /^[A-Z]\d{4}[A-Z]{2}$/;
-/** Agency ids NOMIS uses for "not in a prison". */
+/** Agency ids NOMIS uses for "not in a prison" (OUT released, TRN in transit). */
 const NOT_A_PRISON = new Set(['OUT', 'TRN']);
 
 function text(value: unknown): string | null {
@@ -110,13 +128,16 @@ export function checkedCro(raw: unknown): CheckedIdentifier {
 
 const SEX_BY_CJS: Record<string, Sex> = { '0': 'NOT_KNOWN', '1': 'MALE', '2': 'FEMALE', '9': 'NOT_SPECIFIED' };
 
-/** Prisoner Search gender ("Male", "Not Known / Not Recorded") through the CJS gender cross-walk's descriptions. */
+/**
+ * Prisoner Search gender ("Male", "Not Known / Not Recorded") through the CJS gender cross-walk's
+ * descriptions. A value outside the cross-walk is free text NOMIS allows: it gives null here, and the
+ * record keeps the text (`sexRecorded`) rather than being refused.
+ */
 export function sexOf(gender: unknown): Sex | null {
   const g = text(gender)?.toLowerCase();
   if (!g) return null;
   const row = standingData.gender().find((r) => g === r.description || g.startsWith(`${r.description} `));
-  if (!row) throw new MappingError('gender', `a gender in the CJS cross-walk (male, female, not known, not specified), got "${gender}"`);
-  return SEX_BY_CJS[row.cjsCode] ?? null;
+  return row ? SEX_BY_CJS[row.cjsCode] ?? null : null;
 }
 
 /** A prison by its agency id, named from the prison register; null for NOMIS's OUT and TRN. */
@@ -126,11 +147,35 @@ export function prisonOrganisation(code: unknown): Organisation | null {
   return { code: c, name: prisonRegister().get(c)?.name ?? null };
 }
 
+/** A legal status NOMIS added after this adapter was written is kept as its code, not refused. */
 function legalStatus(value: unknown): LegalStatus | null {
-  const v = text(value);
-  if (v === null) return null;
-  if (!(LEGAL_STATUSES as readonly string[]).includes(v)) throw new MappingError('legalStatus', `one of ${LEGAL_STATUSES.join(', ')}, got "${v}"`);
-  return v as LegalStatus;
+  const v = text(value)?.toUpperCase() ?? null;
+  return v !== null && (LEGAL_STATUSES as readonly string[]).includes(v) ? (v as LegalStatus) : null;
+}
+
+const IN_CUSTODY: ReadonlySet<CustodyState> = new Set(['IN_PRISON', 'TEMPORARY_ABSENCE', 'AT_COURT', 'IN_TRANSIT']);
+
+/**
+ * The custody state of a booking from its NOMIS status (`ACTIVE IN`, `ACTIVE OUT`, `INACTIVE OUT`,
+ * `INACTIVE TRN`), in/out status (IN, OUT, TRN) and last movement type (TAP, CRT, TRN, ADM, REL). Null
+ * when the status is one this adapter does not know: the caller keeps the code and falls back on the
+ * active flag rather than refusing the booking.
+ */
+export function custodyStateOf(status: unknown, inOutStatus: unknown, lastMovementType: unknown, activeFlag: unknown): CustodyState | null {
+  const s = text(status)?.toUpperCase().replace(/\s+/g, ' ') ?? null;
+  const move = text(lastMovementType)?.toUpperCase() ?? null;
+  const [activity, place] = s ? s.split(' ') : [null, null];
+  const where = place ?? text(inOutStatus)?.toUpperCase() ?? null;
+  const active = activity === 'ACTIVE' ? true : activity === 'INACTIVE' ? false : typeof activeFlag === 'boolean' ? activeFlag : null;
+  if (s !== null && (!['ACTIVE', 'INACTIVE'].includes(activity!) || !['IN', 'OUT', 'TRN'].includes(where!))) return null;
+  if (where === 'TRN') return 'IN_TRANSIT';
+  if (where === 'IN') return active === false ? null : 'IN_PRISON';
+  if (where === 'OUT') {
+    if (move === 'TAP') return 'TEMPORARY_ABSENCE';
+    if (active === true) return move === 'CRT' ? 'AT_COURT' : 'TEMPORARY_ABSENCE';
+    if (active === false) return 'RELEASED';
+  }
+  return null;
 }
 
 function daysBetween(fromIso: string, toIso: string): number {
@@ -141,7 +186,9 @@ function daysBetween(fromIso: string, toIso: string): number {
 export function mapCustodyPeriod(detail: InmateDetail): CustodyPeriod | null {
   if (detail.bookingId == null) return null;
   if (!Number.isInteger(detail.bookingId)) throw new MappingError('bookingId', `a whole number, got ${JSON.stringify(detail.bookingId)}`);
-  const active = requiredBoolean(detail.activeFlag, 'activeFlag');
+  const state = custodyStateOf(detail.status, detail.inOutStatus, detail.lastMovementTypeCode, detail.activeFlag);
+  // In transit or on a temporary absence the booking is inactive or "out", but the person is still in custody.
+  const active = state !== null ? IN_CUSTODY.has(state) : requiredBoolean(detail.activeFlag, 'activeFlag');
   const s = detail.sentenceDetail ?? {};
   const start = isoDate(s.sentenceStartDate, 'sentenceDetail.sentenceStartDate');
   const expiry = isoDate(s.sentenceExpiryDate, 'sentenceDetail.sentenceExpiryDate');
@@ -149,32 +196,37 @@ export function mapCustodyPeriod(detail: InmateDetail): CustodyPeriod | null {
   if (length !== null && length < 0) throw new MappingError('sentenceDetail.sentenceExpiryDate', `a date on or after the sentence start ${start}, got ${expiry}`);
   const expected = isoDate(s.conditionalReleaseOverrideDate, 'sentenceDetail.conditionalReleaseOverrideDate') ?? isoDate(s.conditionalReleaseDate, 'sentenceDetail.conditionalReleaseDate');
   const released = active ? null : isoDate(s.releaseDate, 'sentenceDetail.releaseDate');
+  const inPrison = state === null ? active : state === 'IN_PRISON' || state === 'TEMPORARY_ABSENCE' || state === 'AT_COURT';
   return {
     bookingId: String(detail.bookingId),
     bookingNumber: text(detail.bookingNo),
-    // A released booking's agencyId is OUT; latestLocationId keeps the prison it was released from.
-    prison: prisonOrganisation(active ? detail.agencyId : detail.latestLocationId ?? detail.agencyId),
+    // Released or in transit, agencyId is OUT or TRN; latestLocationId keeps the prison the person left.
+    prison: prisonOrganisation(inPrison ? detail.agencyId : detail.latestLocationId ?? detail.agencyId),
     legalStatus: legalStatus(detail.legalStatus),
+    legalStatusCode: text(detail.legalStatus),
+    custodyState: state,
+    status: text(detail.status),
     receptionDate: isoDate(detail.receptionDate, 'receptionDate'),
     active,
     releaseDate: released,
     expectedReleaseDate: expected,
     sentenceLengthDays: length,
-    cellLocation: active ? text(detail.assignedLivingUnit?.description) : null,
+    cellLocation: inPrison ? text(detail.assignedLivingUnit?.description) : null,
   };
 }
 
+/** A Prisoner Alerts API alert. Its free-text description (why it was added) is not carried: the code's description is. */
 export function mapAlert(alert: Alert): PrisonAlert {
-  if (alert.alertId == null) throw new MappingError('alertId', 'an alert id, got nothing');
+  const code = alert.alertCode ?? {};
   return {
-    alertId: String(alert.alertId),
-    type: requiredText(alert.alertType, 'alertType'),
-    typeDescription: text(alert.alertTypeDescription),
-    code: requiredText(alert.alertCode, 'alertCode'),
-    description: text(alert.alertCodeDescription),
-    dateCreated: parseLegacyDate(requiredText(alert.dateCreated, 'dateCreated'), 'YYYY-MM-DD', 'dateCreated'),
-    dateExpires: isoDate(alert.dateExpires, 'dateExpires'),
-    active: requiredBoolean(alert.active, 'active'),
+    alertId: requiredText(alert.alertUuid, 'alertUuid'),
+    type: requiredText(code.alertTypeCode, 'alertCode.alertTypeCode').toUpperCase(),
+    typeDescription: text(code.alertTypeDescription),
+    code: requiredText(code.code, 'alertCode.code').toUpperCase(),
+    description: text(code.description),
+    dateCreated: parseLegacyDate(requiredText(alert.activeFrom, 'activeFrom'), 'YYYY-MM-DD', 'activeFrom'),
+    dateExpires: isoDate(alert.activeTo, 'activeTo'),
+    active: requiredBoolean(alert.isActive, 'isActive'),
   };
 }
 
@@ -188,16 +240,18 @@ export function mapPrisonerRecord(p: Prisoner): PrisonerRecord {
     name: nomisName(p.firstName, p.middleNames, p.lastName),
     dateOfBirth: parseLegacyDate(requiredText(p.dateOfBirth, 'dateOfBirth'), 'YYYY-MM-DD', 'dateOfBirth'),
     sex: sexOf(p.gender),
+    sexRecorded: text(p.gender),
     pnc: checkedPnc(p.pncNumber),
     cro: checkedCro(p.croNumber),
     aliases: (p.aliases ?? []).map(mapAlias),
   };
 }
 
-/** The expected release of the latest booking while it is active (status ACTIVE IN / ACTIVE OUT); null otherwise. */
+/** The expected release of the latest booking while the person is in custody (in prison, out temporarily or in transit); null otherwise. */
 export function nextReleaseDateOf(p: Prisoner): string | null {
-  const active = text(p.status)?.toUpperCase().startsWith('ACTIVE') ?? false;
-  if (!active) return null;
+  const state = custodyStateOf(p.status, p.inOutStatus, p.lastMovementTypeCode, undefined);
+  const inCustody = state !== null ? IN_CUSTODY.has(state) : text(p.status)?.toUpperCase().startsWith('ACTIVE') ?? false;
+  if (!inCustody) return null;
   return isoDate(p.conditionalReleaseDate, 'conditionalReleaseDate') ?? isoDate(p.releaseDate, 'releaseDate');
 }
 

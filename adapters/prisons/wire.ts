@@ -34,20 +34,38 @@ export interface AssignedLivingUnit {
   agencyName?: string;
 }
 
-/** Prison API `Alert`, as `GET /api/offenders/{offenderNo}/alerts/v2` lists them. */
-export interface Alert {
-  alertId?: number;
-  bookingId?: number;
-  offenderNo?: string;
-  alertType?: string;
+/** Prisoner Alerts API `AlertCodeSummary`: the type and code an alert is categorised by. */
+export interface AlertCodeSummary {
+  alertTypeCode?: string;
   alertTypeDescription?: string;
-  alertCode?: string;
-  alertCodeDescription?: string;
-  comment?: string;
-  dateCreated?: string;
-  dateExpires?: string | null;
-  expired?: boolean;
-  active?: boolean;
+  code?: string;
+  description?: string;
+}
+
+/**
+ * Prisoner Alerts API `Alert` (alerts-api.json), as `POST /search/alerts/prison-numbers` lists them. It
+ * replaces the Prison API's `GET /api/offenders/{offenderNo}/alerts/v2`, removed in August 2025.
+ */
+export interface Alert {
+  alertUuid?: string;
+  prisonNumber?: string;
+  alertCode?: AlertCodeSummary;
+  /** Free text: why the alert was added. */
+  description?: string;
+  authorisedBy?: string;
+  activeFrom?: string;
+  activeTo?: string | null;
+  isActive?: boolean;
+  createdAt?: string;
+  createdBy?: string;
+  createdByDisplayName?: string;
+  lastModifiedAt?: string;
+  prisonCodeWhenCreated?: string;
+}
+
+/** Prisoner Alerts API `AlertsResponse`: the answer of `POST /search/alerts/prison-numbers`. */
+export interface AlertsResponse {
+  content?: Alert[];
 }
 
 /** Prison API `InmateDetail` (`GET /api/offenders/{offenderNo}`): the person and their latest booking. */
@@ -64,8 +82,13 @@ export interface InmateDetail {
   agencyId?: string;
   assignedLivingUnitId?: number;
   assignedLivingUnit?: AssignedLivingUnit;
+  /** IN, OUT or TRN. */
   inOutStatus?: string;
+  /** NOMIS booking status: `ACTIVE IN`, `ACTIVE OUT`, `INACTIVE OUT`, `INACTIVE TRN`. */
   status?: string;
+  /** Last movement type (NOMIS MOVE_TYPE domain): TAP, CRT, TRN, ADM, REL. */
+  lastMovementTypeCode?: string;
+  lastMovementReasonCode?: string;
   legalStatus?: string;
   recall?: boolean;
   imprisonmentStatus?: string;
@@ -111,6 +134,7 @@ export interface Prisoner {
   gender?: string;
   status?: string;
   inOutStatus?: string;
+  lastMovementTypeCode?: string;
   prisonId?: string;
   prisonName?: string;
   cellLocation?: string;

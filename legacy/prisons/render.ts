@@ -53,6 +53,19 @@ export function sentenceDetail(b: PrisonBooking) {
   };
 }
 
+/**
+ * NOMIS booking status, in/out status and last movement type of a booking: ACTIVE IN in the prison,
+ * ACTIVE OUT on a temporary absence (TAP) or at court (CRT), INACTIVE TRN in transit between prisons
+ * (agency TRN), INACTIVE OUT released (REL).
+ */
+export function movementOf(b: PrisonBooking | undefined): { status: string; inOutStatus: string; lastMovementTypeCode: string; agencyId: string | undefined; inPrison: boolean } {
+  if (!b) return { status: 'INACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'REL', agencyId: 'OUT', inPrison: false };
+  if (b.movement === 'TRN') return { status: 'INACTIVE TRN', inOutStatus: 'TRN', lastMovementTypeCode: 'TRN', agencyId: 'TRN', inPrison: false };
+  if (b.active && b.movement) return { status: 'ACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: b.movement, agencyId: b.agencyId, inPrison: true };
+  if (b.active) return { status: 'ACTIVE IN', inOutStatus: 'IN', lastMovementTypeCode: 'ADM', agencyId: b.agencyId, inPrison: true };
+  return { status: 'INACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'REL', agencyId: b.agencyId, inPrison: false };
+}
+
 function identifiers(o: PrisonOffender, offenderId: number) {
   const b = latestBooking(o);
   const rows: { type: string; value: string }[] = [];
@@ -65,16 +78,18 @@ function identifiers(o: PrisonOffender, offenderId: number) {
 export function inmateDetail(o: PrisonOffender, offenderId: number, ref: string, full: boolean) {
   const b = latestBooking(o);
   const activeAlerts = o.alerts.filter((a) => a.active);
+  const mv = movementOf(b);
+  const transit = b?.movement === 'TRN';
   const base = {
     offenderNo: o.offenderNo, bookingId: b?.bookingId, bookingNo: b?.bookingNo, offenderId, rootOffenderId: offenderId,
     firstName: o.forenames[0], middleName: o.middleNames ?? undefined, lastName: o.surname, dateOfBirth: o.dateOfBirth ?? undefined,
-    age: age(o.dateOfBirth, ref), activeFlag: b?.active ?? false, agencyId: b?.agencyId,
+    age: age(o.dateOfBirth, ref), activeFlag: (b?.active ?? false) && !transit, agencyId: mv.agencyId,
     assignedLivingUnitId: b?.cellLocation ? 100000 + (b.bookingId % 90000) : undefined,
     assignedLivingUnit: b?.active && b.cellLocation ? { agencyId: b.agencyId, locationId: 100000 + (b.bookingId % 90000), description: cellOf(b), agencyName: prisonName(b.agencyId) } : undefined,
     alertsCodes: activeAlerts.map((a) => a.alertCode), activeAlertCount: activeAlerts.length, inactiveAlertCount: o.alerts.length - activeAlerts.length,
-    inOutStatus: b?.active ? 'IN' : 'OUT', status: b?.active ? 'ACTIVE IN' : 'INACTIVE OUT',
+    inOutStatus: mv.inOutStatus, status: mv.status, lastMovementTypeCode: mv.lastMovementTypeCode,
     receptionDate: b?.receptionDate,
-    locationDescription: b?.active ? prisonName(b.agencyId) : 'Outside - released',
+    locationDescription: b?.active && !transit ? prisonName(b.agencyId) : transit ? `Transfer - from ${prisonName(b!.agencyId)}` : 'Outside - released',
     // The population does not say which prison released someone, so a released booking has no latestLocationId.
     latestLocationId: b?.active ? b.agencyId : undefined,
   };
@@ -87,14 +102,17 @@ export function inmateDetail(o: PrisonOffender, offenderId: number, ref: string,
   };
 }
 
-/** Prison API `Alert` for each alert of a prisoner (all bookings). */
+/** Prisoner Alerts API `Alert` for each alert of a prisoner (all bookings); UUIDs derived from the alert id, stable per population. */
 export function alerts(o: PrisonOffender, ref: string) {
   const b = latestBooking(o);
   return o.alerts.map((a) => ({
-    alertId: a.alertId, bookingId: b?.bookingId, offenderNo: o.offenderNo, alertType: a.alertType, alertTypeDescription: ALERT_TYPES[a.alertType] ?? a.alertType,
-    alertCode: a.alertCode, alertCodeDescription: a.description, comment: '', dateCreated: a.dateCreated, dateExpires: a.dateExpires ?? undefined,
-    modifiedDateTime: `${a.dateCreated}T10:00:00`, expired: a.dateExpires != null && a.dateExpires <= ref, active: a.active,
-    addedByFirstName: 'SYSTEM', addedByLastName: 'USER',
+    alertUuid: `00000000-0000-4000-8000-${String(a.alertId).padStart(12, '0')}`,
+    prisonNumber: o.offenderNo,
+    alertCode: { alertTypeCode: a.alertType, alertTypeDescription: ALERT_TYPES[a.alertType] ?? a.alertType, code: a.alertCode, description: a.description },
+    description: '', authorisedBy: '', activeFrom: a.dateCreated, activeTo: a.dateExpires ?? undefined,
+    isActive: a.active && !(a.dateExpires != null && a.dateExpires <= ref),
+    createdAt: `${a.dateCreated}T10:00:00`, createdBy: 'SYSTEM_USER', createdByDisplayName: 'System User',
+    prisonCodeWhenCreated: b?.agencyId,
   }));
 }
 
@@ -129,8 +147,8 @@ export function prisoner(o: PrisonOffender, offenderId: number) {
     firstName: o.forenames[0], middleNames: o.middleNames ?? undefined, lastName: o.surname, dateOfBirth: o.dateOfBirth,
     gender: o.sex === 'M' ? 'Male' : 'Female', ethnicity: 'Prefer not to say', raceCode: 'NS', youthOffender: false, maritalStatus: 'Not Known',
     religion: 'Not Recorded', nationality: 'Not Known', mostSeriousOffence: 'Not Recorded', restrictedPatient: false,
-    status: b?.active ? 'ACTIVE IN' : 'INACTIVE OUT', inOutStatus: b?.active ? 'IN' : 'OUT', prisonId: b?.agencyId,
-    prisonName: b?.active ? prisonName(b.agencyId) : undefined, cellLocation: b?.active ? cellOf(b) : undefined,
+    status: movementOf(b).status, inOutStatus: movementOf(b).inOutStatus, lastMovementTypeCode: movementOf(b).lastMovementTypeCode, prisonId: movementOf(b).agencyId,
+    prisonName: movementOf(b).inPrison ? prisonName(b!.agencyId) : undefined, cellLocation: movementOf(b).inPrison && b ? cellOf(b) : undefined,
     legalStatus: b?.legalStatus, receptionDate: b?.receptionDate, currentFacialImageId: offenderId,
     sentenceStartDate: sentence?.sentenceStartDate, sentenceExpiryDate: sentence?.sentenceExpiryDate, licenceExpiryDate: sentence?.licenceExpiryDate,
     releaseDate: sentence?.releaseDate, confirmedReleaseDate: sentence?.confirmedReleaseDate, conditionalReleaseDate: sentence?.conditionalReleaseDate,

@@ -1,4 +1,4 @@
-// Stand-in for the prisons estate: the HMPPS Prison API and Prisoner Search API on one HTTP server, behind
+// Stand-in for the prisons estate: the HMPPS Prison API, Prisoner Search API and Prisoner Alerts API on one HTTP server, behind
 // an HMPPS Auth stand-in (POST /auth/oauth/token, client credentials). Every API path needs a valid bearer
 // token; errors use the HMPPS ErrorResponse shape. Token lifetime: PRISONS_STANDIN_TOKEN_TTL_SECONDS
 // (default 1200, as HMPPS Auth); tests expire tokens with `standIn.tokens.expireAll()`.
@@ -19,7 +19,7 @@ export interface PrisonsStandIn extends StandIn {
 const CLIENT_ID = 'justice-graph-prisons';
 const OFFENDER_NO = '[A-Za-z0-9]{1,10}';
 
-type Handler = (m: RegExpExecArray, body: unknown) => { status: number; body: unknown };
+type Handler = (m: RegExpExecArray, body: unknown, url: URL) => { status: number; body: unknown };
 interface Route {
   method: 'GET' | 'POST';
   /** The operation name counted, as in the OpenAPI document. */
@@ -40,7 +40,7 @@ function send(res: ServerResponse, status: number, body: unknown, raw?: string):
 function malformed(body: unknown): string {
   const list = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { content?: unknown }).content) ? (body as { content: unknown[] }).content : null;
   const first = list?.[0] as Record<string, unknown> | undefined;
-  const field = first && ['dateOfBirth', 'dateCreated'].find((f) => f in first);
+  const field = first && ['dateOfBirth', 'dateCreated', 'activeFrom'].find((f) => f in first);
   if (first && field) {
     first[field] = '1985-02-30';
     return JSON.stringify(body);
@@ -94,7 +94,6 @@ export async function startPrisonsStandIn(options: StandInOptions): Promise<Pris
   const routes: Route[] = [
     { method: 'GET', operation: 'GET /api/offenders/{offenderNo}', pattern: new RegExp(`^/api/offenders/(${OFFENDER_NO})$`), handle: withOffender((o, id) => render.inmateDetail(o, id, ref, true)) },
     { method: 'GET', operation: 'GET /api/bookings/offenderNo/{offenderNo}', pattern: new RegExp(`^/api/bookings/offenderNo/(${OFFENDER_NO})$`), handle: withOffender((o, id) => render.inmateDetail(o, id, ref, false)) },
-    { method: 'GET', operation: 'GET /api/offenders/{offenderNo}/alerts/v2', pattern: new RegExp(`^/api/offenders/(${OFFENDER_NO})/alerts/v2$`), handle: withOffender((o) => render.alerts(o, ref)) },
     { method: 'GET', operation: 'GET /api/offenders/{offenderNo}/sentences', pattern: new RegExp(`^/api/offenders/(${OFFENDER_NO})/sentences$`), handle: withOffender((o, id) => render.sentences(o, id)) },
     { method: 'GET', operation: 'GET /api/offenders/{offenderNo}/aliases', pattern: new RegExp(`^/api/offenders/(${OFFENDER_NO})/aliases$`), handle: withOffender((o, id) => render.aliases(o, id)) },
     { method: 'GET', operation: 'GET /api/offenders/{offenderNo}/offender-identifiers', pattern: new RegExp(`^/api/offenders/(${OFFENDER_NO})/offender-identifiers$`), handle: withOffender((o, id) => render.offenderIdentifiers(o, id)) },
@@ -107,12 +106,26 @@ export async function startPrisonsStandIn(options: StandInOptions): Promise<Pris
         return { status: 200, body: numbers.map((n) => documents.get(String(n).toUpperCase())).filter(Boolean) };
       },
     },
+    {
+      // Prisoner Alerts API retrievePrisonerAlerts: a JSON array of prison numbers (uniqueItems), AlertsResponse back.
+      method: 'POST', operation: 'POST /search/alerts/prison-numbers', pattern: /^\/search\/alerts\/prison-numbers$/,
+      handle: (_m, body, url) => {
+        if (!Array.isArray(body) || body.some((n) => typeof n !== 'string')) throw new BadQuery('The request body must be a list of prison numbers');
+        const includeInactive = url.searchParams.get('includeInactive') === 'true';
+        const content = [...new Set(body.map((n: string) => n.toUpperCase()))].flatMap((n) => {
+          const hit = offenders.get(n);
+          return hit ? render.alerts(hit.o, ref).filter((a) => includeInactive || a.isActive) : [];
+        });
+        return { status: 200, body: { content } };
+      },
+    },
     { method: 'POST', operation: 'POST /prisoner-search/possible-matches', pattern: /^\/prisoner-search\/possible-matches$/, handle: (_m, body) => ({ status: 200, body: possibleMatches(allDocuments, documents, body) }) },
     { method: 'POST', operation: 'POST /attribute-search', pattern: /^\/attribute-search$/, handle: (_m, body) => ({ status: 200, body: attributeSearch(allDocuments, body) }) },
   ];
 
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://stand-in.invalid').pathname;
+    const url = new URL(req.url ?? '/', 'http://stand-in.invalid');
+    const path = url.pathname;
     const isToken = path === '/auth/oauth/token';
     const route = routes.find((r) => r.method === req.method && r.pattern.test(path));
     requests.count(isToken ? 'POST /auth/oauth/token' : route?.operation ?? 'UNKNOWN');
@@ -130,7 +143,7 @@ export async function startPrisonsStandIn(options: StandInOptions): Promise<Pris
     const m = route.pattern.exec(path)!;
     let result: { status: number; body: unknown };
     try {
-      result = route.handle(m, req.method === 'POST' ? await readBody(req) : undefined);
+      result = route.handle(m, req.method === 'POST' ? await readBody(req) : undefined, url);
     } catch (err) {
       if (err instanceof BadQuery) return send(res, 400, errorBody(400, err.message));
       throw err;
@@ -153,6 +166,7 @@ export async function startPrisonsStandIn(options: StandInOptions): Promise<Pris
     env: {
       PRISONS_URL: base,
       PRISONS_SEARCH_URL: base,
+      PRISONS_ALERTS_URL: base,
       PRISONS_AUTH_URL: `${base}/auth`,
       PRISONS_CLIENT_ID: CLIENT_ID,
       PRISONS_CLIENT_SECRET: clientSecret,

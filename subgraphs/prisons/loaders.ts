@@ -1,5 +1,6 @@
 // Per-request DataLoaders over the prisons client. Prisoner records batch into one Prisoner Search call;
-// bookings and alerts have no batch endpoint in the Prison API, so their loaders only de-duplicate.
+// alerts batch into one Prisoner Alerts API call; bookings have no batch endpoint in the Prison API, so
+// their loader only de-duplicates.
 // A prison number the system does not hold yields null; an unreadable record yields an Error in its slot.
 import DataLoader from 'dataloader';
 import type { AdapterError } from '../../adapters/errors.js';
@@ -28,6 +29,9 @@ export function createLoaders(client: PrisonsClient, requestId: string): Prisons
       return keys.map((k) => found.get(cacheKeyFn(k)) ?? null);
     }, { cacheKeyFn, maxBatchSize: 1000 }),
     custody: new DataLoader(perKey((k) => client.custodyPeriods(k)), { cacheKeyFn }),
-    alerts: new DataLoader(perKey((k) => client.alerts(k)), { cacheKeyFn }),
+    alerts: new DataLoader<string, (PrisonAlert | AdapterError)[] | null>(async (keys) => {
+      const found = await client.alertsByNumber(keys.map(cacheKeyFn));
+      return keys.map((k) => found.get(cacheKeyFn(k)) ?? null);
+    }, { cacheKeyFn, maxBatchSize: 1000 }),
   };
 }

@@ -12,9 +12,10 @@ const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../.
 
 const API = 'https://prison-api.prisons.invalid';
 const SEARCH = 'https://prisoner-search.prisons.invalid';
+const ALERTS = 'https://alerts-api.prisons.invalid';
 const AUTH = 'https://sign-in.prisons.invalid';
 const env = {
-  PRISONS_URL: API, PRISONS_SEARCH_URL: SEARCH, PRISONS_AUTH_URL: `${AUTH}/auth`,
+  PRISONS_URL: API, PRISONS_SEARCH_URL: SEARCH, PRISONS_ALERTS_URL: ALERTS, PRISONS_AUTH_URL: `${AUTH}/auth`,
   PRISONS_CLIENT_ID: 'test-client', PRISONS_CLIENT_SECRET: 'test-only', PRISONS_TIMEOUT_MS: '300',
 };
 
@@ -23,6 +24,7 @@ function token(value: string, times = 1) {
     .times(times).reply(200, { access_token: value, token_type: 'bearer', expires_in: 1200, scope: 'read' });
 }
 const api = (bearer: string) => nock(API, { reqheaders: { authorization: `Bearer ${bearer}` } });
+const alertsApi = (bearer: string) => nock(ALERTS, { reqheaders: { authorization: `Bearer ${bearer}` } });
 
 async function failure(p: Promise<unknown>): Promise<AdapterError> {
   const err = await p.then(() => null, (e: unknown) => e);
@@ -45,8 +47,8 @@ describe('prisons client over HTTP', () => {
   it('refreshes a token the API refuses once, and retries the call once', async () => {
     const client = createPrisonsClient(env);
     const scopes = [
-      token('t1'), api('t1').get('/api/offenders/A1234AA/alerts/v2').query(true).reply(401, { status: 401, userMessage: 'Unauthorised' }),
-      token('t2'), api('t2').get('/api/offenders/A1234AA/alerts/v2').query(true).reply(200, fixture('alerts.json') as object),
+      token('t1'), alertsApi('t1').post('/search/alerts/prison-numbers', ['A1234AA']).query({ includeInactive: 'true' }).reply(401, { status: 401, userMessage: 'Unauthorised' }),
+      token('t2'), alertsApi('t2').post('/search/alerts/prison-numbers', ['A1234AA']).query({ includeInactive: 'true' }).reply(200, fixture('alerts.json') as object),
     ];
     const alerts = await client.alerts('A1234AA');
     expect(alerts).toHaveLength(2);
@@ -113,6 +115,31 @@ describe('prisons client over HTTP', () => {
     for (const s of scopes) expect(s.isDone()).toBe(true);
   });
 
+  it('asks the Prisoner Alerts API for the alerts of many prisoners in one request, each number getting its own list', async () => {
+    const body = fixture('alerts.json') as { content: object[] };
+    const other = { ...body.content[1], alertUuid: '11111111-2222-4333-8444-555555555555', prisonNumber: 'B2345BB' };
+    const scopes = [
+      token('t1'),
+      alertsApi('t1').post('/search/alerts/prison-numbers', ['A1234AA', 'B2345BB', 'C3456CC']).query({ includeInactive: 'true' })
+        .reply(200, { content: [...body.content, other, { ...other, prisonNumber: 'Z9999ZZ' }] }),
+    ];
+    const found = await createPrisonsClient(env).alertsByNumber(['A1234AA', 'b2345bb', 'C3456CC', 'A1234AA', 'not-a-number']);
+    expect([...found.keys()]).toEqual(['A1234AA', 'B2345BB', 'C3456CC']);
+    expect(found.get('A1234AA')!.map((a) => !(a instanceof AdapterError) && a.code)).toEqual(['XER', 'HA']);
+    expect(found.get('B2345BB')).toHaveLength(1);
+    expect(found.get('C3456CC')).toEqual([]);
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
+  it('never reads a 404 from the alerts API as an unknown prisoner or as no alerts', async () => {
+    const scopes = [token('t1'), alertsApi('t1').post('/search/alerts/prison-numbers').query(true).reply(404, fixture('error-404.json') as object)];
+    const client = createPrisonsClient(env);
+    const err = await failure(client.alerts('A1234AA'));
+    expect(err.code).toBe('SOURCE_UNAVAILABLE');
+    expect(err.message).not.toMatch(/invalid/);
+    for (const s of scopes) expect(s.isDone()).toBe(true);
+  });
+
   it('looks up PNC and CRO numbers together in one attribute search', async () => {
     let sent: unknown;
     const scopes = [
@@ -143,7 +170,7 @@ describe('prisons configuration', () => {
 
   it('has safe defaults for the demo, with a 3 second timeout and the search API on the Prison API host', () => {
     const c = prisonsConfig({});
-    expect(c).toMatchObject({ apiUrl: 'http://localhost:8080', searchUrl: 'http://localhost:8080', timeoutMs: 3000, clientSecret: '' });
+    expect(c).toMatchObject({ apiUrl: 'http://localhost:8080', searchUrl: 'http://localhost:8080', alertsUrl: 'http://localhost:8080', timeoutMs: 3000, clientSecret: '' });
   });
 
   it('refuses to start in production without URLs and credentials', () => {
@@ -153,7 +180,7 @@ describe('prisons configuration', () => {
 
 describe('REST helper', () => {
   it('encodes path values and refuses a template with a placeholder left unfilled', () => {
-    expect(fillPath('/api/offenders/{offenderNo}/alerts/v2', { offenderNo: 'A1/2' })).toBe('/api/offenders/A1%2F2/alerts/v2');
+    expect(fillPath('/api/offenders/{offenderNo}/aliases', { offenderNo: 'A1/2' })).toBe('/api/offenders/A1%2F2/aliases');
     expect(() => fillPath('/api/bookings/{bookingId}', {})).toThrow(/expected a value for \{bookingId\}/);
   });
 

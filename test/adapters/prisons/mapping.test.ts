@@ -4,11 +4,11 @@ import { MappingError } from '../../../adapters/errors.js';
 import {
   mapAlert, mapCustodyPeriod, mapPrisoner, mapPrisonerRecord, nextReleaseDateOf, nomisName, prisonOrganisation, sexOf, toIdentityRecord,
 } from '../../../adapters/prisons/mapping.js';
-import type { Alert, InmateDetail, Prisoner } from '../../../adapters/prisons/wire.js';
+import type { Alert, AlertsResponse, InmateDetail, Prisoner } from '../../../adapters/prisons/wire.js';
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../../fixtures/prisons/${name}`, import.meta.url), 'utf8')) as T;
 const inmate = fixture<InmateDetail>('inmate-detail.json');
-const alerts = fixture<Alert[]>('alerts.json');
+const alerts = fixture<AlertsResponse>('alerts.json');
 const [prisoner] = fixture<Prisoner[]>('prisoner-numbers.json');
 
 describe('custody periods from InmateDetail', () => {
@@ -18,6 +18,9 @@ describe('custody periods from InmateDetail', () => {
       bookingNumber: '38412A',
       prison: { code: 'MDI', name: 'Moorland (HMP & YOI)' },
       legalStatus: 'SENTENCED',
+      legalStatusCode: 'SENTENCED',
+      custodyState: 'IN_PRISON',
+      status: 'ACTIVE IN',
       receptionDate: '2010-02-03',
       active: true,
       releaseDate: null,
@@ -33,7 +36,16 @@ describe('custody periods from InmateDetail', () => {
     ['a released booking names the prison that released the person when NOMIS says', { ...released, latestLocationId: 'LEI' }, { prison: { code: 'LEI', name: 'Leeds (HMP)' } }],
     ['the conditional release date is used when there is no override', { ...inmate, sentenceDetail: { ...inmate.sentenceDetail, conditionalReleaseOverrideDate: undefined, conditionalReleaseDate: '2019-12-01' } }, { expectedReleaseDate: '2019-12-01' }],
     ['a remand booking has no sentence length or expected release', { ...inmate, legalStatus: 'REMAND', sentenceDetail: { bookingId: 432132 } }, { legalStatus: 'REMAND', sentenceLengthDays: null, expectedReleaseDate: null }],
-    ['a legal status left out (no extra details) is null', { ...inmate, legalStatus: undefined }, { legalStatus: null }],
+    ['a legal status left out (no extra details) is null', { ...inmate, legalStatus: undefined }, { legalStatus: null, legalStatusCode: null }],
+    ['a legal status outside the Prison API enum is kept as its code, not refused', { ...inmate, legalStatus: 'ON_HOLIDAY' }, { legalStatus: null, legalStatusCode: 'ON_HOLIDAY', bookingId: '432132' }],
+    ['a released booking reads as released', released, { custodyState: 'RELEASED', status: 'INACTIVE OUT' }],
+    ['a person in transit between prisons (INACTIVE TRN) is in custody, not released', { ...released, status: 'INACTIVE TRN', inOutStatus: 'TRN', agencyId: 'TRN', latestLocationId: 'LEI', lastMovementTypeCode: 'TRN' },
+      { custodyState: 'IN_TRANSIT', active: true, releaseDate: null, cellLocation: null, prison: { code: 'LEI', name: 'Leeds (HMP)' }, expectedReleaseDate: '2020-02-03' }],
+    ['a temporary absence (ACTIVE OUT, TAP) is in custody at its prison', { ...inmate, status: 'ACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'TAP' },
+      { custodyState: 'TEMPORARY_ABSENCE', active: true, releaseDate: null, prison: { code: 'MDI', name: 'Moorland (HMP & YOI)' } }],
+    ['a day at court (ACTIVE OUT, CRT) is in custody', { ...inmate, status: 'ACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'CRT' }, { custodyState: 'AT_COURT', active: true }],
+    ['a status NOMIS may add later is kept, the active flag deciding', { ...inmate, status: 'ACTIVE ELSEWHERE' }, { custodyState: null, status: 'ACTIVE ELSEWHERE', active: true }],
+    ['unknown fields are ignored', { ...inmate, somethingNew: { nested: 1 } } as InmateDetail, { bookingId: '432132', custodyState: 'IN_PRISON' }],
   ])('%s', (_name, input, expected) => {
     expect(mapCustodyPeriod(input)).toMatchObject(expected as object);
   });
@@ -44,27 +56,33 @@ describe('custody periods from InmateDetail', () => {
 
   it.each<[string, InmateDetail]>([
     ['an impossible reception date', { ...inmate, receptionDate: '2010-02-30' }],
-    ['a legal status outside the Prison API enum', { ...inmate, legalStatus: 'ON_HOLIDAY' }],
     ['a sentence that expires before it starts', { ...inmate, sentenceDetail: { sentenceStartDate: '2020-01-01', sentenceExpiryDate: '2019-01-01' } }],
-    ['a missing active flag', { ...inmate, activeFlag: undefined }],
+    ['neither a status nor an active flag', { ...inmate, activeFlag: undefined, status: undefined, inOutStatus: undefined }],
     ['a date written the NOMIS-screen way', { ...inmate, receptionDate: '03/02/2010' }],
   ])('refuses %s', (_name, input) => {
     expect(() => mapCustodyPeriod(input)).toThrow(MappingError);
   });
 });
 
-describe('alerts', () => {
+describe('alerts from the Prisoner Alerts API', () => {
+  const list = alerts.content!;
   it('maps an expired security alert and an open self-harm alert', () => {
-    expect(alerts.map(mapAlert)).toEqual([
-      { alertId: '1', type: 'X', typeDescription: 'Security', code: 'XER', description: 'Escape Risk', dateCreated: '2019-08-20', dateExpires: '2020-08-20', active: false },
-      { alertId: '2', type: 'H', typeDescription: 'Self Harm', code: 'HA', description: 'ACCT Open (HMPS)', dateCreated: '2021-03-01', dateExpires: null, active: true },
+    expect(list.map(mapAlert)).toEqual([
+      { alertId: '8cdadcf3-b003-4116-9956-c99bd8df6a00', type: 'X', typeDescription: 'Security', code: 'XER', description: 'Escape Risk', dateCreated: '2021-09-27', dateExpires: '2022-07-15', active: false },
+      { alertId: '4a1b5b1e-3b9c-4c4f-8d5e-2f0c6a7b8c9d', type: 'H', typeDescription: 'Self Harm', code: 'HA', description: 'ACCT Open (HMPS)', dateCreated: '2023-09-27', dateExpires: null, active: true },
     ]);
   });
 
+  it('ignores fields it does not know and reads absent optional ones as null', () => {
+    const { alertCode, ...rest } = list[1];
+    expect(mapAlert({ ...rest, alertCode: { code: alertCode!.code, alertTypeCode: alertCode!.alertTypeCode }, brandNew: true } as Alert)).toMatchObject({ code: 'HA', typeDescription: null, description: null, dateExpires: null });
+  });
+
   it.each<[string, Alert]>([
-    ['no alert code', { ...alerts[0], alertCode: undefined }],
-    ['an impossible creation date', { ...alerts[0], dateCreated: '2019-02-29' }],
-    ['no active flag', { ...alerts[0], active: undefined }],
+    ['no alert code', { ...list[0], alertCode: undefined }],
+    ['an impossible active-from date', { ...list[0], activeFrom: '2019-02-29' }],
+    ['no active flag', { ...list[0], isActive: undefined }],
+    ['no alert id', { ...list[0], alertUuid: undefined }],
   ])('refuses an alert with %s', (_name, input) => {
     expect(() => mapAlert(input)).toThrow(MappingError);
   });
@@ -77,6 +95,7 @@ describe('prisoner record from Prisoner Search', () => {
       name: { title: null, forenames: ['Robert', 'John', 'James'], surname: 'Larsen', fullName: 'Robert John James Larsen' },
       dateOfBirth: '1975-04-02',
       sex: 'FEMALE',
+      sexRecorded: 'Female',
       pnc: { raw: '12/394773H', value: '2012/0394773H', valid: true },
       cro: { raw: '29906/12J', value: '029906/12J', valid: true },
       aliases: [{ name: { title: null, forenames: ['Robert', 'Trevor'], surname: 'Lorsen', fullName: 'Robert Trevor Lorsen' }, dateOfBirth: '1975-04-02' }],
@@ -88,6 +107,7 @@ describe('prisoner record from Prisoner Search', () => {
     ['reads a missing PNC as not recorded', { pncNumber: undefined }, { pnc: { raw: null, value: null, valid: false } }],
     ['tidies NOMIS upper-case names', { firstName: 'SEAN', middleNames: undefined, lastName: "O'BRIEN-SMITH" }, { name: { title: null, forenames: ['Sean'], surname: "O'Brien-Smith", fullName: "Sean O'Brien-Smith" } }],
     ['accepts lower-case prison numbers', { prisonerNumber: 'a1234aa' }, { prisonNumber: 'A1234AA' }],
+    ['keeps a gender outside the cross-walk as recorded, with no sex', { gender: 'Robot' }, { sex: null, sexRecorded: 'Robot', prisonNumber: 'A1234AA' }],
   ])('%s', (_name, patch, expected) => {
     expect(mapPrisonerRecord({ ...prisoner, ...patch })).toMatchObject(expected);
   });
@@ -97,7 +117,6 @@ describe('prisoner record from Prisoner Search', () => {
     ['no date of birth', { dateOfBirth: undefined }],
     ['no surname', { lastName: '  ' }],
     ['a prison number of the wrong shape', { prisonerNumber: '12345' }],
-    ['a gender outside the cross-walk', { gender: 'Robot' }],
   ])('refuses a record with %s', (_name, patch) => {
     expect(() => mapPrisonerRecord({ ...prisoner, ...patch })).toThrow(MappingError);
   });
@@ -111,6 +130,8 @@ describe('prisoner record from Prisoner Search', () => {
   it.each<[string, Partial<Prisoner>, string | null]>([
     ['the conditional release date of an active booking', { status: 'ACTIVE IN', conditionalReleaseDate: '2026-12-16' }, '2026-12-16'],
     ['nothing once released', { status: 'INACTIVE OUT' }, null],
+    ['the conditional release date while in transit between prisons', { status: 'INACTIVE TRN', inOutStatus: 'TRN', conditionalReleaseDate: '2026-12-16' }, '2026-12-16'],
+    ['the conditional release date on a temporary absence', { status: 'ACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'TAP', conditionalReleaseDate: '2026-12-16' }, '2026-12-16'],
     ['nothing on remand', { status: 'ACTIVE IN', conditionalReleaseDate: undefined, releaseDate: undefined }, null],
   ])('gives as next release %s', (_name, patch, expected) => {
     expect(nextReleaseDateOf({ ...prisoner, ...patch })).toBe(expected);

@@ -18,6 +18,10 @@ const example = population.prisons.find((o) => o.personIndex === population.exam
 const shortPnc = population.prisons.find((o) => o.pnc && /^\d{2}\//.test(o.pnc))!;
 const released = population.prisons.find((o) => !o.bookings[0].active)!;
 const remand = population.prisons.find((o) => o.bookings[0].legalStatus === 'REMAND');
+// Two people in custody but out of their prison: one in transit between prisons, one on a temporary absence.
+const [inTransit, onLicenceDay] = population.prisons.filter((o) => o !== example && o !== remand && o.bookings[0].active && o.bookings[0].legalStatus === 'SENTENCED');
+inTransit.bookings[0].movement = 'TRN';
+onLicenceDay.bookings[0].movement = 'TAP';
 
 async function failure(p: Promise<unknown>): Promise<AdapterError> {
   const err = await p.then(() => null, (e: unknown) => e);
@@ -75,6 +79,24 @@ describe('prisons stand-in', () => {
     expect(summary).toMatchObject({ nextReleaseDate: null });
   });
 
+  it('shows a person in transit between prisons (INACTIVE TRN) as in custody, with their release still expected', async () => {
+    const [period] = (await client.custodyPeriods(inTransit.offenderNo))!;
+    const b = inTransit.bookings[0];
+    expect(period).toMatchObject({ custodyState: 'IN_TRANSIT', status: 'INACTIVE TRN', active: true, releaseDate: null, cellLocation: null, prison: { code: b.agencyId } });
+    const summary = (await client.prisonersByNumber([inTransit.offenderNo])).get(inTransit.offenderNo);
+    expect(summary).toMatchObject({ nextReleaseDate: b.conditionalReleaseDate });
+  });
+
+  it('shows a temporary absence (ACTIVE OUT, TAP) as in custody at its prison, not released', async () => {
+    const [period] = (await client.custodyPeriods(onLicenceDay.offenderNo))!;
+    expect(period).toMatchObject({ custodyState: 'TEMPORARY_ABSENCE', status: 'ACTIVE OUT', active: true, releaseDate: null, prison: { code: onLicenceDay.bookings[0].agencyId } });
+  });
+
+  it('shows a released booking as released and an active one as in prison', async () => {
+    expect((await client.custodyPeriods(released.offenderNo))![0]).toMatchObject({ custodyState: 'RELEASED' });
+    expect((await client.custodyPeriods(example.offenderNo))![0]).toMatchObject({ custodyState: 'IN_PRISON' });
+  });
+
   it.runIf(remand)('shows a remand booking with no expected release', async () => {
     const [period] = (await client.custodyPeriods(remand!.offenderNo))!;
     expect(period).toMatchObject({ legalStatus: 'REMAND', expectedReleaseDate: null, sentenceLengthDays: null, active: true });
@@ -85,10 +107,24 @@ describe('prisons stand-in', () => {
     expect(alerts.map((a) => !(a instanceof AdapterError) && a.code).sort()).toEqual(example.alerts.map((a) => a.alertCode).sort());
   });
 
-  it('answers null for a prison number it does not hold', async () => {
+  it('answers null for a prison number it does not hold, and no alerts for it', async () => {
     expect(await client.custodyPeriods('Z9999ZZ')).toBeNull();
-    expect(await client.alerts('Z9999ZZ')).toBeNull();
+    expect(await client.alerts('Z9999ZZ')).toEqual([]);
     expect(standIn.requests.get('GET /api/offenders/{offenderNo}')).toBe(1);
+  });
+
+  it('no longer serves the Prison API alerts endpoint removed in August 2025', async () => {
+    const token = await client.credentials.get();
+    const res = await fetch(`${standIn.location}/api/offenders/${example.offenderNo}/alerts/v2`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(404);
+  });
+
+  it('batches the alerts of N prisoners asked for in one loader tick into one Prisoner Alerts API call', async () => {
+    const loaders = createLoaders(client, 'test');
+    const people = population.prisons.filter((o) => o.alerts.length > 0).slice(0, 15);
+    const lists = await Promise.all(people.map((o) => loaders.alerts.load(o.offenderNo)));
+    lists.forEach((l, i) => expect(l!.map((a) => !(a instanceof AdapterError) && a.code).sort()).toEqual(people[i].alerts.map((a) => a.alertCode).sort()));
+    expect(standIn.requests.get('POST /search/alerts/prison-numbers')).toBe(1);
   });
 
   it('batches N prisoner lookups made in one loader tick into one Prisoner Search call', async () => {
