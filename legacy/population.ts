@@ -135,6 +135,12 @@ export interface ProbationOffender extends RecordedIdentity {
   currentExclusion: boolean;
   exclusionMessage: string | null;
   officerNotes: string;
+  /** nDelius usernames a limited-access (excluded) case excludes; absent: nobody named. */
+  excludedUsers?: string[];
+  /** nDelius usernames a restricted case is restricted to; absent: nobody named (its offender manager reads it through their caseload). */
+  restrictedToUsers?: string[];
+  /** True when the case is allocated to nDelius's placeholder officer ("Unallocated Staff", staff code ending in U). */
+  unallocated?: boolean;
 }
 
 export interface VictimRecord {

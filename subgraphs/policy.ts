@@ -31,7 +31,10 @@ export interface RecordFacts {
   victimId?: string;
   /** True when the record concerns an offence committed under 18; null when it cannot be told. */
   youth?: boolean | null;
+  /** The record is restricted from this caller (their offender manager may still read it). */
   restricted?: boolean;
+  /** This caller is excluded from the record: nothing, not even their caseload, overrides an exclusion. */
+  excluded?: boolean;
 }
 
 export type FactReader = (parent: any) => RecordFacts;
@@ -83,6 +86,8 @@ function conditionHolds(c: Condition, caller: Caller, facts: RecordFacts): boole
     case 'ADULT_AT_OFFENCE':
       return facts.youth === false; // unknown age counts as youth: withheld, not guessed
     case 'NOT_RESTRICTED':
+      // An exclusion names the people who may not see a case; being its offender manager does not lift it.
+      if (facts.excluded === true) return false;
       return facts.restricted === false || (facts.restricted === true && onCaseload(caller, facts));
   }
 }

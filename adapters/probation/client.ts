@@ -1,6 +1,9 @@
-// The only code that speaks to the probation offender search service: JSON over HTTP with an HMPPS Auth
-// client-credentials token (refreshed once and retried once on 401). Batches go in one POST each
-// (/crns, /nomsNumbers, up to the spec's 512 per call); searches follow pages up to a limit.
+// The only code that speaks to the probation systems: the probation offender search service and the
+// nDelius integration API, JSON over HTTP with an HMPPS Auth client-credentials token (refreshed once and
+// retried once on 401). Every call is an operation of their contracts (reference/openapi/), or of the
+// documented stand-in extension where no public contract has one (the caseload, requirements and licence
+// conditions). Batches go in one POST each (/crns, /nomsNumbers up to 512; access and conditions up to
+// 500); supervisions have no bulk operation, so they are one bounded, counted GET per case.
 import { AdapterError, mapRecord } from '../errors.js';
 import { httpRequest, parseJson, statusError } from '../http.js';
 import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
@@ -9,31 +12,48 @@ import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from 
 import type { Env } from '../../subgraphs/types.js';
 import { probationConfig, type ProbationConfig } from './config.js';
 import {
-  AGENCY, mapLicenceCondition, mapOffenderDetail, mapRegistration, mapRequirement, toIdentityRecord,
-  type LicenceCondition, type ProbationRecord, type Registration, type Requirement,
+  AGENCY, mapCaseAccess, mapLicenceCondition, mapMappa, mapOffenderDetail, mapRequirement, mapRiskRegistration, toIdentityRecord,
+  type CaseAccess, type LicenceCondition, type ProbationRecord, type Registration, type Requirement,
 } from './mapping.js';
-import type { WireMatchRequest, WireMatchedBy, WireOffenderDetail, WireOffenderMatches, WireSearchDto, WireSearchPage, WireSupervisionDetail } from './wire.js';
+import type {
+  WireCaseConditions, WireMatchRequest, WireMatchedBy, WireOffenderDetail, WireOffenderMatches, WireSearchDto, WireSearchPage,
+  WireStaffCaseload, WireSupervisionResponse, WireUserAccess,
+} from './wire.js';
 
+/** Every operation this adapter calls: method and path template as the contract that declares it writes them. */
 export const OPERATIONS = {
+  // probation-offender-search.json
   crns: 'POST /crns',
   nomsNumbers: 'POST /nomsNumbers',
   match: 'POST /match',
   searchPeople: 'POST /search/people',
   phrase: 'POST /phrase',
-  supervision: 'POST /secure/offenders/crns/supervision',
-  caseload: 'GET /secure/staff/staffCode/{staffCode}/caseload/managedOffenders',
-  health: 'GET /health/ping',
+  // ndelius.json
+  probationCases: 'POST /search/probation-cases',
+  supervisions: 'GET /case/{crn}/supervisions',
+  access: 'POST /probation-cases/access',
+  // ndelius-extensions.json (stand-in extension: no public contract has these)
+  caseload: 'GET /staff/{staffCode}/caseload',
+  conditions: 'POST /probation-cases/conditions',
 } as const;
 
 /** The spec caps POST /crns at 512 CRNs per request. */
 const MAX_BATCH = 512;
+/** nDelius CrnRequest: at most 500 CRNs. */
+const MAX_CRN_REQUEST = 500;
+const CRN = /^[A-Z]\d{6}$/;
 
 export type Mapped<T> = T | AdapterError;
 
-/** Registrations, requirements and licence conditions of one CRN; a bad item is an AdapterError in its slot. */
+/** The current registrations of one CRN (nDelius supervisions); a bad item is an AdapterError in its slot. */
 export interface SupervisionDetail {
   crn: string;
   registrations: Mapped<Registration>[];
+}
+
+/** Requirements and licence conditions of one CRN (stand-in extension); a bad item is an AdapterError in its slot. */
+export interface CaseConditions {
+  crn: string;
   requirements: Mapped<Requirement>[];
   licenceConditions: Mapped<LicenceCondition>[];
 }
@@ -69,16 +89,26 @@ export class ProbationClient {
     };
   }
 
-  /** One authorised JSON POST; any non-200 becomes a typed AdapterError (401 → SOURCE_AUTH → refresh and retry once). */
-  private post<T>(operation: string, path: string, body: unknown): Promise<T> {
+  /** One authorised JSON call; any non-200 becomes a typed AdapterError (401 → SOURCE_AUTH → refresh and retry once). */
+  private call<T>(operation: string, url: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
     return withToken(this.credentials, async (token) => {
       const res = await httpRequest({
-        agency: AGENCY, operation, url: this.config.baseUrl + path, method: 'POST', timeoutMs: this.config.timeoutMs, body: JSON.stringify(body),
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+        agency: AGENCY, operation, url, method, timeoutMs: this.config.timeoutMs, body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       });
       if (res.status !== 200) throw statusError(AGENCY, operation, res.status);
       return parseJson<T>(AGENCY, operation, res.text);
     });
+  }
+
+  /** A POST to the offender search service. */
+  private post<T>(operation: string, path: string, body: unknown): Promise<T> {
+    return this.call<T>(operation, this.config.baseUrl + path, 'POST', body);
+  }
+
+  /** A call to the nDelius integration API (and its stand-in extension). */
+  private delius<T>(operation: string, path: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
+    return this.call<T>(operation, this.config.deliusUrl + path, method, body);
   }
 
   private badShape(operation: string, expected: string): AdapterError {
@@ -91,20 +121,40 @@ export class ProbationClient {
       mapRecord(AGENCY, operation, String(w?.otherIds?.crn ?? w?.offenderId ?? `#${i}`), w, mapOffenderDetail));
   }
 
-  /** CRNs of the offenders a member of staff manages (their caseload), for record-level disclosure rules. */
+  private badList(operation: string, value: unknown, what: string): unknown[] {
+    if (!Array.isArray(value)) throw this.badShape(operation, what);
+    return value;
+  }
+
+  /**
+   * CRNs of the cases a member of staff manages (their caseload), for record-level disclosure rules. No
+   * public contract lists a caseload by staff code: this is the stand-in extension's GET /staff/{staffCode}/caseload.
+   */
   async caseload(staffCode: string): Promise<string[]> {
     const op = OPERATIONS.caseload;
     if (!/^[A-Za-z0-9]{1,20}$/.test(staffCode)) return [];
-    const list = await withToken(this.credentials, async (token) => {
-      const res = await httpRequest({
-        agency: AGENCY, operation: op, url: `${this.config.baseUrl}/secure/staff/staffCode/${encodeURIComponent(staffCode.toUpperCase())}/caseload/managedOffenders`,
-        timeoutMs: this.config.timeoutMs, headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      });
-      if (res.status !== 200) throw statusError(AGENCY, op, res.status);
-      return parseJson<unknown>(AGENCY, op, res.text);
-    });
-    if (!Array.isArray(list)) throw this.badShape(op, 'a caseload');
-    return list.map((m) => (m as { crnNumber?: unknown }).crnNumber).filter((c): c is string => typeof c === 'string').map((c) => c.toUpperCase());
+    const body = await this.delius<WireStaffCaseload>(op, `/staff/${encodeURIComponent(staffCode.toUpperCase())}/caseload`, 'GET');
+    const cases = this.badList(op, body?.cases, 'a caseload') as WireStaffCaseload['cases'] & unknown[];
+    return cases.map((c) => c?.crn).filter((c): c is string => typeof c === 'string').map((c) => c.trim().toUpperCase());
+  }
+
+  /**
+   * What one nDelius user may see of many cases, one POST /probation-cases/access per 500 CRNs. A case the
+   * answer leaves out is reported as excluded and restricted: a missing answer never opens a case.
+   */
+  async accessFor(username: string, crns: string[]): Promise<Map<string, CaseAccess>> {
+    const op = OPERATIONS.access;
+    const asked = unique(crns);
+    const out = new Map<string, CaseAccess>();
+    for (const batch of chunks(asked, MAX_CRN_REQUEST)) {
+      const body = await this.delius<WireUserAccess>(op, `/probation-cases/access?username=${encodeURIComponent(username)}`, 'POST', { crns: batch });
+      for (const w of this.badList(op, body?.access, 'case access')) {
+        const a = mapRecord(AGENCY, op, String((w as { crn?: unknown })?.crn ?? 'unknown'), w as never, mapCaseAccess);
+        if (!(a instanceof AdapterError) && batch.includes(a.crn)) out.set(a.crn, a);
+      }
+      for (const c of batch) if (!out.has(c)) out.set(c, { crn: c, userExcluded: true, userRestricted: true });
+    }
+    return out;
   }
 
   /** Offenders by CRN, one POST /crns per 512; the map holds found CRNs only (a record or its BAD_SOURCE_DATA). */
@@ -136,25 +186,67 @@ export class ProbationClient {
     return out;
   }
 
-  /** Registrations, requirements and licence conditions for many CRNs in one call (stand-in extension endpoint). */
-  async supervisionByCrn(crns: string[]): Promise<Map<string, SupervisionDetail>> {
-    const op = OPERATIONS.supervision;
-    const out = new Map<string, SupervisionDetail>();
-    for (const batch of chunks(unique(crns), MAX_BATCH)) {
-      const list = await this.post<unknown>(op, '/secure/offenders/crns/supervision', batch);
-      if (!Array.isArray(list)) throw this.badShape(op, 'a list of supervision details');
-      for (const w of list as WireSupervisionDetail[]) {
-        if (typeof w?.crn !== 'string' || !Array.isArray(w.registrations) || !Array.isArray(w.requirements) || !Array.isArray(w.licenceConditions)) throw this.badShape(op, 'supervision details');
+  /**
+   * Current registrations of many cases. nDelius declares no bulk form of GET /case/{crn}/supervisions, so
+   * this is one GET per case: at most `supervisionConcurrency` at once and `supervisionMax` per call (the
+   * rest get a SOURCE_UNAVAILABLE naming the bound). A case nDelius does not know (404) is absent.
+   */
+  async supervisionByCrn(crns: string[]): Promise<Map<string, SupervisionDetail | AdapterError>> {
+    const op = OPERATIONS.supervisions;
+    const asked = unique(crns).filter((c) => CRN.test(c));
+    const out = new Map<string, SupervisionDetail | AdapterError>();
+    const within = asked.slice(0, this.config.supervisionMax);
+    for (const c of asked.slice(this.config.supervisionMax)) {
+      out.set(c, new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', message: `${AGENCY} system answers supervisions one case at a time; more than ${this.config.supervisionMax} cases in one request were not asked (${op})` }));
+    }
+    let next = 0;
+    const worker = async () => {
+      while (next < within.length) {
+        const crn = within[next++];
+        try {
+          const body = await this.delius<WireSupervisionResponse>(op, `/case/${encodeURIComponent(crn)}/supervisions`, 'GET');
+          if (body == null || typeof body !== 'object' || Array.isArray(body)) throw this.badShape(op, 'supervisions');
+          const risks = [...(body.dynamicRisks ?? []), ...(body.personStatus ?? [])];
+          if (!Array.isArray(body.dynamicRisks ?? []) || !Array.isArray(body.personStatus ?? [])) throw this.badShape(op, 'registrations');
+          const registrations: Mapped<Registration>[] = [];
+          if (body.mappaDetail != null) registrations.push(mapRecord(AGENCY, op, `${crn}/mappa`, body.mappaDetail, mapMappa));
+          risks.forEach((r, i) => registrations.push(mapRecord(AGENCY, op, `${crn}/registration ${r?.code ?? `#${i + 1}`}`, r, mapRiskRegistration)));
+          out.set(crn, { crn, registrations });
+        } catch (err) {
+          if (err instanceof AdapterError && err.code === 'NOT_FOUND') continue;
+          out.set(crn, err instanceof AdapterError ? err : new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', cause: err }));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.supervisionConcurrency, within.length) }, worker));
+    return out;
+  }
+
+  /** Requirements and licence conditions of many cases, one POST per 500 CRNs (stand-in extension: no public contract has them). */
+  async conditionsByCrn(crns: string[]): Promise<Map<string, CaseConditions>> {
+    const op = OPERATIONS.conditions;
+    const out = new Map<string, CaseConditions>();
+    for (const batch of chunks(unique(crns), MAX_CRN_REQUEST)) {
+      const body = await this.delius<{ cases?: WireCaseConditions[] }>(op, '/probation-cases/conditions', 'POST', { crns: batch });
+      for (const w of this.badList(op, body?.cases, 'a list of case conditions') as WireCaseConditions[]) {
+        if (typeof w?.crn !== 'string') throw this.badShape(op, 'case conditions');
         const crn = w.crn.toUpperCase();
+        if (!batch.includes(crn)) continue;
         out.set(crn, {
           crn,
-          registrations: w.registrations.map((r) => mapRecord(AGENCY, op, `${crn}/registration/${r?.registrationId}`, r, mapRegistration)),
-          requirements: w.requirements.map((r) => mapRecord(AGENCY, op, `${crn}/requirement/${r?.requirementId}`, r, mapRequirement)),
-          licenceConditions: w.licenceConditions.map((c) => mapRecord(AGENCY, op, `${crn}/licence-condition/${c?.licenceConditionId}`, c, mapLicenceCondition)),
+          requirements: (w.requirements ?? []).map((r) => mapRecord(AGENCY, op, `${crn}/requirement/${r?.requirementId}`, r, mapRequirement)),
+          licenceConditions: (w.licenceConditions ?? []).map((c) => mapRecord(AGENCY, op, `${crn}/licence-condition/${c?.licenceConditionId}`, c, mapLicenceCondition)),
         });
       }
     }
     return out;
+  }
+
+  /** nDelius POST /search/probation-cases: every case matching all supplied attributes (one call, not paged). */
+  async searchProbationCases(request: { surname?: string; firstName?: string; dateOfBirth?: string; pncNumber?: string; crn?: string; nomsNumber?: string; includeAliases?: boolean }): Promise<Mapped<ProbationRecord>[]> {
+    const op = OPERATIONS.probationCases;
+    const body = Object.fromEntries(Object.entries(request).filter(([, v]) => v != null && v !== ''));
+    return this.mapDetails(op, await this.delius<unknown>(op, '/search/probation-cases', 'POST', body));
   }
 
   /** POST /search/people, following pages until the last one or `searchMaxPages`, whichever comes first. */
@@ -214,18 +306,21 @@ export class ProbationClient {
     return dedupe([...byCrn.values(), ...byNoms.values(), ...hits]);
   }
 
-  /** IdentitySource.search: by surname (and date of birth when given), confirmed on the normalised surname; forename is left to the scorer, since nicknames are common. */
+  /**
+   * IdentitySource.search: nDelius POST /search/probation-cases by surname (and date of birth when given),
+   * confirmed on the normalised surname; forename is left to the scorer, since nicknames are common.
+   */
   private async searchIdentities(criteria: IdentitySearch): Promise<IdentityRecord[]> {
     const key = nameKey(criteria.surname);
     if (key === '') return [];
-    const result = await this.searchPeople({ surname: criteria.surname, dateOfBirth: criteria.dateOfBirth ?? null });
-    return dedupe(result.records).filter((r) => nameKey(r.name.surname) === key && (!criteria.dateOfBirth || r.dateOfBirth === criteria.dateOfBirth));
+    const records = await this.searchProbationCases({ surname: criteria.surname.trim(), dateOfBirth: criteria.dateOfBirth ?? undefined });
+    return dedupe(records).filter((r) => nameKey(r.name.surname) === key && (!criteria.dateOfBirth || r.dateOfBirth === criteria.dateOfBirth));
   }
 
-  /** A cheap unauthenticated call proving the service answers. */
+  /** A cheap authorised call of a declared operation (POST /crns with no CRNs) proving the service answers and takes our token. */
   async health(): Promise<void> {
-    const res = await httpRequest({ agency: AGENCY, operation: OPERATIONS.health, url: `${this.config.baseUrl}/health/ping`, timeoutMs: this.config.timeoutMs });
-    if (res.status !== 200) throw statusError(AGENCY, OPERATIONS.health, res.status);
+    const list = await this.post<unknown>(OPERATIONS.crns, '/crns', []);
+    if (!Array.isArray(list)) throw this.badShape(OPERATIONS.crns, 'a list of offenders');
   }
 }
 

@@ -5,6 +5,12 @@ import type { Env } from '../../subgraphs/types.js';
 export interface ProbationConfig {
   /** Base URL of the offender search service (no trailing slash). */
   baseUrl: string;
+  /** Base URL of the nDelius integration API (`PROBATION_DELIUS_URL`, defaults to `PROBATION_URL`). */
+  deliusUrl: string;
+  /** GET /case/{crn}/supervisions has no bulk form: at most this many run at once (`PROBATION_SUPERVISION_CONCURRENCY`). */
+  supervisionConcurrency: number;
+  /** …and at most this many cases are asked in one wave (`PROBATION_SUPERVISION_MAX`); the rest report an error. */
+  supervisionMax: number;
   /** Base URL of HMPPS Auth (`…/auth`); the token endpoint is `<authUrl>/oauth/token`. */
   authUrl: string;
   clientId: string;
@@ -35,6 +41,9 @@ export function probationConfig(env: Env = process.env): ProbationConfig {
   const baseUrl = trimSlash(env.PROBATION_URL || 'http://127.0.0.1:8094');
   return {
     baseUrl,
+    deliusUrl: trimSlash(env.PROBATION_DELIUS_URL || baseUrl),
+    supervisionConcurrency: positiveInt(env, 'PROBATION_SUPERVISION_CONCURRENCY', 8),
+    supervisionMax: positiveInt(env, 'PROBATION_SUPERVISION_MAX', 100),
     authUrl: trimSlash(env.PROBATION_AUTH_URL || `${baseUrl}/auth`),
     clientId: env.PROBATION_CLIENT_ID || 'justice-graph',
     clientSecret: env.PROBATION_CLIENT_SECRET || 'stand-in-only',

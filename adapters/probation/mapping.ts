@@ -6,7 +6,7 @@ import { displayName, normaliseCro, normalisePnc, parseOptionalDate } from '../n
 import { personName, type CheckedIdentifier, type IdentityRecord, type PersonName, type Sex } from '../../schema/model.js';
 import { standingData } from '../../reference/index.js';
 import type {
-  WireKeyValue, WireLicenceCondition, WireOffenderDetail, WireOffenderManager, WireRegistration, WireRequirement,
+  WireCaseAccess, WireKeyValue, WireLicenceCondition, WireMappaDetail, WireOffenderDetail, WireOffenderManager, WireRequirement, WireRiskRegistration, WireStaffHuman,
 } from './wire.js';
 
 export const AGENCY = 'probation';
@@ -27,11 +27,14 @@ export interface OffenderManager {
 /** One OffenderDetail in the common model: the source of ProbationOffenderRecord and Supervision. */
 export interface ProbationRecord {
   crn: string;
-  offenderId: string;
+  /** The offender search service's internal id; null from nDelius's /search/probation-cases, which has none. */
+  offenderId: string | null;
   name: PersonName;
   aliases: PersonName[];
   dateOfBirth: string | null;
   sex: Sex | null;
+  /** The gender text as nDelius sent it; kept when it is outside the CJS cross-walk (then `sex` is null). */
+  sexRecorded: string | null;
   pnc: CheckedIdentifier;
   cro: CheckedIdentifier;
   nomsNumber: string | null;
@@ -45,8 +48,10 @@ export interface ProbationRecord {
 
 export type RiskColour = 'RED' | 'AMBER' | 'GREEN' | 'WHITE';
 
+/** A current registration, as nDelius lists them on a case's supervisions (dynamic risks, person status, MAPPA). */
 export interface Registration {
-  id: string;
+  /** nDelius does not expose registration ids on this operation: null. */
+  id: string | null;
   code: string;
   description: string | null;
   registerLevel: string | null;
@@ -87,14 +92,15 @@ export function checkedId(raw: string | null | undefined, kind: 'PNC' | 'CRO'): 
   return { raw: r, value: check.value, valid: check.valid };
 }
 
-/** nDelius gender text ("Male", "Female", "Not Known", "Not Specified") through the CJS gender cross-walk. */
+/**
+ * nDelius gender text ("Male", "Female", "Not Known", "Not Specified") through the CJS gender cross-walk.
+ * Text outside the cross-walk gives null; the record keeps it as recorded rather than being refused.
+ */
 export function mapGender(gender: string | null | undefined): Sex | null {
   if (blank(gender)) return null;
   const row = standingData.gender().find((g) => g.description === gender!.trim().toLowerCase());
   const byCjsCode: Record<string, Sex> = { '0': 'NOT_KNOWN', '1': 'MALE', '2': 'FEMALE', '9': 'NOT_SPECIFIED' };
-  const sex = row && byCjsCode[row.cjsCode];
-  if (!sex) throw new MappingError('gender', `a gender on the CJS gender list, got "${gender}"`);
-  return sex;
+  return (row && byCjsCode[row.cjsCode]) || null;
 }
 
 function name(first: string | null | undefined, middle: string[] | null | undefined, surname: string | null | undefined, field: string, title?: string | null): PersonName {
@@ -107,13 +113,27 @@ function unit(kv: WireKeyValue | null | undefined): ProbationUnit | null {
   return kv && !blank(kv.code) ? { code: kv.code!.trim(), description: text(kv.description) } : null;
 }
 
+/**
+ * nDelius's placeholder officer "Unallocated Staff": flagged `unallocated`, or named Unallocated Staff,
+ * or a staff code ending in U with no officer's name. Never shown as a named offender manager.
+ */
+export function isUnallocatedStaff(staff: Pick<WireStaffHuman, 'code' | 'forenames' | 'surname' | 'unallocated'> | null | undefined): boolean {
+  if (!staff) return false;
+  if (staff.unallocated === true) return true;
+  const forenames = text(staff.forenames)?.toLowerCase() ?? null;
+  const surname = text(staff.surname)?.toLowerCase() ?? null;
+  if (surname === 'staff' && (forenames === 'unallocated' || forenames === null)) return true;
+  if (forenames?.startsWith('unallocated') && (surname === null || surname === 'staff')) return true;
+  return /U$/i.test(text(staff.code) ?? '') && (surname === null || forenames === null);
+}
+
 /** The current offender manager: the active one, else the latest without an end date. */
 export function mapOffenderManager(managers: WireOffenderManager[] | null | undefined): OffenderManager | null {
   const list = (managers ?? []).filter((m) => m.softDeleted !== true);
   const current = list.find((m) => m.active === true) ?? list.find((m) => blank(m.toDate));
   if (!current) return null;
   const staff = current.staff ?? null;
-  const unallocated = staff?.unallocated === true;
+  const unallocated = isUnallocatedStaff(staff);
   return {
     staffCode: text(staff?.code),
     name: !unallocated && staff && !blank(staff.surname) ? name((staff.forenames ?? '').split(' ')[0], (staff.forenames ?? '').split(' ').slice(1), staff.surname, 'offenderManagers.staff') : null,
@@ -129,14 +149,16 @@ export function mapOffenderDetail(w: WireOffenderDetail): ProbationRecord {
   if (w == null || typeof w !== 'object') throw new MappingError('OffenderDetail', 'an object');
   const crn = text(w.otherIds?.crn);
   if (!crn) throw new MappingError('otherIds.crn', 'a CRN, got none');
-  if (typeof w.offenderId !== 'number') throw new MappingError('offenderId', `a number, got ${typeof w.offenderId}`);
+  // nDelius's ProbationCaseDetail has no offenderId: absent is null, but a value that is not a number is wrong.
+  if (w.offenderId != null && typeof w.offenderId !== 'number') throw new MappingError('offenderId', `a number, got ${typeof w.offenderId}`);
   return {
     crn: crn.toUpperCase(),
-    offenderId: String(w.offenderId),
+    offenderId: w.offenderId == null ? null : String(w.offenderId),
     name: name(w.firstName, w.middleNames, w.surname, 'OffenderDetail', w.title),
     aliases: (w.offenderAliases ?? []).filter((a) => !blank(a.surname)).map((a) => name(a.firstName, a.middleNames, a.surname, 'offenderAliases')),
     dateOfBirth: parseOptionalDate(w.dateOfBirth, 'YYYY-MM-DD', 'dateOfBirth'),
     sex: mapGender(w.gender),
+    sexRecorded: text(w.gender),
     pnc: checkedId(w.otherIds.pncNumber, 'PNC'),
     cro: checkedId(w.otherIds.croNumber, 'CRO'),
     nomsNumber: text(w.otherIds.nomsNumber)?.toUpperCase() ?? null,
@@ -149,28 +171,47 @@ export function mapOffenderDetail(w: WireOffenderDetail): ProbationRecord {
   };
 }
 
-const COLOURS: Record<string, RiskColour> = { RED: 'RED', AMBER: 'AMBER', GREEN: 'GREEN', WHITE: 'WHITE' };
-
-export function mapRiskColour(colour: string | null | undefined): RiskColour | null {
-  if (blank(colour)) return null;
-  const c = COLOURS[colour!.trim().toUpperCase()];
-  if (!c) throw new MappingError('riskColour', `Red, Amber, Green or White, got "${colour}"`);
-  return c;
+/** A current registration from nDelius's dynamic risks or person status (GET /case/{crn}/supervisions). */
+export function mapRiskRegistration(w: WireRiskRegistration): Registration {
+  const code = text(w?.code);
+  if (!code) throw new MappingError('registration.code', 'a registration type code, got none');
+  return {
+    id: null,
+    code: code.toUpperCase(),
+    description: text(w.description),
+    registerLevel: null,
+    registerLevelDescription: null,
+    riskColour: null,
+    startDate: parseOptionalDate(w.startDate, 'YYYY-MM-DD', 'registration.startDate'),
+    nextReviewDate: parseOptionalDate(w.reviewDate, 'YYYY-MM-DD', 'registration.reviewDate'),
+    active: true,
+  };
 }
 
-export function mapRegistration(w: WireRegistration): Registration {
-  if (blank(w.type?.code)) throw new MappingError('registration.type.code', 'a registration type code, got none');
+/** nDelius's MAPPA detail as the MAPP registration, its level as register level `M1`..`M3`. */
+export function mapMappa(w: WireMappaDetail): Registration {
+  if (w.level != null && (!Number.isInteger(w.level) || w.level < 0 || w.level > 3)) throw new MappingError('mappaDetail.level', `a MAPPA level 0 to 3, got ${JSON.stringify(w.level)}`);
   return {
-    id: String(w.registrationId),
-    code: w.type.code!.trim(),
-    description: text(w.type.description),
-    registerLevel: text(w.registerLevel?.code),
-    registerLevelDescription: text(w.registerLevel?.description),
-    riskColour: mapRiskColour(w.riskColour),
-    startDate: parseOptionalDate(w.startDate, 'YYYY-MM-DD', 'registration.startDate'),
-    nextReviewDate: parseOptionalDate(w.nextReviewDate, 'YYYY-MM-DD', 'registration.nextReviewDate'),
-    active: w.active === true,
+    id: null,
+    code: 'MAPP',
+    description: 'MAPPA',
+    registerLevel: w.level == null || w.level === 0 ? null : `M${w.level}`,
+    registerLevelDescription: text(w.levelDescription),
+    riskColour: null,
+    startDate: parseOptionalDate(w.startDate, 'YYYY-MM-DD', 'mappaDetail.startDate'),
+    nextReviewDate: parseOptionalDate(w.reviewDate, 'YYYY-MM-DD', 'mappaDetail.reviewDate'),
+    active: true,
   };
+}
+
+/** What nDelius says one user may see of one case; null when the answer names no CRN. */
+export interface CaseAccess { crn: string; userExcluded: boolean; userRestricted: boolean }
+
+/** nDelius CaseAccess. A flag left out is read as set: an access answer that says nothing does not open a case. */
+export function mapCaseAccess(w: WireCaseAccess): CaseAccess {
+  const crn = text(w?.crn);
+  if (!crn) throw new MappingError('access.crn', 'a CRN, got none');
+  return { crn: crn.toUpperCase(), userExcluded: w.userExcluded !== false, userRestricted: w.userRestricted !== false };
 }
 
 export function mapRequirement(w: WireRequirement): Requirement {

@@ -1,8 +1,9 @@
-// Probation payloads as received. Offender search shapes follow probation-offender-search.json
-// (OffenderDetail, IDs, OffenderManager, SearchPagedResults, MatchRequest, OffenderMatches); fields
-// are nullable as the spec declares. The supervision batch is a stand-in extension in the style of
-// the HMPPS Community API (its Registration, Requirement and LicenceCondition shapes), since the
-// search contract carries no registrations, requirements or licence conditions.
+// Probation payloads as received (contracts in reference/openapi/). Offender search shapes follow
+// probation-offender-search.json (OffenderDetail, IDs, OffenderManager, SearchPagedResults, MatchRequest,
+// OffenderMatches); nDelius shapes follow ndelius.json (ProbationCaseDetail, SupervisionResponse,
+// UserAccess); fields are nullable as the specs declare. Requirements and licence conditions are in no
+// public contract: they come from the stand-in extension (ndelius-extensions.json) in the retired
+// Community API's Requirement and LicenceCondition shapes.
 
 export interface WireKeyValue {
   code?: string | null;
@@ -48,8 +49,9 @@ export interface WireOffenderAlias {
   gender?: string | null;
 }
 
+/** OffenderDetail (offender search), or nDelius ProbationCaseDetail, which has no offenderId and no managers. */
 export interface WireOffenderDetail {
-  offenderId: number;
+  offenderId?: number | null;
   title?: string | null;
   firstName?: string | null;
   middleNames?: string[] | null;
@@ -120,24 +122,65 @@ export interface WireOffenderMatches {
   matchedBy: WireMatchedBy;
 }
 
-/** Community API style Registration (GET /secure/offenders/crn/{crn}/registrations item). */
-export interface WireRegistration {
-  registrationId: number;
-  offenderId: number;
-  register?: WireKeyValue | null;
-  type: WireKeyValue;
-  riskColour?: string | null;
+/** nDelius `Name`. */
+export interface WireName { forename?: string | null; surname?: string | null; middleName?: string | null }
+
+/** nDelius `Manager` (SupervisionResponse.communityManager); `allocated` false for the placeholder officer. */
+export interface WireManager {
+  code?: string | null;
+  name?: WireName | null;
+  username?: string | null;
+  team?: (WireKeyValue & { provider?: WireKeyValue | null }) | null;
+  allocated?: boolean | null;
+}
+
+/** nDelius `DynamicRiskRegistration` / `PersonStatusRegistration`: a current registration. */
+export interface WireRiskRegistration {
+  code?: string | null;
+  description?: string | null;
   startDate?: string | null;
-  nextReviewDate?: string | null;
-  reviewPeriodMonths?: number | null;
+  reviewDate?: string | null;
   notes?: string | null;
-  registeringTeam?: WireKeyValue | null;
-  registeringOfficer?: { code?: string | null; forenames?: string | null; surname?: string | null } | null;
-  registeringProbationArea?: WireKeyValue | null;
-  registerLevel?: WireKeyValue | null;
-  registerCategory?: WireKeyValue | null;
-  warnUser?: boolean | null;
-  active: boolean;
+}
+
+/** nDelius `MappaDetail`. */
+export interface WireMappaDetail {
+  level?: number | null;
+  levelDescription?: string | null;
+  category?: number | null;
+  categoryDescription?: string | null;
+  startDate?: string | null;
+  reviewDate?: string | null;
+  notes?: string | null;
+}
+
+/** nDelius `SupervisionResponse` (GET /case/{crn}/supervisions). */
+export interface WireSupervisionResponse {
+  communityManager?: WireManager | null;
+  mappaDetail?: WireMappaDetail | null;
+  supervisions?: unknown[] | null;
+  dynamicRisks?: WireRiskRegistration[] | null;
+  personStatus?: WireRiskRegistration[] | null;
+}
+
+/** nDelius `CaseAccess`, one per CRN in `UserAccess.access` (POST /probation-cases/access?username=). */
+export interface WireCaseAccess {
+  crn?: string | null;
+  userExcluded?: boolean | null;
+  userRestricted?: boolean | null;
+  exclusionMessage?: string | null;
+  restrictionMessage?: string | null;
+}
+export interface WireUserAccess { access?: WireCaseAccess[] | null }
+
+/** Stand-in extension `StaffCaseload` (GET /staff/{staffCode}/caseload). */
+export interface WireStaffCaseload { code?: string | null; cases?: { crn?: string | null }[] | null }
+
+/** Stand-in extension `CaseConditions`, one per CRN in `{ cases }` (POST /probation-cases/conditions). */
+export interface WireCaseConditions {
+  crn?: string | null;
+  requirements?: WireRequirement[] | null;
+  licenceConditions?: WireLicenceCondition[] | null;
 }
 
 /** Community API style Requirement (…/convictions/{id}/requirements item). */
@@ -161,14 +204,6 @@ export interface WireLicenceCondition {
   active?: boolean | null;
   licenceConditionTypeMainCat?: WireKeyValue | null;
   licenceConditionTypeSubCat?: WireKeyValue | null;
-}
-
-/** Stand-in extension POST /secure/offenders/crns/supervision: one entry per CRN found. */
-export interface WireSupervisionDetail {
-  crn: string;
-  registrations: WireRegistration[];
-  requirements: WireRequirement[];
-  licenceConditions: WireLicenceCondition[];
 }
 
 /** The HMPPS error body ({status, userMessage, developerMessage}). */

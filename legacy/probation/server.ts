@@ -1,9 +1,13 @@
-// Stand-in for the probation offender search service (nDelius), following probation-offender-search.json:
-// POST /crns, POST /nomsNumbers, POST /match, POST /search and the paged POST /search/people, behind an
-// HMPPS Auth style bearer token (POST /auth/oauth/token). Registrations, requirements and licence
-// conditions are not in the search contract: POST /secure/offenders/crns/supervision is a STAND-IN
-// EXTENSION that batches, per CRN, the Community API shapes of GET /secure/offenders/crn/{crn}/registrations,
-// …/convictions/{id}/requirements and …/convictions/{id}/licenceConditions.
+// Stand-in for the probation systems (nDelius), answering only what their contracts declare:
+//  - the probation offender search service (reference/openapi/probation-offender-search.json): POST /crns,
+//    POST /nomsNumbers, POST /match, POST /search, the paged POST /search/people and POST /phrase;
+//  - the nDelius integration API (reference/openapi/ndelius.json): POST /search/probation-cases (no
+//    offenderId), GET /case/{crn}/supervisions (one case per call), GET and POST /probation-cases/access
+//    (per-user limited access);
+//  - the STAND-IN EXTENSION (reference/openapi/ndelius-extensions.json), for what no public contract
+//    offers: GET /staff/{staffCode}/caseload and POST /probation-cases/conditions (requirements and
+//    licence conditions, in the retired Community API's shapes);
+// all behind an HMPPS Auth style bearer token (POST /auth/oauth/token). Any other path is a 404.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../http.js';
@@ -13,7 +17,7 @@ import { FaultControl, RequestCounter, type StandIn, type StandInOptions, type S
 import { TokenIssuer } from '../oauth.js';
 import type { ProbationOffender } from '../population.js';
 
-/** Operation names counted in `requests`. */
+/** Operation names counted in `requests`: method and the path template of the contract that declares it. */
 export const OPERATIONS = {
   token: 'POST /auth/oauth/token',
   crns: 'POST /crns',
@@ -22,14 +26,31 @@ export const OPERATIONS = {
   search: 'POST /search',
   searchPeople: 'POST /search/people',
   phrase: 'POST /phrase',
-  supervision: 'POST /secure/offenders/crns/supervision',
-  // Stand-in extension in the shape of the Community API's managed-offenders endpoint.
-  caseload: 'GET /secure/staff/staffCode/{staffCode}/caseload/managedOffenders',
-  health: 'GET /health/ping',
+  probationCases: 'POST /search/probation-cases',
+  supervisions: 'GET /case/{crn}/supervisions',
+  access: 'POST /probation-cases/access',
+  accessGet: 'GET /probation-cases/access',
+  // Stand-in extensions (reference/openapi/ndelius-extensions.json).
+  caseload: 'GET /staff/{staffCode}/caseload',
+  conditions: 'POST /probation-cases/conditions',
   unknown: 'UNKNOWN',
 } as const;
 
-const CASELOAD_PATH = /^\/secure\/staff\/staffCode\/([A-Za-z0-9]{1,20})\/caseload\/managedOffenders$/;
+const ROUTES: { method: string; pattern: RegExp; op: string }[] = [
+  { method: 'POST', pattern: /^\/auth\/oauth\/token$/, op: OPERATIONS.token },
+  { method: 'POST', pattern: /^\/crns$/, op: OPERATIONS.crns },
+  { method: 'POST', pattern: /^\/nomsNumbers$/, op: OPERATIONS.nomsNumbers },
+  { method: 'POST', pattern: /^\/match$/, op: OPERATIONS.match },
+  { method: 'POST', pattern: /^\/search$/, op: OPERATIONS.search },
+  { method: 'POST', pattern: /^\/search\/people$/, op: OPERATIONS.searchPeople },
+  { method: 'POST', pattern: /^\/phrase$/, op: OPERATIONS.phrase },
+  { method: 'POST', pattern: /^\/search\/probation-cases$/, op: OPERATIONS.probationCases },
+  { method: 'GET', pattern: /^\/case\/([^/]{1,20})\/supervisions$/, op: OPERATIONS.supervisions },
+  { method: 'POST', pattern: /^\/probation-cases\/access$/, op: OPERATIONS.access },
+  { method: 'GET', pattern: /^\/probation-cases\/access$/, op: OPERATIONS.accessGet },
+  { method: 'GET', pattern: /^\/staff\/([A-Za-z0-9]{1,20})\/caseload$/, op: OPERATIONS.caseload },
+  { method: 'POST', pattern: /^\/probation-cases\/conditions$/, op: OPERATIONS.conditions },
+];
 
 export interface ProbationStandInOptions extends StandInOptions {
   /** Token lifetime; HMPPS Auth uses 20 minutes. */
@@ -44,6 +65,7 @@ export interface ProbationStandIn extends StandIn {
 type Json = Record<string, unknown>;
 const MAX_BODY = 1_000_000;
 const MAX_BATCH = 512; // the spec's limit on POST /crns
+const MAX_CRN_REQUEST = 500; // CrnRequest.crns maxItems in ndelius.json
 
 const REQUIREMENT_CODES: Record<string, string> = {
   'Unpaid Work': 'W', 'Rehabilitation Activity Requirement (RAR)': 'F', Curfew: 'J', 'Drug Rehabilitation': 'D', 'Alcohol Treatment': 'R',
@@ -90,8 +112,9 @@ function offenderDetail(p: ProbationOffender, today: string): Json {
     offenderProfile: { ethnicity: null, nationality: 'British', notes: p.officerNotes, riskColour, offenderLanguages: { primaryLanguage: 'English' }, disabilities: [], provisions: [] },
     offenderAliases: [],
     offenderManagers: [{
-      staff: { code: om.staffCode, forenames: om.forenames, surname: om.surname, unallocated: false },
-      trustOfficer: { forenames: om.forenames, surname: om.surname },
+      // nDelius's placeholder officer: a staff code ending in U, named "Unallocated Staff".
+      staff: p.unallocated ? { code: unallocatedCode(om), forenames: 'Unallocated', surname: 'Staff', unallocated: true } : { code: om.staffCode, forenames: om.forenames, surname: om.surname, unallocated: false },
+      trustOfficer: p.unallocated ? { forenames: 'Unallocated', surname: 'Staff' } : { forenames: om.forenames, surname: om.surname },
       partitionArea: 'National Data',
       softDeleted: false,
       team: { code: om.teamCode, description: om.teamDescription, telephone: null, localDeliveryUnit: { code: `${om.probationAreaCode}LDU1`, description: om.teamDescription.replace(/ OMU$/, '') }, district: null, borough: null },
@@ -116,23 +139,50 @@ function offenderDetail(p: ProbationOffender, today: string): Json {
   };
 }
 
-/** Community API shapes for one offender's registrations, requirements and licence conditions. */
-function supervisionDetail(p: ProbationOffender): Json {
+const unallocatedCode = (om: ProbationOffender['offenderManager']) => `${om.teamCode.slice(0, 6)}U`;
+
+/** nDelius `ProbationCaseDetail` (POST /search/probation-cases): the successor payload, with no offenderId and no managers. */
+function probationCaseDetail(p: ProbationOffender, today: string): Json {
+  return {
+    otherIds: { crn: p.crn, pncNumber: p.pnc ?? undefined, nomsNumber: p.nomsNumber ?? undefined, croNumber: p.cro ?? undefined },
+    firstName: p.forenames[0], surname: p.surname, dateOfBirth: p.dateOfBirth ?? undefined, gender: p.sex === 'M' ? 'Male' : 'Female',
+    middleNames: p.middleNames,
+    offenderProfile: { nationality: 'British', disabilities: [] },
+    offenderAliases: [],
+    activeProbationManagedSentence: true,
+    currentRestriction: p.currentRestriction, restrictionMessage: p.restrictionMessage ?? undefined,
+    currentExclusion: p.currentExclusion, exclusionMessage: p.exclusionMessage ?? undefined,
+    age: p.dateOfBirth ? ageOn(p.dateOfBirth, today) : undefined,
+  };
+}
+
+/**
+ * nDelius `SupervisionResponse` (GET /case/{crn}/supervisions): the community manager, MAPPA, and the
+ * active registrations as dynamic risks; nDelius lists only current registrations here.
+ */
+function supervisionResponse(p: ProbationOffender): Json {
   const om = p.offenderManager;
+  const active = p.registrations.filter((r) => r.active);
+  const mappa = active.find((r) => r.typeCode === 'MAPP');
+  const level = mappa?.registerLevel ? Number(mappa.registerLevel.slice(1)) : null;
+  return {
+    communityManager: {
+      code: p.unallocated ? unallocatedCode(om) : om.staffCode,
+      name: p.unallocated ? { forename: 'Unallocated', surname: 'Staff' } : { forename: om.forenames.split(' ')[0], surname: om.surname, middleName: om.forenames.split(' ').slice(1).join(' ') || undefined },
+      team: { code: om.teamCode, description: om.teamDescription, provider: { code: om.probationAreaCode, description: om.probationAreaDescription } },
+      allocated: !p.unallocated,
+    },
+    ...(mappa && level != null ? { mappaDetail: { level, levelDescription: `MAPPA Level ${level}`, category: 2, categoryDescription: 'MAPPA Cat 2', startDate: mappa.startDate, reviewDate: mappa.nextReviewDate ?? undefined } } : {}),
+    supervisions: [],
+    dynamicRisks: active.filter((r) => r.typeCode !== 'MAPP').map((r) => ({ code: r.typeCode, description: r.typeDescription, startDate: r.startDate, reviewDate: r.nextReviewDate ?? undefined })),
+    personStatus: [],
+  };
+}
+
+/** Stand-in extension: one case's requirements and licence conditions in the retired Community API's shapes. */
+function caseConditions(p: ProbationOffender): Json {
   return {
     crn: p.crn,
-    registrations: p.registrations.map((r) => ({
-      registrationId: r.registrationId, offenderId: p.offenderId,
-      register: r.typeCode === 'MAPP' ? { code: '5', description: 'Public Protection' } : { code: '1', description: 'RoSH' },
-      type: { code: r.typeCode, description: r.typeDescription },
-      riskColour: r.riskColour, startDate: r.startDate, nextReviewDate: r.nextReviewDate, reviewPeriodMonths: 6, notes: null,
-      registeringTeam: { code: om.teamCode, description: om.teamDescription },
-      registeringOfficer: { code: om.staffCode, forenames: om.forenames, surname: om.surname },
-      registeringProbationArea: { code: om.probationAreaCode, description: om.probationAreaDescription },
-      registerLevel: r.registerLevel ? { code: r.registerLevel, description: `MAPPA Level ${r.registerLevel.slice(1)}` } : null,
-      registerCategory: r.registerLevel ? { code: 'M2', description: 'MAPPA Cat 2' } : null,
-      warnUser: false, active: r.active,
-    })),
     requirements: p.requirements.map((r) => ({
       requirementId: r.requirementId, startDate: r.startDate, terminationDate: null, length: r.length, lengthUnit: r.length == null ? null : r.category === 'Unpaid Work' ? 'Hours' : 'Days',
       active: r.active, requirementTypeMainCategory: { code: REQUIREMENT_CODES[r.category] ?? 'X', description: r.category }, requirementTypeSubCategory: { code: `${REQUIREMENT_CODES[r.category] ?? 'X'}01`, description: r.subCategory },
@@ -141,6 +191,22 @@ function supervisionDetail(p: ProbationOffender): Json {
       licenceConditionId: c.conditionId, licenceConditionNotes: c.detail, startDate: c.startDate, commencementDate: c.startDate, active: c.active,
       licenceConditionTypeMainCat: { code: c.code, description: c.description }, licenceConditionTypeSubCat: { code: `${c.code}A`, description: c.description },
     })),
+  };
+}
+
+/**
+ * nDelius `CaseAccess` for one user and case: excluded when the case names the user among those it
+ * excludes; restricted when the case is restricted and does not name the user among those it is
+ * restricted to. Without a username, whether the case has any exclusion or restriction at all.
+ */
+function caseAccess(p: ProbationOffender, username: string | null): Json {
+  const same = (list: string[] | undefined) => username !== null && (list ?? []).some((u) => u.toLowerCase() === username.toLowerCase());
+  const userExcluded = p.currentExclusion && (username === null || same(p.excludedUsers));
+  const userRestricted = p.currentRestriction && (username === null || !same(p.restrictedToUsers));
+  return {
+    crn: p.crn, userExcluded, userRestricted,
+    ...(userExcluded && p.exclusionMessage ? { exclusionMessage: p.exclusionMessage } : {}),
+    ...(userRestricted && p.restrictionMessage ? { restrictionMessage: p.restrictionMessage } : {}),
   };
 }
 
@@ -183,9 +249,9 @@ function malformed(payload: unknown): string {
     first.dateOfBirth = `${String(first.dateOfBirth ?? '1980').slice(0, 4)}-02-30`;
     return JSON.stringify(payload);
   }
-  const reg = (first?.registrations as Json[] | undefined)?.[0];
-  if (reg) {
-    reg.startDate = `${String(reg.startDate).slice(0, 4)}-13-45`;
+  const risk = ((payload as Json)?.dynamicRisks as Json[] | undefined)?.[0];
+  if (risk) {
+    risk.startDate = `${String(risk.startDate).slice(0, 4)}-13-45`;
     return JSON.stringify(payload);
   }
   const full = JSON.stringify(payload);
@@ -239,47 +305,66 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
   const clientSecret = randomBytes(16).toString('hex');
   const tokens = new TokenIssuer({ clientId, clientSecret, ttlSeconds: options.tokenTtlSeconds });
 
-  const operationOf = (method: string, path: string): string => {
-    if (method === 'GET' && CASELOAD_PATH.test(path)) return OPERATIONS.caseload;
-    const op = Object.values(OPERATIONS).find((o) => o === `${method} ${path}`);
-    return op ?? OPERATIONS.unknown;
+  const send = (res: ServerResponse, payload: unknown, outcome: string): void => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(outcome === 'malformed' ? malformed(payload) : JSON.stringify(payload));
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in.invalid');
-    const op = operationOf(req.method ?? 'GET', url.pathname);
+    const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+    const op = route?.op ?? OPERATIONS.unknown;
+    const param = route ? route.pattern.exec(url.pathname)![1] : undefined;
     requests.count(op);
     const outcome = await faults.apply();
-    if (outcome === 'down') return error(res, 503, 'Service unavailable', 'The offender search service is down');
+    if (outcome === 'down') return error(res, 503, 'Service unavailable', 'The probation service is down');
     if (outcome === 'error') return error(res, 500, 'Unexpected error', 'Internal server error');
     if (op === OPERATIONS.token) { tokens.handleTokenRequest(req, res); return; } // HMPPS Auth is not broken by the search service's malformed fault
-    if (op === OPERATIONS.health) { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'UP' })); return; }
     if (op === OPERATIONS.unknown) return error(res, 404, 'Not found', `No handler for ${req.method} ${url.pathname}`);
     if (!tokens.isAuthorised(req)) return error(res, 401, 'Unauthorised', 'A valid bearer token is required (missing, unknown or expired)');
     if (op === OPERATIONS.caseload) {
-      const staffCode = CASELOAD_PATH.exec(url.pathname)![1].toUpperCase();
-      const managed = people.filter((p) => p.offenderManager.staffCode === staffCode)
-        .map((p) => ({ crnNumber: p.crn, nomsNumber: p.nomsNumber, offenderSurname: p.surname, staffCode, allocationDate: null }));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(outcome === 'malformed' ? malformed(managed) : JSON.stringify(managed));
-      return;
+      const staffCode = param!.toUpperCase();
+      const cases = people.filter((p) => !p.unallocated && p.offenderManager.staffCode === staffCode).map((p) => ({ crn: p.crn }));
+      return send(res, { code: staffCode, cases }, outcome);
+    }
+    if (op === OPERATIONS.supervisions) {
+      const p = byCrn.get(decodeURIComponent(param!).toUpperCase());
+      if (!p) return error(res, 404, 'Not found', 'Probation case not found');
+      return send(res, supervisionResponse(p), outcome);
     }
 
     let body: unknown;
     try { body = await readJson(req); } catch { return error(res, 400, 'Invalid request', 'Request body is not valid JSON'); }
     let payload: unknown;
     const strings = Array.isArray(body) && body.every((x) => typeof x === 'string') ? (body as string[]) : null;
+    const crnRequest = (): string[] | null => {
+      const crns = (body as Json | null)?.crns;
+      return Array.isArray(crns) && crns.length >= 1 && crns.length <= MAX_CRN_REQUEST && crns.every((c) => typeof c === 'string') ? (crns as string[]) : null;
+    };
     switch (op) {
       case OPERATIONS.crns:
-      case OPERATIONS.supervision:
         if (!strings) return error(res, 400, 'Invalid request', 'Expected a list of CRNs');
         if (strings.length > MAX_BATCH) return error(res, 500, 'Unexpected error', `The list of CRNs provided exceeds the maximum of ${MAX_BATCH}`);
-        payload = [...new Set(strings.map((c) => c.trim().toUpperCase()))].map((c) => byCrn.get(c)).filter((p) => p !== undefined)
-          .map((p) => (op === OPERATIONS.crns ? offenderDetail(p, today) : supervisionDetail(p)));
+        payload = [...new Set(strings.map((c) => c.trim().toUpperCase()))].map((c) => byCrn.get(c)).filter((p) => p !== undefined).map((p) => offenderDetail(p, today));
         break;
+      case OPERATIONS.conditions: {
+        const crns = crnRequest();
+        if (!crns) return error(res, 400, 'Invalid request', `Expected {"crns": [...]} with 1 to ${MAX_CRN_REQUEST} CRNs`);
+        payload = { cases: [...new Set(crns.map((c) => c.trim().toUpperCase()))].map((c) => byCrn.get(c)).filter((p) => p !== undefined).map(caseConditions) };
+        break;
+      }
+      case OPERATIONS.access:
+      case OPERATIONS.accessGet: {
+        const crns = crnRequest();
+        if (!crns) return error(res, 400, 'Invalid request', `Expected {"crns": [...]} with 1 to ${MAX_CRN_REQUEST} CRNs`);
+        const username = url.searchParams.get('username')?.trim() || null;
+        payload = { access: [...new Set(crns.map((c) => c.trim().toUpperCase()))].map((c) => byCrn.get(c)).filter((p) => p !== undefined).map((p) => caseAccess(p, username)) };
+        break;
+      }
       case OPERATIONS.nomsNumbers:
         if (!strings) return error(res, 400, 'Invalid request', 'Expected a list of NOMS numbers');
         payload = [...new Set(strings.map((c) => c.trim().toUpperCase()))].map((n) => byNoms.get(n)).filter((p) => p !== undefined).map((p) => offenderDetail(p, today));
         break;
+      case OPERATIONS.probationCases:
       case OPERATIONS.search:
       case OPERATIONS.searchPeople: {
         const dto = (body ?? {}) as Json;
@@ -287,6 +372,7 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
         if (typeof body !== 'object' || Array.isArray(body) || criteria.length === 0) return error(res, 400, 'Invalid request', 'At least one search criterion is required');
         const found = people.filter((p) => matchesSearch(p, dto));
         if (op === OPERATIONS.search) { payload = found.map((p) => offenderDetail(p, today)); break; }
+        if (op === OPERATIONS.probationCases) { payload = found.map((p) => probationCaseDetail(p, today)); break; }
         payload = page(found, url, today);
         if (!payload) return error(res, 400, 'Invalid request', 'page must be >= 0 and size between 1 and 1000');
         break;
@@ -308,7 +394,7 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
         break;
       }
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(outcome === 'malformed' ? malformed(payload) : JSON.stringify(payload));
+    send(res, payload, outcome);
   }
 
   const server = createServer((req, res) => {

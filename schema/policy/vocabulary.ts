@@ -62,7 +62,7 @@ export const CONDITIONS = {
   OWN_VICTIM_CASE: 'the person is the defendant in a case of one of the caller\'s victims',
   OWN_VICTIM: 'the victim is one of the caller\'s own',
   ADULT_AT_OFFENCE: 'the record is not a youth record (the person was 18 or over at the offence)',
-  NOT_RESTRICTED: 'the probation record is not marked restricted or excluded, or the caller is its offender manager',
+  NOT_RESTRICTED: 'nDelius does not exclude the caller from the probation record (checked per user; an exclusion is never lifted by the caseload), and does not restrict it from them unless they are its offender manager',
 } as const;
 export type Condition = keyof typeof CONDITIONS;
 

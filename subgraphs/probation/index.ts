@@ -6,22 +6,27 @@ import type { ProbationRecord } from '../../adapters/probation/mapping.js';
 import { withInternalFields } from '../internal.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type ProbationLoaders } from './loaders.js';
-import { resolvers } from './resolvers.js';
+import { resolvers, type CallerAccess } from './resolvers.js';
+
+function factsOf(r: ProbationRecord & { access?: CallerAccess }) {
+  return { crn: r.crn, restricted: r.access?.restricted ?? (r.restricted || r.excluded), excluded: r.access?.excluded ?? r.excluded };
+}
 
 const probation: SubgraphModule<ProbationClient, ProbationLoaders> = {
   name: 'probation',
   agency: 'PROBATION',
-  description: 'Probation (nDelius offender search): supervision, offender manager, registrations, requirements, licence conditions',
+  description: 'Probation (nDelius offender search and integration API): supervision, offender manager, registrations, requirements, licence conditions',
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers: resolvers as never,
   createClient: (env) => createProbationClient(env),
   createLoaders,
   identity: (client) => client.identity,
   identifierTypes: ['CRN', 'PNC', 'CRO', 'PRISON_NUMBER'],
-  // Supervision and the offender record tell the policy their CRN and whether they are restricted or excluded.
+  // Supervision and the offender record tell the policy their CRN and whether this caller is restricted
+  // from or excluded from them (nDelius's per-user answer; the case's own marks when there is none).
   policyFacts: {
-    Supervision: (r: ProbationRecord) => ({ crn: r.crn, restricted: r.restricted || r.excluded }),
-    ProbationOffenderRecord: (r: ProbationRecord) => ({ crn: r.crn, restricted: r.restricted || r.excluded }),
+    Supervision: factsOf,
+    ProbationOffenderRecord: factsOf,
   },
   relationships: {
     caseload: (client, staffCode) => client.caseload(staffCode),

@@ -9,32 +9,66 @@ import type { ProbationLoaders } from './loaders.js';
 
 type Ctx = SubgraphContext<ProbationLoaders>;
 
-/** The person's first linked probation record that the service has (a person rarely has two CRNs). */
-async function recordFor(person: { id: string }, ctx: Ctx): Promise<ProbationRecord | null> {
+/** What this caller may see of a limited-access case, as the policy reads it (RecordFacts.restricted / excluded). */
+export interface CallerAccess { restricted: boolean; excluded: boolean }
+/** A probation record as this request's caller reaches it: with nDelius's answer for that caller. */
+export type ProbationView = ProbationRecord & { access: CallerAccess };
+
+/**
+ * Limited access is per user in nDelius: a case marked excluded excludes named users, a restricted one
+ * is open only to named users. For a probation user (their nDelius username is the caller's subject) a
+ * marked case is checked against POST /probation-cases/access, batched per wave. Anyone else, or when
+ * the check cannot be made, gets the case's own marks: withheld (fail closed). An unmarked case needs no call.
+ */
+async function accessFor(r: ProbationRecord, ctx: Ctx): Promise<CallerAccess> {
+  if (!r.restricted && !r.excluded) return { restricted: false, excluded: false };
+  const caseLevel = { restricted: r.restricted || r.excluded, excluded: r.excluded };
+  const username = ctx.caller.agency === 'PROBATION' && !ctx.caller.actor ? ctx.caller.subject : null;
+  if (!username) return caseLevel;
+  try {
+    const a = await ctx.loaders.accessFor(username).load(r.crn);
+    return { restricted: a.userRestricted, excluded: a.userExcluded };
+  } catch (err) {
+    ctx.log.warn({ err, crn: r.crn }, 'probation access check failed; the case is withheld as marked');
+    return caseLevel;
+  }
+}
+
+/** The person's first linked probation record that the service has (a person rarely has two CRNs), with the caller's access to it. */
+async function recordFor(person: { id: string }, ctx: Ctx): Promise<ProbationView | null> {
   const crns = localIdsFor(person.id, 'probation');
   if (crns.length === 0) return null;
   const results = await ctx.loaders.recordByCrn.loadMany(crns);
   const found = results.find((r): r is ProbationRecord => r != null && !(r instanceof Error));
-  if (found) return found;
+  if (found) return { ...found, access: await accessFor(found, ctx) };
   const failure = results.find((r) => r instanceof Error);
   if (failure) throw failure;
   return null;
 }
 
-/** Supervision fields that come from the supervision batch rather than the offender record. */
-const SUPERVISION_BATCH = new Set(['registrations', 'requirements', 'licenceConditions']);
+/** Supervision fields that come from other calls than the offender record, and the loader of each. */
+const SUPERVISION_BATCH: Record<string, 'supervisionByCrn' | 'conditionsByCrn'> = {
+  registrations: 'supervisionByCrn', requirements: 'conditionsByCrn', licenceConditions: 'conditionsByCrn',
+};
 
 /**
  * The CRN is in the person id, so when the query asks for supervision detail it is fetched in the same
  * wave as the record, not after it (one legacy wave instead of two).
  */
 function prefetchSupervision(person: { id: string }, ctx: Ctx, info: GraphQLResolveInfo): void {
-  const wanted = info.fieldNodes.some((n) => n.selectionSet?.selections.some((s) => s.kind === 'Field' && SUPERVISION_BATCH.has(s.name.value)));
-  if (!wanted) return;
+  const wanted = new Set(info.fieldNodes.flatMap((n) => n.selectionSet?.selections ?? [])
+    .flatMap((s) => (s.kind === 'Field' && SUPERVISION_BATCH[s.name.value] ? [SUPERVISION_BATCH[s.name.value]] : [])));
+  if (!wanted.size) return;
   let crns: string[];
   try { crns = localIdsFor(person.id, 'probation'); } catch { return; } // recordFor reports it
   // Errors surface from the fields that read the batch; this early call only starts it.
-  for (const crn of crns) ctx.loaders.supervisionByCrn.load(crn).catch(() => undefined);
+  for (const loader of wanted) for (const crn of crns) ctx.loaders[loader].load(crn).catch(() => undefined);
+}
+
+/** A per-case load that failed as a whole (e.g. the case's supervisions call) fails its field only. */
+function listOf<T>(value: T | Error | null | undefined, pick: (v: T) => unknown[]): unknown[] {
+  if (value instanceof Error) throw value;
+  return value == null ? [] : pick(value);
 }
 
 export const resolvers = {
@@ -48,9 +82,9 @@ export const resolvers = {
     probationRecord: (person: { id: string }, _args: unknown, ctx: Ctx) => recordFor(person, ctx),
   },
   Supervision: {
-    registrations: async (s: ProbationRecord, _args: unknown, ctx: Ctx) => (await ctx.loaders.supervisionByCrn.load(s.crn))?.registrations ?? [],
-    requirements: async (s: ProbationRecord, _args: unknown, ctx: Ctx) => (await ctx.loaders.supervisionByCrn.load(s.crn))?.requirements ?? [],
-    licenceConditions: async (s: ProbationRecord, _args: unknown, ctx: Ctx) => (await ctx.loaders.supervisionByCrn.load(s.crn))?.licenceConditions ?? [],
+    registrations: async (s: ProbationRecord, _args: unknown, ctx: Ctx) => listOf(await ctx.loaders.supervisionByCrn.load(s.crn), (d) => d.registrations),
+    requirements: async (s: ProbationRecord, _args: unknown, ctx: Ctx) => listOf(await ctx.loaders.conditionsByCrn.load(s.crn), (d) => d.requirements),
+    licenceConditions: async (s: ProbationRecord, _args: unknown, ctx: Ctx) => listOf(await ctx.loaders.conditionsByCrn.load(s.crn), (d) => d.licenceConditions),
   },
   ProbationOffenderRecord: {
     offenderId: (r: ProbationRecord) => r.offenderId,

@@ -160,7 +160,11 @@ function conditionHolds(c: string, type: string, record: CanaryRecord, caller: C
       if (type !== 'Supervision' && type !== 'ProbationOffenderRecord') return false;
       const p = probationRecord();
       if (!p) return false;
-      return !(p.currentRestriction || p.currentExclusion) || (isProbationStaff && same(p.offenderManager.staffCode, staff));
+      // Limited access is per user in nDelius: a probation user is excluded only when the case names them (the
+      // population names nobody unless a test does); anyone else gets the case's marks. Caseload never lifts an exclusion.
+      const excluded = p.currentExclusion && (caller.agency !== 'PROBATION' || (p.excludedUsers ?? []).length > 0);
+      if (excluded) return false;
+      return !p.currentRestriction || (isProbationStaff && same(p.offenderManager.staffCode, staff));
     }
     default:
       return false;

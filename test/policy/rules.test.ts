@@ -268,6 +268,13 @@ describe('restricted probation records', () => {
     expect(ask('probation', 'Supervision.crn', 'PROBATION_OFFICER', restricted)).toMatchObject({ allowed: true, agreement: null });
     expect(ask('probation', 'Supervision.crn', 'PROBATION_OFFICER', { ...restricted, relationships: { caseloadCrns: [] } })).toEqual(denied('RESTRICTED_RECORD'));
   });
+
+  it('are withheld from a user the record excludes, even their own offender manager (an exclusion is never lifted by the caseload)', () => {
+    const excluded = { facts: { restricted: false, excluded: true } };
+    expect(ask('probation', 'Supervision.registrations', 'PROBATION_OFFICER', excluded)).toEqual(denied('RESTRICTED_RECORD'));
+    expect(ask('probation', 'Supervision.crn', 'PROBATION_OFFICER', excluded)).toEqual(denied('RESTRICTED_RECORD'));
+    expect(ask('probation', 'Supervision.crn', 'PROBATION_OFFICER', { facts: { restricted: false, excluded: false } })).toMatchObject({ allowed: true });
+  });
 });
 
 describe('relationships the gateway could not establish', () => {

@@ -2,7 +2,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../adapters/errors.js';
-import { createProbationClient, type ProbationClient } from '../../adapters/probation/client.js';
+import { createProbationClient, type ProbationClient, type SupervisionDetail } from '../../adapters/probation/client.js';
 import { generatePopulation } from '../../legacy/population.js';
 import { OPERATIONS, startProbationStandIn, type ProbationStandIn } from '../../legacy/probation/server.js';
 import { encodePersonId } from '../../schema/person-id.js';
@@ -19,6 +19,15 @@ const defendantId = population.people[example.personIndex].defendantId!;
 const idWithCourt = encodePersonId([{ agency: 'probation', localId: example.crn }, { agency: 'courts', localId: defendantId }]);
 const restrictedOne = population.probation.find((p) => p.currentRestriction)!;
 const excludedOne = population.probation.find((p) => p.currentExclusion)!;
+/** The probation officer the test harness calls as (their nDelius username is the caller's subject). */
+const ME = caller('PROBATION').subject;
+// nDelius names the users a case excludes: this one excludes the test officer, the second excludes someone else.
+excludedOne.excludedUsers = [ME.toUpperCase()];
+const excludedOther = population.probation.find((p) => p !== excludedOne && p !== example && p !== restrictedOne && !p.currentRestriction)!;
+Object.assign(excludedOther, { currentExclusion: true, exclusionMessage: 'You are excluded from viewing this case', excludedUsers: ['someone.else'] });
+// One case allocated to nDelius's placeholder officer, "Unallocated Staff".
+const unallocatedOne = population.probation.find((p) => ![example, excludedOne, excludedOther, restrictedOne].includes(p) && !p.currentRestriction && !p.currentExclusion)!;
+unallocatedOne.unallocated = true;
 
 const QUERY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person {
   id
@@ -67,7 +76,8 @@ describe('probation subgraph', () => {
     expect(person.supervision).toMatchObject({
       crn: example.crn, restricted: false, officerNotes: example.officerNotes,
       offenderManager: { staffCode: example.offenderManager.staffCode, name: { fullName: `${example.offenderManager.forenames} ${example.offenderManager.surname}` } },
-      registrations: [{ code: 'MAPP', registerLevel: 'M2', riskColour: 'RED', active: true }, { code: 'RHRH' }],
+      // nDelius lists current registrations on the case's supervisions, without a risk colour.
+      registrations: [{ code: 'MAPP', registerLevel: 'M2', riskColour: null, active: true }, { code: 'RHRH' }],
     });
     expect(person.supervision.requirements).toHaveLength(example.requirements.length);
     expect(person.supervision.licenceConditions[0]).toMatchObject({ code: 'NLC8', detail: expect.stringMatching(/^Not to enter/) });
@@ -92,17 +102,65 @@ describe('probation subgraph', () => {
     expect((r.data as any)._entities[0].supervision.crn).toBe(example.crn);
   });
 
-  it.each([['restricted', restrictedOne], ['excluded', excludedOne]])('withholds a %s record from a probation officer who is not its offender manager', async (_kind, who) => {
-    const r = await run('PROBATION', [who.crn]);
+  it('withholds a restricted record from a probation officer who is not its offender manager', async () => {
+    const r = await run('PROBATION', [restrictedOne.crn]);
     expect((r.data as any)._entities[0]).toMatchObject({ supervision: null, probationRecord: null });
     expect(withheld(r)).toMatchObject({ 'supervision.crn': 'RESTRICTED_RECORD', 'probationRecord.crn': 'RESTRICTED_RECORD' });
     expect(errorPaths(r, 'FORBIDDEN').length).toBe((r.errors ?? []).length);
   });
 
-  it.each([['restricted', restrictedOne], ['excluded', excludedOne]])('shows a %s record to its offender manager', async (kind, who) => {
-    const r = await run('PROBATION', [who.crn], mine(who.crn));
+  it('shows a restricted record to its offender manager', async () => {
+    const r = await run('PROBATION', [restrictedOne.crn], mine(restrictedOne.crn));
     expect(r.errors).toBeUndefined();
-    expect((r.data as any)._entities[0]).toMatchObject({ supervision: { crn: who.crn, [kind]: true, officerNotes: who.officerNotes }, probationRecord: { crn: who.crn } });
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: { crn: restrictedOne.crn, restricted: true, officerNotes: restrictedOne.officerNotes }, probationRecord: { crn: restrictedOne.crn } });
+  });
+
+  it('withholds an excluded record from the user nDelius excludes, even with the person on their caseload', async () => {
+    const r = await run('PROBATION', [excludedOne.crn], mine(excludedOne.crn));
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: null, probationRecord: null });
+    expect(withheld(r)).toMatchObject({ 'supervision.crn': 'RESTRICTED_RECORD', 'probationRecord.crn': 'RESTRICTED_RECORD' });
+    expect(JSON.stringify(r)).not.toContain(excludedOne.officerNotes);
+    // Asked of nDelius for this user, once.
+    expect(standIn.requests.get(OPERATIONS.access)).toBe(1);
+  });
+
+  it('shows an excluded record to a probation officer nDelius does not exclude from it', async () => {
+    const r = await run('PROBATION', [excludedOther.crn], mine(excludedOther.crn));
+    expect(r.errors).toBeUndefined();
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: { crn: excludedOther.crn, excluded: true, officerNotes: excludedOther.officerNotes } });
+  });
+
+  it('withholds an excluded record from the police, who have no nDelius account to check', async () => {
+    const r = await run('POLICE', [excludedOther.crn]);
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: null, probationRecord: null });
+    expect(standIn.requests.get(OPERATIONS.access)).toBe(0);
+  });
+
+  it('withholds a limited-access record, failing closed, when nDelius cannot answer the access check', async () => {
+    const broken = Object.assign(Object.create(client), {
+      accessFor: async () => { throw new AdapterError({ agency: 'probation', operation: 'POST /probation-cases/access', code: 'SOURCE_UNAVAILABLE' }); },
+    }) as ProbationClient;
+    const r = await executeAs(probation, broken, caller('PROBATION', undefined, undefined, { relationships: mine(excludedOther.crn) }), QUERY, { reps: [{ __typename: 'Person', id: idOf(excludedOther.crn) }] });
+    expect((r.data as any)._entities[0]).toMatchObject({ supervision: null, probationRecord: null });
+    expect(withheld(r)).toMatchObject({ 'supervision.crn': 'RESTRICTED_RECORD' });
+  });
+
+  it('checks many limited-access cases in one access call and unmarked cases in none', async () => {
+    const r = await run('PROBATION', [excludedOne.crn, excludedOther.crn, restrictedOne.crn, example.crn], mine(example.crn));
+    expect((r.data as any)._entities.map((p: any) => p.supervision?.crn ?? null)).toEqual([null, excludedOther.crn, null, example.crn]);
+    expect(standIn.requests.get(OPERATIONS.access)).toBe(1);
+    standIn.requests.reset();
+    await run('PROBATION', [example.crn], mine(example.crn));
+    expect(standIn.requests.get(OPERATIONS.access)).toBe(0);
+  });
+
+  it('shows a case allocated to nDelius\'s "Unallocated Staff" as unallocated, never as a named offender manager', async () => {
+    const r = await run('PROBATION', [unallocatedOne.crn], mine(unallocatedOne.crn));
+    const om = (r.data as any)._entities[0].supervision.offenderManager;
+    expect(om).toMatchObject({ staffCode: expect.stringMatching(/U$/), name: null, team: { code: unallocatedOne.offenderManager.teamCode } });
+    const q = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person { supervision { offenderManager { unallocated name { fullName } } } } } }`;
+    const r2 = await executeAs(probation, client, caller('PROBATION', undefined, undefined, { relationships: mine(unallocatedOne.crn) }), q, { reps: [{ __typename: 'Person', id: idOf(unallocatedOne.crn) }] });
+    expect((r2.data as any)._entities[0].supervision.offenderManager).toEqual({ unallocated: true, name: null });
   });
 
   it('withholds a restricted record from the police', async () => {
@@ -167,7 +225,9 @@ describe('probation subgraph', () => {
     expect(r.errors).toBeUndefined();
     expect((r.data as any)._entities.map((p: any) => p.supervision.crn)).toEqual(crns);
     expect(standIn.requests.get(OPERATIONS.crns)).toBe(1);
-    expect(standIn.requests.get(OPERATIONS.supervision)).toBe(1);
+    // Requirements and licence conditions in one call; registrations one per case (no bulk form in the nDelius contract).
+    expect(standIn.requests.get(OPERATIONS.conditions)).toBe(1);
+    expect(standIn.requests.get(OPERATIONS.supervisions)).toBe(crns.length);
   });
 
   it('nulls probation fields with SOURCE_UNAVAILABLE when the service is down, keeping the person', async () => {
@@ -191,7 +251,7 @@ describe('probation subgraph', () => {
     const patched = Object.assign(Object.create(client), {
       supervisionByCrn: async (crns: string[]) => {
         const found = await client.supervisionByCrn(crns);
-        found.get(example.crn)!.registrations[0] = new AdapterError({ agency: 'probation', operation: OPERATIONS.supervision, code: 'BAD_SOURCE_DATA', recordId: 'x' });
+        (found.get(example.crn) as SupervisionDetail).registrations[0] = new AdapterError({ agency: 'probation', operation: OPERATIONS.supervisions, code: 'BAD_SOURCE_DATA', recordId: 'x' });
         return found;
       },
     }) as ProbationClient;

@@ -145,17 +145,75 @@ describe('probation client (mocked service)', () => {
     expect(api.isDone()).toBe(true);
   });
 
-  it('reads MAPPA, requirements and licence conditions in one supervision call', async () => {
+  const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/probation/${name}`, import.meta.url), 'utf8'));
+
+  it('reads registrations from nDelius supervisions, one GET per case (no bulk form), a bad registration in its own slot', async () => {
     fresh();
     token();
-    const sup = JSON.parse(readFileSync(new URL('../../fixtures/probation/supervision-detail.json', import.meta.url), 'utf8'));
-    const broken = { ...sup, crn: 'B123456', registrations: [{ ...sup.registrations[0], riskColour: 'Purple' }, sup.registrations[0]] };
-    const api = nock(BASE).post('/secure/offenders/crns/supervision', ['A123456', 'B123456']).reply(200, [sup, broken]);
-    const found = await client.supervisionByCrn(['A123456', 'B123456']);
-    expect(found.get('A123456')!.registrations[0]).toMatchObject({ code: 'MAPP', registerLevel: 'M2' });
-    const regs = found.get('B123456')!.registrations;
+    const sup = fixture('supervisions.json');
+    const broken = { ...sup, dynamicRisks: [{ ...sup.dynamicRisks[0], startDate: '2021-02-30' }, sup.dynamicRisks[0]], mappaDetail: undefined };
+    const api = nock(BASE)
+      .get('/case/A123456/supervisions').reply(200, sup)
+      .get('/case/B123456/supervisions').reply(200, broken)
+      .get('/case/C123456/supervisions').reply(404, { status: 404, userMessage: 'Not found' });
+    const found = await client.supervisionByCrn(['A123456', 'b123456', 'C123456', 'A123456']);
+    expect((found.get('A123456') as { registrations: object[] }).registrations).toMatchObject([{ code: 'MAPP', registerLevel: 'M2' }, { code: 'RCCO' }, { code: 'ASFO' }]);
+    const regs = (found.get('B123456') as { registrations: unknown[] }).registrations;
     expect((regs[0] as AdapterError).code).toBe('BAD_SOURCE_DATA');
-    expect(regs[1]).toMatchObject({ code: 'MAPP' });
+    expect(regs[1]).toMatchObject({ code: 'RCCO' });
+    expect(found.has('C123456')).toBe(false);
+    expect(api.isDone()).toBe(true);
+  });
+
+  it('bounds per-case supervision calls: beyond PROBATION_SUPERVISION_MAX a case gets an error, not a call', async () => {
+    client = createProbationClient({ ...env, PROBATION_SUPERVISION_MAX: '2', PROBATION_SUPERVISION_CONCURRENCY: '1' });
+    token();
+    const api = nock(BASE).get(/\/case\/[A-Z]\d{6}\/supervisions/).times(2).reply(200, fixture('supervisions.json'));
+    const found = await client.supervisionByCrn(['A000001', 'A000002', 'A000003']);
+    expect(found.get('A000003')).toBeInstanceOf(AdapterError);
+    expect((found.get('A000003') as AdapterError).code).toBe('SOURCE_UNAVAILABLE');
+    expect(api.isDone()).toBe(true);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('reads requirements and licence conditions of many cases in one extension call', async () => {
+    fresh();
+    token();
+    const c = fixture('case-conditions.json');
+    const api = nock(BASE).post('/probation-cases/conditions', { crns: ['A123456', 'B123456'] }).reply(200, { cases: [c, { ...c, crn: 'B123456', requirements: [{ ...c.requirements[0], requirementId: null }] }] });
+    const found = await client.conditionsByCrn(['A123456', 'B123456']);
+    expect(found.get('A123456')).toMatchObject({ requirements: [{ category: 'Unpaid Work' }], licenceConditions: [{ code: 'NLC8' }] });
+    expect((found.get('B123456')!.requirements[0] as AdapterError).code).toBe('BAD_SOURCE_DATA');
+    expect(api.isDone()).toBe(true);
+  });
+
+  it('asks nDelius what one user may see of many cases in one call, with the username', async () => {
+    fresh();
+    token();
+    const api = nock(BASE).post('/probation-cases/access', { crns: ['A123456', 'B123456', 'C123456'] }).query({ username: 'jane.smith' }).reply(200, fixture('access.json'));
+    const found = await client.accessFor('jane.smith', ['A123456', 'B123456', 'C123456']);
+    expect(found.get('A123456')).toEqual({ crn: 'A123456', userExcluded: true, userRestricted: false });
+    expect(found.get('B123456')).toEqual({ crn: 'B123456', userExcluded: false, userRestricted: false });
+    // A case the answer leaves out is not opened.
+    expect(found.get('C123456')).toEqual({ crn: 'C123456', userExcluded: true, userRestricted: true });
+    expect(api.isDone()).toBe(true);
+  });
+
+  it('searches nDelius probation cases and maps them without an offenderId', async () => {
+    fresh();
+    token();
+    const api = nock(BASE).post('/search/probation-cases', { surname: 'Smith', dateOfBirth: '1996-02-10' }).reply(200, fixture('probation-cases.json'));
+    const found = await client.identity.search({ surname: 'Smith', dateOfBirth: '1996-02-10' });
+    expect(found).toMatchObject([{ localId: 'A123456', dateOfBirth: '1996-02-10', crossReferences: [{ type: 'PRISON_NUMBER', value: 'G5555TT' }] }]);
+    expect(api.isDone()).toBe(true);
+  });
+
+  it('reads the caseload of a member of staff from the extension operation', async () => {
+    fresh();
+    token();
+    const api = nock(BASE).get('/staff/N07A012/caseload').reply(200, { code: 'N07A012', cases: [{ crn: 'a123456' }, { crn: 'B123456' }, {}] });
+    expect(await client.caseload('n07a012')).toEqual(['A123456', 'B123456']);
+    expect(await client.caseload('not a code!')).toEqual([]);
     expect(api.isDone()).toBe(true);
   });
 });

@@ -65,13 +65,27 @@ describe('probation stand-in and client', () => {
     expect(standIn.requests.get(OPERATIONS.crns)).toBe(1);
   });
 
-  it('asks for registrations, requirements and licence conditions of many CRNs in one call', async () => {
+  it('asks for registrations one case at a time (the nDelius contract has no bulk form), and requirements and licence conditions of many cases in one call', async () => {
     const loaders = createLoaders(clientFor(), 'r2');
     const people = population.probation.slice(0, 6);
-    const details = await Promise.all(people.map((p) => loaders.supervisionByCrn.load(p.crn)));
-    expect(details.map((d) => d?.registrations.length)).toEqual(people.map((p) => p.registrations.length));
-    expect(details[0]!.licenceConditions[0]).toMatchObject({ code: population.probation[0].licenceConditions[0].code });
-    expect(standIn.requests.get(OPERATIONS.supervision)).toBe(1);
+    const [details, conditions] = await Promise.all([
+      Promise.all(people.map((p) => loaders.supervisionByCrn.load(p.crn))),
+      Promise.all(people.map((p) => loaders.conditionsByCrn.load(p.crn))),
+    ]);
+    expect(details.map((d) => d?.registrations.length)).toEqual(people.map((p) => p.registrations.filter((r) => r.active).length));
+    expect(conditions[0]!.licenceConditions[0]).toMatchObject({ code: population.probation[0].licenceConditions[0].code });
+    expect(conditions.map((c) => c?.requirements.length)).toEqual(people.map((p) => p.requirements.length));
+    expect(standIn.requests.get(OPERATIONS.supervisions)).toBe(people.length);
+    expect(standIn.requests.get(OPERATIONS.conditions)).toBe(1);
+  });
+
+  it('answers 404 for paths no contract declares, the invented ones the adapter used to call among them', async () => {
+    const token = await clientFor().credentials.get();
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    for (const [method, path] of [['POST', '/secure/offenders/crns/supervision'], ['GET', '/secure/staff/staffCode/N07A012/caseload/managedOffenders'], ['GET', '/health/ping'], ['GET', '/crns']]) {
+      const res = await fetch(`${standIn.location}${path}`, { method, headers, body: method === 'POST' ? '[]' : undefined });
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
   });
 
   it('answers 401 with an HMPPS error body when the token is missing', async () => {
@@ -113,10 +127,11 @@ describe('probation stand-in and client', () => {
   it('nulls one bad registration and keeps the rest', async () => {
     const client = clientFor();
     await client.credentials.get();
-    const p = population.probation.find((x) => x.registrations.length >= 2)!;
+    const p = population.probation.find((x) => x.registrations.filter((r) => r.active).length >= 2 && x.registrations.some((r) => r.active && r.typeCode !== 'MAPP'))!;
     standIn.faults.set({ malformedRate: 1 });
-    const regs = (await client.supervisionByCrn([p.crn])).get(p.crn)!.registrations;
-    expect(regs.map((r) => (r instanceof AdapterError ? r.code : 'ok'))).toEqual(['BAD_SOURCE_DATA', ...regs.slice(1).map(() => 'ok')]);
+    const regs = (await client.supervisionByCrn([p.crn])).get(p.crn) as { registrations: unknown[] };
+    expect(regs.registrations.filter((r) => r instanceof AdapterError).map((r) => (r as AdapterError).code)).toEqual(['BAD_SOURCE_DATA']);
+    expect(regs.registrations.length).toBe(p.registrations.filter((r) => r.active).length);
   });
 
   it('answers SOURCE_TIMEOUT when the service is slower than the client timeout', async () => {
