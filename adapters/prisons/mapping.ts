@@ -243,7 +243,7 @@ export function mapPrisonerRecord(p: Prisoner): PrisonerRecord {
     sexRecorded: text(p.gender),
     pnc: checkedPnc(p.pncNumber),
     cro: checkedCro(p.croNumber),
-    aliases: (p.aliases ?? []).map(mapAlias),
+    aliases: (Array.isArray(p.aliases) ? p.aliases : []).map(mapAlias),
   };
 }
 

@@ -82,8 +82,18 @@ export interface LicenceCondition {
   active: boolean;
 }
 
-const blank = (s: string | null | undefined): boolean => s == null || s.trim() === '';
-const text = (s: string | null | undefined): string | null => (blank(s) ? null : s!.trim());
+// A text field that holds anything but a string is read as absent: a required one then fails its
+// record, an optional one is null, and nothing throws anything but MappingError.
+const blank = (s: unknown): boolean => typeof s !== 'string' || s.trim() === '';
+const text = (s: unknown): string | null => (blank(s) ? null : (s as string).trim());
+/** An ISO date field: absent is null; anything but a real YYYY-MM-DD date fails that record. */
+function isoDate(v: unknown, _format: 'YYYY-MM-DD', field: string): string | null {
+  if (v == null || v === '') return null;
+  if (typeof v !== 'string') throw new MappingError(field, `a date, got ${typeof v}`);
+  return parseOptionalDate(v, 'YYYY-MM-DD', field);
+}
+/** A list field: anything but an array reads as an empty list. */
+const list = <T>(x: T[] | null | undefined): T[] => (Array.isArray(x) ? x : []);
 
 /** An identifier as recorded and what normalisation made of it; an invalid one is kept only as `raw`. */
 export function checkedId(raw: string | null | undefined, kind: 'PNC' | 'CRO'): CheckedIdentifier {
@@ -105,7 +115,7 @@ export function mapGender(gender: string | null | undefined): Sex | null {
 
 function name(first: string | null | undefined, middle: string[] | null | undefined, surname: string | null | undefined, field: string, title?: string | null): PersonName {
   if (blank(surname)) throw new MappingError(`${field}.surname`, 'a surname, got none');
-  const forenames = [first ?? '', ...(middle ?? [])].filter((f) => !blank(f)).map(displayName);
+  const forenames = [first ?? '', ...list(middle)].filter((f) => !blank(f)).map((f) => displayName(f as string));
   return personName(forenames, displayName(surname!), text(title));
 }
 
@@ -129,18 +139,18 @@ export function isUnallocatedStaff(staff: Pick<WireStaffHuman, 'code' | 'forenam
 
 /** The current offender manager: the active one, else the latest without an end date. */
 export function mapOffenderManager(managers: WireOffenderManager[] | null | undefined): OffenderManager | null {
-  const list = (managers ?? []).filter((m) => m.softDeleted !== true);
-  const current = list.find((m) => m.active === true) ?? list.find((m) => blank(m.toDate));
+  const managed = list(managers).filter((m) => m && typeof m === 'object' && m.softDeleted !== true);
+  const current = managed.find((m) => m.active === true) ?? managed.find((m) => blank(m.toDate));
   if (!current) return null;
-  const staff = current.staff ?? null;
+  const staff = current.staff && typeof current.staff === 'object' ? current.staff : null;
   const unallocated = isUnallocatedStaff(staff);
   return {
     staffCode: text(staff?.code),
-    name: !unallocated && staff && !blank(staff.surname) ? name((staff.forenames ?? '').split(' ')[0], (staff.forenames ?? '').split(' ').slice(1), staff.surname, 'offenderManagers.staff') : null,
+    name: !unallocated && staff && !blank(staff.surname) ? name((text(staff.forenames) ?? '').split(' ')[0], (text(staff.forenames) ?? '').split(' ').slice(1), staff.surname, 'offenderManagers.staff') : null,
     unallocated,
     team: unit(current.team),
     probationArea: unit(current.probationArea),
-    fromDate: parseOptionalDate(current.fromDate, 'YYYY-MM-DD', 'offenderManagers.fromDate'),
+    fromDate: isoDate(current.fromDate, 'YYYY-MM-DD', 'offenderManagers.fromDate'),
   };
 }
 
@@ -155,8 +165,8 @@ export function mapOffenderDetail(w: WireOffenderDetail): ProbationRecord {
     crn: crn.toUpperCase(),
     offenderId: w.offenderId == null ? null : String(w.offenderId),
     name: name(w.firstName, w.middleNames, w.surname, 'OffenderDetail', w.title),
-    aliases: (w.offenderAliases ?? []).filter((a) => !blank(a.surname)).map((a) => name(a.firstName, a.middleNames, a.surname, 'offenderAliases')),
-    dateOfBirth: parseOptionalDate(w.dateOfBirth, 'YYYY-MM-DD', 'dateOfBirth'),
+    aliases: list(w.offenderAliases).filter((a) => a && !blank(a.surname)).map((a) => name(a.firstName, a.middleNames, a.surname, 'offenderAliases')),
+    dateOfBirth: isoDate(w.dateOfBirth, 'YYYY-MM-DD', 'dateOfBirth'),
     sex: mapGender(w.gender),
     sexRecorded: text(w.gender),
     pnc: checkedId(w.otherIds.pncNumber, 'PNC'),
@@ -182,8 +192,8 @@ export function mapRiskRegistration(w: WireRiskRegistration): Registration {
     registerLevel: null,
     registerLevelDescription: null,
     riskColour: null,
-    startDate: parseOptionalDate(w.startDate, 'YYYY-MM-DD', 'registration.startDate'),
-    nextReviewDate: parseOptionalDate(w.reviewDate, 'YYYY-MM-DD', 'registration.reviewDate'),
+    startDate: isoDate(w.startDate, 'YYYY-MM-DD', 'registration.startDate'),
+    nextReviewDate: isoDate(w.reviewDate, 'YYYY-MM-DD', 'registration.reviewDate'),
     active: true,
   };
 }
@@ -198,8 +208,8 @@ export function mapMappa(w: WireMappaDetail): Registration {
     registerLevel: w.level == null || w.level === 0 ? null : `M${w.level}`,
     registerLevelDescription: text(w.levelDescription),
     riskColour: null,
-    startDate: parseOptionalDate(w.startDate, 'YYYY-MM-DD', 'mappaDetail.startDate'),
-    nextReviewDate: parseOptionalDate(w.reviewDate, 'YYYY-MM-DD', 'mappaDetail.reviewDate'),
+    startDate: isoDate(w.startDate, 'YYYY-MM-DD', 'mappaDetail.startDate'),
+    nextReviewDate: isoDate(w.reviewDate, 'YYYY-MM-DD', 'mappaDetail.reviewDate'),
     active: true,
   };
 }
@@ -221,7 +231,7 @@ export function mapRequirement(w: WireRequirement): Requirement {
     categoryCode: text(w.requirementTypeMainCategory?.code),
     category: text(w.requirementTypeMainCategory?.description),
     subCategory: text(w.requirementTypeSubCategory?.description),
-    startDate: parseOptionalDate(w.startDate, 'YYYY-MM-DD', 'requirement.startDate'),
+    startDate: isoDate(w.startDate, 'YYYY-MM-DD', 'requirement.startDate'),
     length: typeof w.length === 'number' ? w.length : null,
     lengthUnit: text(w.lengthUnit),
     active: w.active === true,
@@ -236,7 +246,7 @@ export function mapLicenceCondition(w: WireLicenceCondition): LicenceCondition {
     code,
     description: text(w.licenceConditionTypeMainCat?.description),
     detail: text(w.licenceConditionNotes),
-    startDate: parseOptionalDate(w.startDate ?? w.commencementDate, 'YYYY-MM-DD', 'licenceCondition.startDate'),
+    startDate: isoDate(w.startDate ?? w.commencementDate, 'YYYY-MM-DD', 'licenceCondition.startDate'),
     active: w.active === true,
   };
 }

@@ -382,8 +382,16 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
         if (typeof f.phrase !== 'string' || f.phrase.trim() === '' || typeof f.matchAllTerms !== 'boolean') return error(res, 400, 'Invalid request', 'phrase and matchAllTerms are required');
         const terms = f.phrase.split(/\s+/).filter((t) => t !== '');
         const found = people.filter((p) => (f.matchAllTerms ? terms.every((t) => matchesTerm(p, t)) : terms.some((t) => matchesTerm(p, t))));
-        payload = page(found, url, today);
-        if (!payload) return error(res, 400, 'Invalid request', 'page must be >= 0 and size between 1 and 1000');
+        const paged = page(found, url, today);
+        if (!paged) return error(res, 400, 'Invalid request', 'page must be >= 0 and size between 1 and 1000');
+        // SearchPhraseResults: the page, with counts of the matches by probation area.
+        const areas = new Map<string, { code: string; description: string; count: number }>();
+        for (const p of found) {
+          const a = areas.get(p.offenderManager.probationAreaCode) ?? { code: p.offenderManager.probationAreaCode, description: p.offenderManager.probationAreaDescription, count: 0 };
+          a.count++;
+          areas.set(a.code, a);
+        }
+        payload = { ...paged, probationAreaAggregations: [...areas.values()], suggestions: null };
         break;
       }
       case OPERATIONS.match: {
