@@ -60,7 +60,7 @@ const period = (n: number) => ({
 const prisonsClient = {
   prisonersByNumber: async (numbers: readonly string[]) => new Map(numbers.map((n) => [n, { nextReleaseDate: '2027-01-01', record: null }])),
   custodyPeriods: async (n: string) => [period(Number(n.slice(1, 5)))],
-  alerts: async () => [],
+  alertsByNumber: async (numbers: readonly string[]) => new Map(numbers.map((n) => [n, []])),
 };
 const people = Array.from({ length: SIZE }, (_x, i) => ({ __typename: 'Person', id: encodePersonId([{ agency: 'prisons', localId: `A${String(i).padStart(4, '0')}BC` }]) }));
 const entitiesQuery = parse(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id nextReleaseDate
