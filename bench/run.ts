@@ -165,8 +165,8 @@ try {
       const [surname] = [...bySurname].sort((a, b) => Math.abs(a[1] - n) - Math.abs(b[1] - n))[0];
       if (!searches.some((s) => s.args.includes(JSON.stringify(surname)))) searches.push({ label: `surname (${bySurname.get(surname)} people)`, args: `surname: ${JSON.stringify(surname)}` });
     }
-    for (const s of searches) {
-      const r = await callsOf(product, standIns, () => ask(product!, `query { searchPeople(${s.args}) { grade person { id } } }`));
+    for (const s of [...searches, ...searches.slice(1).map((x) => ({ ...x, label: `${x.label}, README selection`, selection: exampleSelection }))] as { label: string; args: string; selection?: string }[]) {
+      const r = await callsOf(product, standIns, () => ask(product!, `query { searchPeople(${s.args}) { grade person ${s.selection ?? '{ id }'} } }`));
       const found = (r.answer.data?.searchPeople as unknown[] | undefined)?.length ?? 0;
       const errors = unexpected(r.answer);
       callRows.push({ shape: `searchPeople ${s.label}`, people: found, total: r.total, perPerson: found ? +(r.total / found).toFixed(2) : null, ms: Math.round(r.answer.ms), ...r.calls, ...(Object.keys(errors).length ? { errors } : {}) });

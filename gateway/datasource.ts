@@ -9,6 +9,8 @@ import { DEADLINE_HEADER, remaining } from '../platform/deadline.js';
 import type { Logger } from '../platform/log.js';
 import type { GatewayContext } from './context.js';
 import { DISCLOSURES_EXTENSION, type DisclosureEntry } from '../subgraphs/disclosures.js';
+import { DEFAULT_MAX_REPRESENTATIONS } from '../subgraphs/harness.js';
+import { coalesced } from './coalesce.js';
 
 export class CircuitBreaker {
   private failures = 0;
@@ -72,6 +74,8 @@ export interface AgencyDataSourceOptions {
   timeoutMs: number;
   breaker: CircuitBreaker;
   log: Logger;
+  /** The subgraphs' cap on `_entities` representations per call; merged fetches stay under it. */
+  maxRepresentations?: number;
 }
 
 export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -103,7 +107,12 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     return response;
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  /** Entity fetches of one request to this subgraph in the same wave go as one call (see coalesce.ts). */
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    return coalesced(this.opts.name, options, (o) => this.processOne(o as GraphQLDataSourceProcessOptions<GatewayContext>), { maxRepresentations: this.opts.maxRepresentations ?? DEFAULT_MAX_REPRESENTATIONS });
+  }
+
+  private async processOne(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const { name, breaker, log } = this.opts;
     if (!breaker.allow()) return this.failed('SOURCE_UNAVAILABLE');
     try {

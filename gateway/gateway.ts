@@ -48,6 +48,8 @@ export interface GatewayOptions {
   rateLimits?: Partial<RateLimitConfig>;
   /** Trusted documents: the manifest path and mode (default: no manifest, mode off). */
   trustedDocuments?: { path: string | null; mode: TrustedDocumentsMode };
+  /** The subgraphs' cap on `_entities` representations per call: the gateway merges fetches up to it. */
+  maxRepresentations?: number;
 }
 
 export interface RunningGateway extends Served {
@@ -65,7 +67,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const gateway = new ApolloGateway({
     supergraphSdl,
     // The supergraph carries placeholder URLs; each name is mapped to its configured URL here.
-    buildService: ({ name }) => new AgencyDataSource({ name, url: opts.urls[name], timeoutMs: opts.timeoutMs ?? 5000, breaker: breakers.get(name)!, log }),
+    buildService: ({ name }) => new AgencyDataSource({ name, url: opts.urls[name], timeoutMs: opts.timeoutMs ?? 5000, breaker: breakers.get(name)!, log, maxRepresentations: opts.maxRepresentations }),
     logger: log as never,
   });
   const production = opts.production ?? process.env.NODE_ENV === 'production';

@@ -174,6 +174,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       limits: { ...edge.limits, ...opts.edge?.limits },
       rateLimits: { ...edge.rateLimits, ...opts.edge?.rateLimits },
       trustedDocuments: opts.edge?.trustedDocuments ?? edge.trustedDocuments,
+      maxRepresentations: edge.maxRepresentations,
     });
 
     return {

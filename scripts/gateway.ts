@@ -48,6 +48,7 @@ const gateway = await startGateway({
   limits: config.edge.limits,
   rateLimits: config.edge.rateLimits,
   trustedDocuments: config.edge.trustedDocuments,
+  maxRepresentations: config.edge.maxRepresentations,
 });
 console.log(`gateway: ${gateway.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, async () => { await gateway.close(); await audit.close(); process.exit(0); });

@@ -86,6 +86,7 @@ export class ProbationClient {
       supports: ['CRN', 'PNC', 'CRO', 'PRISON_NUMBER'],
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.searchIdentities(criteria),
+      searchMany: (criteria) => this.searchIdentitiesMany(criteria),
     };
   }
 
@@ -315,6 +316,21 @@ export class ProbationClient {
     if (key === '') return [];
     const records = await this.searchProbationCases({ surname: criteria.surname.trim(), dateOfBirth: criteria.dateOfBirth ?? undefined });
     return dedupe(records).filter((r) => nameKey(r.name.surname) === key && (!criteria.dateOfBirth || r.dateOfBirth === criteria.dateOfBirth));
+  }
+
+  /**
+   * IdentitySource.searchMany: every name search of a wave in one POST /phrase (any of the surnames), each
+   * hit kept for the criteria it meets (normalised surname, and date of birth when given). One call for
+   * N people, instead of one POST /search/people each.
+   */
+  private async searchIdentitiesMany(criteria: IdentitySearch[]): Promise<IdentityRecord[]> {
+    const wanted = criteria.filter((c) => nameKey(c.surname) !== '');
+    if (wanted.length === 0) return [];
+    // A surname of several words is one term per word; the hit is confirmed on the whole normalised surname below.
+    const terms = [...new Set(wanted.flatMap((c) => c.surname.trim().split(/\s+/)).filter((t) => nameKey(t).length > 1))];
+    if (terms.length === 0) return Promise.all(wanted.map((c) => this.searchIdentities(c))).then((r) => r.flat());
+    const hits = dedupe(await this.phraseSearch(terms));
+    return hits.filter((r) => wanted.some((c) => nameKey(r.name.surname) === nameKey(c.surname) && (!c.dateOfBirth || r.dateOfBirth === c.dateOfBirth)));
   }
 
   /** A cheap authorised call of a declared operation (POST /crns with no CRNs) proving the service answers and takes our token. */

@@ -11,6 +11,13 @@ export function readmeQuery(): string {
   return m[1];
 }
 
+/** The person selection of the README example (inside the braces), for asking about many people at once. */
+export function readmeSelection(): string {
+  const m = /personByIdentifier\(type: PNC, value: \$pnc\) \{([\s\S]*)\}\s*\}\s*$/.exec(readmeQuery().trim());
+  if (!m) throw new Error('the README example query no longer asks personByIdentifier(type: PNC, value: $pnc) { ... }');
+  return m[1];
+}
+
 /** Operations that are not a question about people (an OAuth token fetch is cached across requests). */
 const OVERHEAD = /oauth\/token/i;
 

@@ -4,7 +4,7 @@
 // own fields, which then fail naming it, within the one request deadline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../platform/stack.js';
-import { aliasesQuery, callsPerAgency, readmeQuery, resetCounts, waves } from '../helpers/legacy-calls.js';
+import { aliasesQuery, callsPerAgency, readmeQuery, readmeSelection, resetCounts, waves } from '../helpers/legacy-calls.js';
 import { query } from '../helpers/stack.js';
 
 /** Identity's expansion rounds: the most waves (so calls per operation) one agency may see for any N. */
@@ -34,6 +34,30 @@ describe('cost of a request is a property of its plan, not of its number of peop
     // Not vacuous: every agency holding people was asked.
     for (const agency of ['police', 'courts', 'prisons', 'probation']) expect(table[1][agency]).toBeGreaterThan(0);
   }, 120_000);
+
+  it('costs each agency the same few calls for 1, 10, 50 and 100 people with every record field of the README example', async () => {
+    // The README selection without candidates (those are counted below): arrests, markers, cases with
+    // their hearings and victims, custody and supervision. The gateway's planner sends one fetch per
+    // alias; they reach each subgraph as one call per wave, so each agency's count stays put.
+    const selection = readmeSelection().replace(/candidates \{[^}]*\}[^}]*\}/, '');
+    expect(selection).toContain('arrests');
+    expect(selection).not.toContain('candidates');
+    const pncs = stack.population.people.filter((p) => p.pnc).map((p) => p.pnc!);
+    const table: Record<number, Record<string, number>> = {};
+    for (const n of SIZES) {
+      resetCounts(stack);
+      const r = await query(stack, 'POLICE', aliasesQuery(pncs.slice(0, n), selection));
+      expect((r.body.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN'), JSON.stringify(r.body.errors?.slice(0, 2))).toEqual([]);
+      expect(Object.keys(r.body.data)).toHaveLength(n);
+      table[n] = callsPerAgency(stack);
+    }
+    console.log(`legacy calls per agency, README record fields, by people in one request: ${JSON.stringify(table)}`);
+    // Expansion waves (at most three) plus one wave per record operation of the agency.
+    const bound: Record<string, number> = { police: MAX_CALLS_PER_AGENCY + 2, courts: MAX_CALLS_PER_AGENCY + 2, prisons: MAX_CALLS_PER_AGENCY + 2, probation: MAX_CALLS_PER_AGENCY + 3, victims: 2 };
+    for (const n of SIZES) for (const [agency, calls] of Object.entries(table[n])) expect(calls, `${agency} for ${n} people: ${JSON.stringify(table)}`).toBeLessThanOrEqual(bound[agency]);
+    // Record operations happen once per request, not once per person.
+    expect(table[100].police, 'police: nominals, arrests, warning markers').toBeLessThanOrEqual(table[1].police + 1);
+  }, 180_000);
 
   it('costs each agency the same few calls for every hit of a search, arrests and supervision included', async () => {
     const surname = [...stack.population.people.reduce((m, p) => m.set(p.surname, (m.get(p.surname) ?? 0) + 1), new Map<string, number>())].sort((a, b) => b[1] - a[1])[0][0];

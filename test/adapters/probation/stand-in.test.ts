@@ -34,6 +34,20 @@ afterAll(async () => {
 });
 
 describe('probation stand-in and client', () => {
+  it('answers every name search of a wave in one phrase call, with the same records one search each would find', async () => {
+    const client = clientFor();
+    await client.credentials.get();
+    const people = population.probation.filter((p) => p.dateOfBirth).slice(0, 12);
+    const criteria = [...people.map((p) => ({ surname: p.surname, dateOfBirth: p.dateOfBirth })), { surname: people[0].surname }];
+    standIn.requests.reset();
+    const many = await client.identity.searchMany!(criteria);
+    expect(standIn.requests.entries().map((e) => e.operation)).toEqual([OPERATIONS.phrase]);
+    const one = await Promise.all(criteria.map((c) => client.identity.search(c)));
+    const ids = (records: { localId: string }[]) => [...new Set(records.map((r) => r.localId))].sort();
+    expect(ids(many)).toEqual(ids(one.flat()));
+    for (const p of people) expect(ids(many)).toContain(p.crn);
+  });
+
   it('renders the population in the offender search contract', async () => {
     const client = clientFor();
     const token = await client.credentials.get();
