@@ -15,7 +15,7 @@ import { edgeContext, identify, refusalDetailsOf, type GatewayContext } from './
 import { AgencyDataSource, CircuitBreaker } from './datasource.js';
 import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
 import type { RelationshipResolver } from './relationships.js';
-import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, type AuditSink } from './audit.js';
+import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, subjectOwnersOf, type AuditSink } from './audit.js';
 import { metrics, refusedRequests, registerBreaker } from '../platform/telemetry.js';
 import { policyVersion } from '../schema/policy/index.js';
 import type { GraphQLSchema } from 'graphql';
@@ -25,7 +25,7 @@ import { TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents
 import { RequestRefused } from '../platform/http.js';
 
 export interface GatewayOptions {
-  modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[];
+  modules: Pick<SubgraphModule, 'name' | 'typeDefs' | 'subjects'>[];
   /** Where each subgraph answers, by name. */
   urls: Record<string, string>;
   verifyToken: TokenVerifier;
@@ -87,7 +87,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
-    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
+    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log, subjectOwnersOf(opts.modules))] : []), ApolloServerPluginLandingPageDisabled()],
     // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
     stopOnTerminationSignals: false,
   });
