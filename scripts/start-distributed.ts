@@ -123,7 +123,11 @@ async function stopChild(c: Child): Promise<string | null> {
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    await front?.close().catch(() => {});
+    if (front) {
+      const gateways = children.filter((c) => c.name.startsWith('gateway'));
+      say(`the front sent ${front.served().map((n, i) => `${n} requests to ${gateways[i]?.name}`).join(', ')}`);
+      await front.close().catch(() => {});
+    }
     const order = [...children].reverse();
     const problems: string[] = [];
     for (const tier of [order.filter((c) => c.name.startsWith('gateway')), order.filter((c) => c.name === 'audit' || c.name === 'identity'), order.filter((c) => c.name !== 'stand-ins'), order]) {
