@@ -64,6 +64,10 @@ beforeAll(async () => {
     AUDIT_ADMIN_DATABASE_URL: ADMIN_URL, AUDIT_DB_SCHEMA: deployment.schema,
     AUDIT_APP_ROLE: deployment.appRole, AUDIT_RETENTION_ROLE: deployment.retentionRole, AUDIT_READER_ROLE: deployment.readerRole,
     GATEWAY_RATE_LIMIT_REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', GATEWAY_RATE_LIMIT_PREFIX: `jg:rl:dist:${suffix}`,
+    // Ten cold processes on a CI machine running the rest of the suite beside them: the first request
+    // compiles every process's code paths. Deadlines sized for that, so a slow machine is not an outage.
+    GATEWAY_REQUEST_DEADLINE_MS: '60000', GATEWAY_SUBGRAPH_TIMEOUT_MS: '50000', IDENTITY_LINK_BUDGET_MS: '40000',
+    POLICE_TIMEOUT_MS: '30000', COURTS_TIMEOUT_MS: '30000', PRISONS_TIMEOUT_MS: '30000', PROBATION_TIMEOUT_MS: '30000', VICTIMS_TIMEOUT_MS: '30000',
   };
   for (const k of ['AUDIT_DATABASE_URL', 'AUDIT_DIR', 'AUDIT_SIGNING_KEY', 'AUDIT_PUBLIC_KEYS', 'GATEWAY_PORT', 'DISTRIBUTED_PORT']) delete env[k];
   launcher = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-distributed.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -111,7 +115,7 @@ describe('the distributed topology (npm run start:distributed)', () => {
     expect(topology.processes.every((p) => new URL(p.url).hostname === '127.0.0.1')).toBe(true);
   });
 
-  it('answers the README example through the round-robin front, every agency reached', async () => {
+  it('answers the README example through the round-robin front, every agency reached', { timeout: 120_000 }, async () => {
     const r = await run('scripts/example.ts', ['--url', topology.front]);
     expect(r.code).toBe(0);
     const answer = JSON.parse(r.stdout) as { data: { personByIdentifier: { name: { fullName: string; surname: string }; links: { agency: string }[] } }; errors?: { extensions: { code: string } }[] };
