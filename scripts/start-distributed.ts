@@ -160,14 +160,18 @@ function parseExport(line: string): [string, string] | null {
 
 async function main(): Promise<void> {
   const base: Env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-  delete base.AUDIT_DIR; // the trail is in PostgreSQL here; a folder setting would only mislead
+  // The trail is in PostgreSQL, at URLs derived from AUDIT_ADMIN_DATABASE_URL and the role names, so the
+  // gateways and the auditors' subgraph cannot be pointed at different stores by a stray setting.
+  delete base.AUDIT_DIR;
+  delete base.AUDIT_DATABASE_URL;
 
   // Keys: from the environment when given; otherwise the development keys, created here once before any
   // child starts, so no two processes race to create different ones. Each process gets only what it needs.
   const dir = devKeysDir(base);
-  const [issuer, gatewayKeys, identityKeys] = await Promise.all((['issuer', 'gateway', 'identity'] as const).map((n) => loadOrCreateDevKeyPair(n, dir)));
+  // The issuer's key is only created here: gateways read its public half from DEV_KEYS_DIR (or use AUTH_JWKS_URL).
+  await loadOrCreateDevKeyPair('issuer', dir);
+  const [gatewayKeys, identityKeys] = await Promise.all((['gateway', 'identity'] as const).map((n) => loadOrCreateDevKeyPair(n, dir)));
   const auditKeys = await loadOrCreateAuditDevKeyPair(dir);
-  void issuer; // the gateways read the issuer's public key from DEV_KEYS_DIR (or AUTH_JWKS_URL)
   const json = (v: object) => JSON.stringify(v);
   const keys = {
     gatewayPrivate: base.GATEWAY_ASSERTION_KEY ?? json(gatewayKeys.privateJwk),
@@ -227,7 +231,7 @@ async function main(): Promise<void> {
   const gatewayEnv: Env = {
     ...base, GATEWAY_PORT: '0', ...Object.fromEntries(Object.entries(urls).map(([n, u]) => [urlVar(n), u])),
     GATEWAY_ASSERTION_KEY: keys.gatewayPrivate, AUDIT_SIGNING_KEY: keys.auditSigning, AUDIT_PUBLIC_KEYS: auditPublic,
-    AUDIT_DATABASE_URL: base.AUDIT_DATABASE_URL ?? roleUrl(deployment, 'app'), ...auditStore,
+    AUDIT_DATABASE_URL: roleUrl(deployment, 'app'), ...auditStore,
     GATEWAY_RATE_LIMIT_REDIS_URL: base.GATEWAY_RATE_LIMIT_REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
   const gateways = await Promise.all(Array.from({ length: GATEWAYS }, async (_, i) => {

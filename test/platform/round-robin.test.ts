@@ -58,6 +58,6 @@ describe('the round-robin front', () => {
     expect(JSON.parse(text)).toMatchObject({ errors: [{ extensions: { code: 'GATEWAY_UNAVAILABLE' } }] });
     expect(text).not.toContain(new URL(dead).port);
     expect(text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
-    expect(((await (await fetch(front.url, { method: "POST", body: "{}" })).json()) as { name: string }).name).toBe("b");
+    expect(((await (await fetch(front.url, { method: 'POST', body: '{}' })).json()) as { name: string }).name).toBe('b');
   });
 });
