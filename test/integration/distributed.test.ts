@@ -67,6 +67,7 @@ beforeAll(async () => {
     // Ten cold processes on a CI machine running the rest of the suite beside them: the first request
     // compiles every process's code paths. Deadlines sized for that, so a slow machine is not an outage.
     GATEWAY_REQUEST_DEADLINE_MS: '60000', GATEWAY_SUBGRAPH_TIMEOUT_MS: '50000', IDENTITY_LINK_BUDGET_MS: '40000',
+    DISTRIBUTED_READY_TIMEOUT_MS: '300000',
     POLICE_TIMEOUT_MS: '30000', COURTS_TIMEOUT_MS: '30000', PRISONS_TIMEOUT_MS: '30000', PROBATION_TIMEOUT_MS: '30000', VICTIMS_TIMEOUT_MS: '30000',
   };
   for (const k of ['AUDIT_DATABASE_URL', 'AUDIT_DIR', 'AUDIT_SIGNING_KEY', 'AUDIT_PUBLIC_KEYS', 'GATEWAY_PORT', 'DISTRIBUTED_PORT']) delete env[k];
@@ -83,7 +84,7 @@ beforeAll(async () => {
   });
   // The figures for the notes: start-up time and each process's resident memory.
   console.info(`distributed topology ready in ${(topology.startupMs / 1000).toFixed(1)} s; RSS MB: ${topology.processes.map((p) => `${p.name} ${p.rssMb}`).join(', ')}`);
-}, 360_000);
+}, 480_000);
 
 afterAll(async () => {
   if (launcher && launcher.exitCode === null && launcher.signalCode === null) {
