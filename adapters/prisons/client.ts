@@ -18,7 +18,21 @@ export const OPERATIONS = {
   prisons: '/api/agencies/prisons',
   prisonerNumbers: '/prisoner-search/prisoner-numbers',
   attributeSearch: '/attribute-search',
+  /** Prisoner Search establishment search: the roll of one prison (optionally a wing or landing), paged. */
+  prisonRoll: '/prison/{prisonId}/prisoners',
 } as const;
+
+/** A wing, landing or cell as NOMIS labels it inside a prison: `A`, `A-1`, `A-1-002`. */
+export const CELL_PREFIX = /^[A-Z0-9]{1,4}(-[A-Z0-9]{1,4}){0,2}$/;
+
+/** One page of an establishment's roll. */
+export interface RollPage {
+  /** Everyone on the roll (or the wing), across pages, as Prisoner Search counts them. */
+  total: number;
+  /** This page's people, in cell order; an unreadable record is a BAD_SOURCE_DATA in its slot. */
+  entries: (PrisonerAnswer | AdapterError)[];
+  last: boolean;
+}
 
 /** Prisoner Search accepts at most 1000 prisoner numbers per request. */
 const MAX_NUMBERS = 1000;
@@ -196,6 +210,34 @@ export class PrisonsClient {
   /** Records whose surname (or an alias surname) matches after normalisation and, when given, whose date of birth matches. */
   searchPeople(criteria: IdentitySearch): Promise<IdentityRecord[]> {
     return this.searchPeopleMany([criteria]);
+  }
+
+  /**
+   * One page of the roll of prison `prisonId` (a three-letter prison id), optionally one wing, landing or
+   * cell (`cellPrefix` such as `A` or `A-1`), in cell order: one Prisoner Search call per page.
+   */
+  async prisonRoll(prisonId: string, opts: { cellPrefix?: string | null; page: number; size: number }): Promise<RollPage> {
+    const op = `GET ${OPERATIONS.prisonRoll}`;
+    const id = prisonId.trim().toUpperCase();
+    // The subgraph checks what the caller sent; these guard the adapter's own contract.
+    if (!/^[A-Z]{3}$/.test(id)) throw new TypeError('a prison id is three letters, e.g. MDI');
+    const prefix = opts.cellPrefix?.trim().toUpperCase() || null;
+    if (prefix !== null && !CELL_PREFIX.test(prefix)) throw new TypeError('a wing, landing or cell is written like A, A-1 or A-1-002');
+    const res = await this.search.get<PagePrisoner>(OPERATIONS.prisonRoll, {
+      path: { prisonId: id },
+      query: { page: opts.page, size: opts.size, sort: 'cellLocation,ASC', ...(prefix ? { cellLocationPrefix: `${id}-${prefix}` } : {}) },
+    });
+    const rows = asArray(res?.content, op);
+    const entries = rows.map((row, i) => {
+      const n = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.toUpperCase() : `#${opts.page * opts.size + i + 1}`;
+      const summary = mapRecord(AGENCY, op, n, row, mapPrisoner);
+      if (summary instanceof AdapterError) return summary;
+      const booking = mapRecord(AGENCY, op, `${n}/booking`, row, mapCustodyPeriod);
+      return { ...summary, custody: booking === null ? [] : [booking] };
+    });
+    const total = typeof res?.totalElements === 'number' && Number.isInteger(res.totalElements) && res.totalElements >= 0 ? res.totalElements : null;
+    if (total === null) throw new AdapterError({ agency: AGENCY, operation: op, code: 'BAD_SOURCE_DATA', message: `${AGENCY} roll could not be read: expected a count of the roll` });
+    return { total, entries, last: res.last !== false };
   }
 
   /** A cheap authorised call: the list of prisons. */

@@ -119,6 +119,23 @@ export async function startPrisonsStandIn(options: StandInOptions): Promise<Pris
         return { status: 200, body: { content } };
       },
     },
+    {
+      // Prisoner Search establishment search: the roll of one prison, optionally one wing, landing or cell
+      // (`cellLocationPrefix` with or without the prison id: HEI-3-1 and 3-1 are the same at HEI), paged.
+      method: 'GET', operation: 'GET /prison/{prisonId}/prisoners', pattern: /^\/prison\/([A-Z]{3})\/prisoners$/,
+      handle: (m, _body, url) => {
+        const prisonId = m[1];
+        const prefix = (url.searchParams.get('cellLocationPrefix') ?? '').toUpperCase().replace(new RegExp(`^${prisonId}-`), '');
+        const page = Number(url.searchParams.get('page') ?? 0);
+        const size = Number(url.searchParams.get('size') ?? 10);
+        if (!Number.isInteger(page) || page < 0 || !Number.isInteger(size) || size < 1 || size > 3000) throw new BadQuery('page must be 0 or more and size 1 to 3000');
+        const roll = allDocuments.filter((d) => d.prisonId === prisonId && (!prefix || (d.cellLocation ?? '').startsWith(prefix)))
+          .sort((a, b) => (a.cellLocation ?? '').localeCompare(b.cellLocation ?? '') || a.prisonerNumber.localeCompare(b.prisonerNumber));
+        const content = roll.slice(page * size, (page + 1) * size);
+        const totalPages = Math.ceil(roll.length / size);
+        return { status: 200, body: { content, totalElements: roll.length, totalPages, number: page, size, numberOfElements: content.length, first: page === 0, last: page >= totalPages - 1, empty: content.length === 0 } };
+      },
+    },
     { method: 'POST', operation: 'POST /prisoner-search/possible-matches', pattern: /^\/prisoner-search\/possible-matches$/, handle: (_m, body) => ({ status: 200, body: possibleMatches(allDocuments, documents, body) }) },
     { method: 'POST', operation: 'POST /attribute-search', pattern: /^\/attribute-search$/, handle: (_m, body) => ({ status: 200, body: attributeSearch(allDocuments, body) }) },
   ];

@@ -3,7 +3,7 @@
 // A prison number the system does not hold yields null; an unreadable record yields an Error in its slot.
 import DataLoader from 'dataloader';
 import type { AdapterError } from '../../adapters/errors.js';
-import type { PrisonerAnswer, PrisonsClient } from '../../adapters/prisons/client.js';
+import type { PrisonerAnswer, PrisonsClient, RollPage } from '../../adapters/prisons/client.js';
 import type { PrisonAlert } from '../../adapters/prisons/mapping.js';
 
 export interface PrisonsLoaders {
@@ -11,6 +11,8 @@ export interface PrisonsLoaders {
   /** The Prisoner Search record with the latest booking (custody periods) of a prison number. */
   prisoner: DataLoader<string, PrisonerAnswer | null>;
   alerts: DataLoader<string, (PrisonAlert | AdapterError)[] | null>;
+  /** One page of an establishment's roll (a list, not a batch: one call per page). */
+  roll(prisonId: string, opts: { cellPrefix: string | null; page: number; size: number }): Promise<RollPage>;
 }
 
 const cacheKeyFn = (key: string) => key.trim().toUpperCase();
@@ -26,5 +28,6 @@ export function createLoaders(client: PrisonsClient, requestId: string): Prisons
       const found = await client.alertsByNumber(keys.map(cacheKeyFn));
       return keys.map((k) => found.get(cacheKeyFn(k)) ?? null);
     }, { cacheKeyFn, maxBatchSize: 1000 }),
+    roll: (prisonId, opts) => client.prisonRoll(prisonId, opts),
   };
 }

@@ -1,6 +1,7 @@
 // Contract checking for the adapters: the OpenAPI documents in reference/openapi/, loaded with a
 // maintained validator (openapi-backend, ajv underneath), and a recorder that captures every request an
 // adapter makes (and the stand-in's answer) by wrapping global fetch, which is what the adapters call.
+import ajvFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { OpenAPIBackend, type Operation } from 'openapi-backend';
 
@@ -17,6 +18,17 @@ type Json = any;
 
 const cache = new Map<string, Promise<Contract>>();
 
+/**
+ * Formats (date, uuid, date-time…) are checked too: ajv knows none until they are added. HMPPS services
+ * write a `date-time` as Java's LocalDateTime, without an offset (`2024-01-01T10:00:00`); that is what the
+ * real services send, so an offset is optional here and everything else about the format is checked.
+ */
+function withFormats<A>(ajv: A): A {
+  (ajvFormats as unknown as { default: (a: A) => void }).default(ajv);
+  (ajv as unknown as { addFormat(name: string, re: RegExp): void }).addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/);
+  return ajv;
+}
+
 /** One OpenAPI document from reference/openapi/, ready to match and validate requests and responses. */
 export function contract(file: string): Promise<Contract> {
   let c = cache.get(file);
@@ -25,7 +37,7 @@ export function contract(file: string): Promise<Contract> {
     const definition = jsonAnswers(applyDiscriminators(JSON.parse(text)));
     // The upstream documents are OpenAPI 3.1, which openapi-backend's document check (3.0) rejects; `quick`
     // skips that check only: requests and responses are still validated against each operation's schemas.
-    const api = new OpenAPIBackend({ definition, quick: true, validate: true, ajvOpts: { strict: false } });
+    const api = new OpenAPIBackend({ definition, quick: true, validate: true, ajvOpts: { strict: false }, customizeAjv: withFormats });
     const mocks = new OpenAPIBackend({ definition: nonNullable(jsonAnswers(applyDiscriminators(JSON.parse(text)))), quick: true, validate: false });
     c = Promise.all([api.init(), mocks.init()]).then(() => ({ file, api, mocks }));
     cache.set(file, c);

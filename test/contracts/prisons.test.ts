@@ -32,6 +32,9 @@ async function exercise(client: PrisonsClient): Promise<void> {
     { type: 'PRISON_NUMBER', value: someone.offenderNo },
   ]);
   await client.identity.searchMany!([{ surname: someone.surname, dateOfBirth: someone.dateOfBirth ?? undefined }, { surname: population.prisons[1].surname }]);
+  const held = population.prisons.find((o) => o.bookings.at(-1)?.active)!.bookings.at(-1)!;
+  await client.prisonRoll(held.agencyId, { cellPrefix: null, page: 0, size: 20 });
+  await client.prisonRoll(held.agencyId, { cellPrefix: held.cellLocation!.split('-')[1], page: 0, size: 20 });
   await client.health();
 }
 
@@ -63,9 +66,9 @@ describe('prisons adapter requests against the OpenAPI documents', () => {
     }
     // Not vacuous: every operation the adapter declares was exercised and matched.
     expect([...seen].sort()).toEqual([
-      'GET /api/agencies/prisons', 'POST /attribute-search', 'POST /prisoner-search/prisoner-numbers', 'POST /search/alerts/prison-numbers',
+      'GET /api/agencies/prisons', 'GET /prison/{prisonId}/prisoners', 'POST /attribute-search', 'POST /prisoner-search/prisoner-numbers', 'POST /search/alerts/prison-numbers',
     ]);
-    expect(Object.values(OPERATIONS).sort()).toEqual(['/api/agencies/prisons', '/attribute-search', '/prisoner-search/prisoner-numbers', '/search/alerts/prison-numbers']);
+    expect(Object.values(OPERATIONS).sort()).toEqual(['/api/agencies/prisons', '/attribute-search', '/prison/{prisonId}/prisoners', '/prisoner-search/prisoner-numbers', '/search/alerts/prison-numbers']);
   });
 
   it('fails a request the documents do not declare, or one to the removed alerts endpoint', () => {
@@ -106,6 +109,7 @@ describe('prisons adapter on every example and schema-generated answer of the op
     ['prisoner-search.json', 'POST /attribute-search', (c) => c.identity.findByIdentifiers([{ type: 'PNC', value: '2012/0394773H' }]), /^\/attribute-search$/],
     ['alerts-api.json', 'POST /search/alerts/prison-numbers', (c) => c.alertsByNumber(['A1234AA']), /^\/search\/alerts\/prison-numbers/],
     ['prison-api.subset.json', 'GET /api/agencies/prisons', (c) => c.health(), /^\/api\/agencies\/prisons$/],
+    ['prisoner-search.json', 'GET /prison/{prisonId}/prisoners', (c) => c.prisonRoll('MDI', { cellPrefix: 'A-1', page: 0, size: 20 }), /^\/prison\/MDI\/prisoners/],
   ];
 
   it('maps each answer or fails with a typed error, never anything else', async () => {

@@ -40,6 +40,12 @@ export const prisons: FieldTable = {
   'PrisonerRecord.*':               'INHERIT',
   'PrisonerIdentifierCheck.*':      'INHERIT',
   'PrisonerAlias.*':                'INHERIT',
+  // The roll of an establishment, for a shift handover: the prison's own officers, for custody management.
+  'Query.prisonRoll':               ['PRISON_OFFICER : CUSTODY_MANAGEMENT | own'],
+  'PrisonRoll.*':                   'INHERIT',
+  'RollCounts.*':                   'INHERIT',
+  'RollEntry.*':                    'INHERIT',
+  'RollChange.*':                   'INHERIT',
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._identityRecords':        ['SERVICE identity'],
   'Query._identitySearch':         ['SERVICE identity'],
