@@ -15,6 +15,8 @@ export type AuditInput = AuditRecordInput;
 
 export interface AuditSink {
   append(input: AuditInput): Promise<unknown>;
+  /** Resolves when the store would take a record now, without writing one (readiness). */
+  ready?(): Promise<void>;
 }
 
 const SUBJECT_KINDS: Record<string, { agency: string; type: string }> = {

@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { inFlight } from './shutdown.js';
 
 export type Route = (req: IncomingMessage) => Promise<{ status: number; body: unknown }>;
 
@@ -160,6 +161,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
     }
   });
   server.keepAliveTimeout = 5_000;
+  inFlight(server); // counted from the first request, so a graceful shutdown knows what is still running
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());

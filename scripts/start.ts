@@ -4,15 +4,22 @@
 // is used as it is: its stand-in is not started.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
+import { loadSettings, orExit } from '../platform/config.js';
+import { onShutdown } from '../platform/shutdown.js';
 import { startStack } from '../platform/stack.js';
 
 const started = Date.now();
-const port = Number(process.env.GATEWAY_PORT ?? 4000);
-const size = Number(process.env.POPULATION_SIZE ?? 2000);
-const seed = Number(process.env.POPULATION_SEED ?? 20261101);
+// Every setting the stack reads (timeouts, breakers, limits, ...) is parsed here first: a bad value stops npm start, naming it.
+const settings = orExit(() => loadSettings(process.env));
+const port = settings.GATEWAY_PORT;
+const size = settings.POPULATION_SIZE;
+const seed = settings.POPULATION_SEED;
 
 async function boot(gatewayPort: number) {
-  return startStack({ population: { size, seed }, gatewayPort, keys: 'dev', useConfiguredSystems: true, policeDatabaseUrl: process.env.POLICE_STANDIN_DATABASE_URL, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  return startStack({
+    population: { size, seed }, gatewayPort, gatewayHost: settings.GATEWAY_HOST, keys: 'dev', useConfiguredSystems: true,
+    policeDatabaseUrl: settings.POLICE_STANDIN_DATABASE_URL ?? undefined, logLevel: process.env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn',
+  });
 }
 
 let stack;
@@ -41,14 +48,12 @@ then:          see README.md, "Your first query"
 
 Ctrl-C to stop.`);
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping...');
-    await stack.close();
-    console.log('stopped');
-    process.exit(0);
-  });
-}
+// Ctrl-C / SIGTERM: stop accepting, let requests in flight finish (SHUTDOWN_DRAIN_MS), flush the audit trail, exit.
+onShutdown({
+  drainMs: settings.SHUTDOWN_DRAIN_MS,
+  servers: [stack.gateway],
+  closeRest: () => stack.close(),
+  beforeDrain: () => stack.gateway.beginDrain(),
+  log: (m) => console.log(m),
+});
+
