@@ -199,8 +199,8 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   private failed(code: 'SOURCE_TIMEOUT' | 'SOURCE_UNAVAILABLE' | 'SUBGRAPH_REFUSED') {
     const { name } = this.opts;
-    const message = code === 'SOURCE_TIMEOUT' ? `The ${name} service did not answer in time`
-      : code === 'SUBGRAPH_REFUSED' ? `The ${name} service refused the gateway` : `The ${name} service is unavailable`;
+    const message = code === 'SOURCE_TIMEOUT' ? `The ${name} system did not answer in time`
+      : code === 'SUBGRAPH_REFUSED' ? `The ${name} service refused the gateway` : `The ${name} system is unavailable`;
     return { errors: [{ message, extensions: { code: code === 'SUBGRAPH_REFUSED' ? 'INTERNAL_SERVER_ERROR' : code, agency: name } }] };
   }
 }

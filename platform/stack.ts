@@ -92,6 +92,8 @@ export interface Stack {
   auditKeys: JWK[];
   auth: { issuer: string; audience: string };
   token(req: TokenRequest): Promise<string>;
+  /** Stops subgraph `name` (if running) and starts it again on the same port, as after a crash and restart. */
+  restartSubgraph(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const configured = new Map<string, string>();
   const clients = new Map<string, unknown>();
   const subgraphs = new Map<string, RunningSubgraph>();
+  const restarts = new Map<string, () => Promise<void>>();
   let gateway: RunningGateway | undefined;
   let audit: AuditTrail | undefined;
   let auditKeys: JWK[] = [];
@@ -158,8 +161,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     for (const m of [...modules.filter((x) => x.agency), ...modules.filter((x) => !x.agency)]) {
       const client = m.name === 'audit' ? await createAuditClient(env, { store: audit!.store }) : await m.createClient(env);
       clients.set(m.name, client);
-      const s = await startSubgraph(m, { client, assertionKey: assertionPublic, serviceKeys, policy: opts.policy, maxRepresentations: edge.maxRepresentations, log: createLogger(`subgraph:${m.name}`, level) });
+      const subgraphOptions = { client, assertionKey: assertionPublic, serviceKeys, policy: opts.policy, maxRepresentations: edge.maxRepresentations, log: createLogger(`subgraph:${m.name}`, level) };
+      const s = await startSubgraph(m, subgraphOptions);
       subgraphs.set(m.name, s);
+      restarts.set(m.name, async () => {
+        await subgraphs.get(m.name)!.close().catch(() => undefined); // it may have been stopped already
+        subgraphs.set(m.name, await startSubgraph(m, { ...subgraphOptions, port: Number(new URL(s.url).port) }));
+      });
       env[`${m.name.toUpperCase().replace(/-/g, '_')}_SUBGRAPH_URL`] = s.url;
     }
     const urls = Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url]));
@@ -189,6 +197,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       token: (r) => issueToken(issuerPrivate, issuer.kid, {
         subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
       }),
+      restartSubgraph: async (name) => {
+        const restart = restarts.get(name);
+        if (!restart) throw new Error(`no subgraph ${name} in this stack`);
+        await restart();
+      },
       close,
     };
   } catch (err) {

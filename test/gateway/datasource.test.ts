@@ -69,7 +69,7 @@ describe("the gateway's breaker on a subgraph", () => {
     for (let i = 0; i < 3; i++) expect((await call(ds)).errors![0].extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', agency: 'police' });
     expect(resilience.state).toBe('OPEN');
     const fast = await call(ds);
-    expect(fast.errors![0]).toMatchObject({ message: 'The police service is unavailable', extensions: { code: 'SOURCE_UNAVAILABLE', agency: 'police' } });
+    expect(fast.errors![0]).toMatchObject({ message: 'The police system is unavailable', extensions: { code: 'SOURCE_UNAVAILABLE', agency: 'police' } });
     expect(sub.received).toBe(3); // failed fast: the subgraph was not asked
     await new Promise((r) => setTimeout(r, 320));
     expect(resilience.state).toBe('HALF_OPEN');
