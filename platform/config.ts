@@ -267,6 +267,7 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'BENCH_LATENCY_MS / BENCH_LATENCY_REQUESTS / BENCH_REQUESTS', shown: '`50` / `30` / `100`', usedBy: '`npm run bench`', meaning: 'injected latency for waves, requests per latency figure, requests per load run' },
   { name: 'BENCH_PARTS', shown: '`calls,waves,throughput,cost`', usedBy: '`npm run bench`', meaning: 'which figures to measure' },
   { name: 'BENCH_ONLY_POLICY_OFF', shown: '', usedBy: "bench's product process", meaning: '`1` runs without the disclosure policy and audit trail to measure their cost; refused with `NODE_ENV=production`' },
+  { name: 'BENCH_POLICY_ROUNDS / BENCH_POLICY_SIZE', shown: '`12` / `1000`', usedBy: '`npm run bench:policy`', meaning: 'rounds and list size of the policy cost measurement' },
   { name: 'TEST_DATABASE_URL', shown: '`postgres://postgres@127.0.0.1:5432/test`', usedBy: 'tests', meaning: 'PostgreSQL for the police adapter tests' },
   { name: 'TEST_REDIS_URL', shown: '`redis://127.0.0.1:6379`', usedBy: 'tests', meaning: 'Redis for the shared rate-limit tests' },
 ];

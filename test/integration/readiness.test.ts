@@ -14,7 +14,9 @@ let stack: Stack;
 let auditDir: string;
 beforeAll(async () => {
   auditDir = await mkdtemp(join(tmpdir(), 'ready-audit-'));
-  stack = await startStack({ population: { size: 150 }, logLevel: 'silent', auditEnv: { AUDIT_DIR: auditDir }, breaker: { failures: 1, cooldownMs: 300 } });
+  // Breaker and timeout from the environment, as npm start reads them.
+  const env = { ...process.env, GATEWAY_BREAKER_FAILURES: '1', GATEWAY_BREAKER_COOLDOWN_MS: '300', GATEWAY_SUBGRAPH_TIMEOUT_MS: '4000' };
+  stack = await startStack({ population: { size: 150 }, logLevel: 'silent', env, auditEnv: { AUDIT_DIR: auditDir } });
 }, 120_000);
 afterAll(async () => {
   await stack?.close();
@@ -43,6 +45,12 @@ const Q = 'query($pnc: String!) { personByIdentifier(type: PNC, value: $pnc) { n
 
 /** Nothing that locates or describes the inside of the system. */
 const NO_INTERNALS = /127\.0\.0\.1|localhost|https?:|\/graphql|\/health|ECONN|:\d{2,5}\b/;
+
+describe('the stack npm start runs', () => {
+  it('takes the breaker and subgraph timeout from the environment', () => {
+    for (const b of stack.gateway.breakers.values()) expect({ failures: b.failures, cooldownMs: b.cooldownMs, timeoutMs: b.timeoutMs }).toEqual({ failures: 1, cooldownMs: 300, timeoutMs: 4000 });
+  });
+});
 
 describe('/health and /ready', () => {
   it('are 200 with every subgraph reachable and closed, the audit store writable, and no hosts or paths', async () => {
