@@ -8,9 +8,6 @@
 // agency's business); their settings are listed here for the table only (`ADAPTER_SETTINGS`).
 import { z } from 'zod';
 import { DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../auth/tokens.js';
-import { DEFAULT_LIMITS } from '../gateway/limits.js';
-import { DEFAULT_RATE_LIMITS } from '../gateway/rate-limit.js';
-import { DEFAULT_MAX_REPRESENTATIONS } from '../subgraphs/harness.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/index.js';
 
 export type Env = Record<string, string | undefined>;
@@ -119,8 +116,12 @@ const port = (fallback: number) => int(fallback, 0, 65535);
 
 // ---- the settings, in the order of the README table
 
-const d = DEFAULT_LIMITS;
-const r = DEFAULT_RATE_LIMITS;
+// The defaults of the edge, as gateway/limits.ts, gateway/rate-limit.ts and subgraphs/harness.ts define
+// them. Written out rather than imported: those modules load the whole GraphQL server, and every
+// script (audit:verify, token) reads its settings here (test/platform/config.test.ts checks they agree).
+const d = { maxBodyBytes: 128 * 1024, maxJsonDepth: 16, maxTokens: 15_000, maxDepth: 10, maxAliases: 100, maxDirectives: 50, maxListArgument: 100, maxStringArgument: 256, maxCost: 50_000, assumedListSize: 5 };
+const r = { perUser: { requests: 300, windowSeconds: 60 }, perAgency: { requests: 3000, windowSeconds: 60 }, distinctSubjects: { perUser: 200, windowSeconds: 3600 }, keyPrefix: 'jg:rl' };
+const DEFAULT_MAX_REPRESENTATIONS = 2000;
 
 /** Settings read through this module. The order is the README table's. */
 export const SETTINGS = {

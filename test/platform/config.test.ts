@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envTable, loadSettings, pickSettings, withEnvTable } from '../../platform/config.js';
 import { SUBGRAPH_NAMES } from '../../subgraphs/index.js';
+import { DEFAULT_LIMITS } from '../../gateway/limits.js';
+import { DEFAULT_RATE_LIMITS } from '../../gateway/rate-limit.js';
+import { DEFAULT_MAX_REPRESENTATIONS } from '../../subgraphs/harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,6 +25,19 @@ describe('the settings schema', () => {
     const s = loadSettings({});
     expect(s).toMatchObject({ GATEWAY_PORT: 4000, GATEWAY_SUBGRAPH_TIMEOUT_MS: 5000, GATEWAY_BREAKER_FAILURES: 5, SHUTDOWN_DRAIN_MS: 10_000, LOG_LEVEL: 'info', production: false, subgraphUrls: {} });
     expect(s.GATEWAY_RATE_LIMIT_USER).toEqual({ n: 300, s: 60 });
+  });
+
+  it('has the same edge defaults as the modules that enforce them', () => {
+    const s = loadSettings({});
+    expect({
+      maxBodyBytes: s.GATEWAY_MAX_BODY_BYTES, maxJsonDepth: s.GATEWAY_MAX_JSON_DEPTH, maxTokens: s.GATEWAY_MAX_TOKENS, maxDepth: s.GATEWAY_MAX_DEPTH, maxAliases: s.GATEWAY_MAX_ALIASES,
+      maxDirectives: s.GATEWAY_MAX_DIRECTIVES, maxListArgument: s.GATEWAY_MAX_LIST_ARGUMENT, maxStringArgument: s.GATEWAY_MAX_STRING_ARGUMENT, maxCost: s.GATEWAY_MAX_COST, assumedListSize: s.GATEWAY_ASSUMED_LIST_SIZE,
+    }).toEqual(DEFAULT_LIMITS);
+    const r = DEFAULT_RATE_LIMITS;
+    expect([s.GATEWAY_RATE_LIMIT_USER, s.GATEWAY_RATE_LIMIT_AGENCY, s.GATEWAY_DISTINCT_SUBJECTS, s.GATEWAY_RATE_LIMIT_PREFIX]).toEqual([
+      { n: r.perUser.requests, s: r.perUser.windowSeconds }, { n: r.perAgency.requests, s: r.perAgency.windowSeconds }, { n: r.distinctSubjects.perUser, s: r.distinctSubjects.windowSeconds }, r.keyPrefix,
+    ]);
+    expect(s.SUBGRAPH_MAX_REPRESENTATIONS).toBe(DEFAULT_MAX_REPRESENTATIONS);
   });
 
   it('refuses bad values with one error naming every variable, what it expects and what it got', () => {
