@@ -99,7 +99,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await server.start();
   let draining = false;
-  const ready = readiness({ urls: opts.urls, breakers, audit: opts.audit, timeoutMs: opts.readyTimeoutMs ?? 1000, draining: () => draining });
+  const ready = readiness({ urls: opts.urls, breakers, audit: opts.audit, timeoutMs: opts.readyTimeoutMs ?? 2000, draining: () => draining });
   const rateLimits = await RateLimitGuard.create({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }, log);
   const served = await serveApollo(server, {
     host: opts.host,

@@ -15,7 +15,7 @@ let auditDir: string;
 beforeAll(async () => {
   auditDir = await mkdtemp(join(tmpdir(), 'ready-audit-'));
   // Breaker and timeout from the environment, as npm start reads them.
-  const env = { ...process.env, GATEWAY_BREAKER_FAILURES: '1', GATEWAY_BREAKER_COOLDOWN_MS: '300', GATEWAY_SUBGRAPH_TIMEOUT_MS: '4000' };
+  const env = { ...process.env, GATEWAY_BREAKER_FAILURES: '1', GATEWAY_BREAKER_COOLDOWN_MS: '300', GATEWAY_SUBGRAPH_TIMEOUT_MS: '4000', GATEWAY_READY_TIMEOUT_MS: '5000' };
   stack = await startStack({ population: { size: 150 }, logLevel: 'silent', env, auditEnv: { AUDIT_DIR: auditDir } });
 }, 120_000);
 afterAll(async () => {
