@@ -38,11 +38,15 @@ async function tmp(prefix: string) {
 interface Child { process: ChildProcess; url: string; output: () => string; exited: Promise<number | null>; said(text: string): Promise<void> }
 
 /** `npm run gateway` as a child, pointed at this test's subgraphs; resolves once it prints its URL. */
-async function startGatewayProcess(env: Record<string, string>): Promise<Child> {
+function startGatewayProcess(env: Record<string, string>): Promise<Child> {
   const urls = Object.fromEntries([...stack.subgraphs].map(([n, s]) => [subgraphUrlVariable(n), s.url]));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/gateway.ts'], {
+  return startProcess('scripts/gateway.ts', { ...urls, ...env }, /gateway: (http\S+)/);
+}
+
+async function startProcess(script: string, env: Record<string, string>, urlLine: RegExp): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...urls, DEV_KEYS_DIR: keysDir, GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, DEV_KEYS_DIR: keysDir, GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...env },
   });
   let out = '';
   const waiters: { text: string; resolve: () => void }[] = [];
@@ -58,28 +62,34 @@ async function startGatewayProcess(env: Record<string, string>): Promise<Child> 
     waiters.push({ text, resolve });
     void exited.then(() => reject(new Error(`gateway exited before printing "${text}":\n${out}`)));
   });
-  await said('gateway: http');
-  const url = /gateway: (http\S+)/.exec(out)![1];
+  await new Promise<void>((resolve, reject) => {
+    const check = () => { if (urlLine.test(out)) { child.stdout!.off('data', check); resolve(); } };
+    child.stdout!.on('data', check);
+    check();
+    void exited.then(() => reject(new Error(`${script} exited before it was up:\n${out}`)));
+  });
+  const url = urlLine.exec(out)![1];
   return { process: child, url, output: () => out, exited, said };
 }
 
 const person = () => stack.population.people[stack.population.examples.everywhere];
 
-async function slowRequest(url: string) {
+async function slowRequest(url: string, selection = 'name { fullName } arrests { date }') {
   const token = await stack.token({ agency: 'POLICE', roles: ['POLICE_OFFICER'] });
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'INVESTIGATION' },
-    body: JSON.stringify({ query: 'query($pnc: String!) { personByIdentifier(type: PNC, value: $pnc) { name { fullName } arrests { date } } }', variables: { pnc: person().pnc } }),
+    body: JSON.stringify({ query: `query($pnc: String!) { personByIdentifier(type: PNC, value: $pnc) { ${selection} } }`, variables: { pnc: person().pnc } }),
   }).then(async (res) => ({ status: res.status, body: await res.json() as { data?: any; errors?: unknown[] } }));
 }
 
-/** Resolves once the police stand-in has been asked something: the request is in flight behind the gateway. */
-async function policeAsked(before: number) {
-  const police = stack.standIns.get('police')!;
+/** Resolves once the stand-in has been asked something: the request is in flight behind the gateway. */
+async function asked(agency: string, before: number) {
+  const standIn = stack.standIns.get(agency)!;
   const until = Date.now() + 20_000;
-  while (police.requests.get() === before && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  while (standIn.requests.get() === before && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
 }
+const policeAsked = (before: number) => asked('police', before);
 
 describe('on SIGTERM the gateway', () => {
   it('stops accepting, finishes the request in flight with its full answer, flushes the audit trail and exits 0', async () => {
@@ -131,4 +141,27 @@ describe('on SIGTERM the gateway', () => {
       gw.process.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('npm start does the same: the request in flight gets its answer, then everything stops and it exits 0', async () => {
+    // npm start uses a legacy system the environment locates: this test's prisons stand-in, whose latency the test sets.
+    const prisons = stack.standIns.get('prisons')!;
+    const start = await startProcess('scripts/start.ts', { ...prisons.env, POPULATION_SIZE: '150', AUDIT_DIR: await tmp('shutdown-start-audit-'), SHUTDOWN_DRAIN_MS: '15000' }, /gateway\s+(http\S+)/);
+    prisons.faults.set({ latencyMs: 700 });
+    try {
+      expect(start.output()).toMatch(/prisons\s+as configured by PRISONS_URL/);
+      const before = prisons.requests.get();
+      const answer = slowRequest(start.url, 'name { fullName } custodyPeriods { receptionDate }');
+      await asked('prisons', before);
+      start.process.kill('SIGTERM');
+      const r = await answer;
+      expect(r.status).toBe(200);
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.data.personByIdentifier.custodyPeriods.length).toBeGreaterThan(0);
+      expect(await start.exited).toBe(0);
+      expect(start.output()).toContain('stopped');
+    } finally {
+      prisons.faults.reset();
+      start.process.kill('SIGKILL');
+    }
+  }, 120_000);
 });
