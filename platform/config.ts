@@ -196,7 +196,7 @@ const DOCS: Record<SettingName, SettingDoc> = {
   GATEWAY_BREAKER_FAILURES: { usedBy: 'gateway', meaning: 'consecutive transport failures or timeouts of one subgraph that open its circuit breaker' },
   GATEWAY_BREAKER_COOLDOWN_MS: { usedBy: 'gateway', meaning: 'how long an open breaker fails fast before one trial call' },
   GATEWAY_READY_TIMEOUT_MS: { usedBy: 'gateway', meaning: "how long `/ready` waits for each subgraph's `/health` and the audit store" },
-  SHUTDOWN_DRAIN_MS: { usedBy: 'gateway, `npm start`', meaning: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before the process exits' },
+  SHUTDOWN_DRAIN_MS: { usedBy: 'gateway, `npm start`, `npm run subgraph`', meaning: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before the process exits' },
   AUTH_JWKS_URL: { shown: '(dev keys)', usedBy: 'gateway', meaning: "identity provider's JWKS for caller tokens", requiredInProduction: true },
   AUTH_ISSUER: { usedBy: 'gateway, `npm run token`', meaning: 'expected `iss` of caller tokens', requiredInProduction: true },
   AUTH_AUDIENCE: { usedBy: 'gateway, `npm run token`', meaning: 'expected `aud` of caller tokens' },

@@ -8,6 +8,7 @@ import { generatePopulation } from '../legacy/population.js';
 import { startSubgraph } from '../subgraphs/harness.js';
 import { loadSettings, orExit } from '../platform/config.js';
 import { createLogger } from '../platform/log.js';
+import { onShutdown } from '../platform/shutdown.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import { serviceVerifyKeys } from '../subgraphs/internal.js';
 import type { Env } from '../subgraphs/types.js';
@@ -46,11 +47,14 @@ const running = await startSubgraph(module, {
   maxRepresentations: settings.SUBGRAPH_MAX_REPRESENTATIONS, log: createLogger(`subgraph:${name}`, settings.LOG_LEVEL),
 });
 console.log(`subgraph ${name}: ${running.url}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
+// SIGTERM/SIGINT: stop accepting, let the gateway's calls in flight finish (SHUTDOWN_DRAIN_MS), then close the client and stand-in.
+onShutdown({
+  drainMs: settings.SHUTDOWN_DRAIN_MS,
+  servers: [running],
+  closeRest: async () => {
     await running.close();
     await module.close?.(client);
     for (const c of closers) await c();
-    process.exit(0);
-  });
-}
+  },
+  log: (m) => console.log(m),
+});
