@@ -16,7 +16,8 @@ import { AgencyDataSource, SubgraphResilience } from './datasource.js';
 import { readiness, type ReadinessReport } from './health.js';
 import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
 import type { RelationshipResolver } from './relationships.js';
-import { auditPlugin, auditRecord, auditUnavailable, type AuditSink } from './audit.js';
+import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, type AuditSink } from './audit.js';
+import { metrics, refusedRequests, registerBreaker } from '../platform/telemetry.js';
 import { policyVersion } from '../schema/policy/index.js';
 import type { GraphQLSchema } from 'graphql';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
@@ -72,6 +73,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   if (missing.length) throw new Error(`no URL for subgraph(s) ${missing.join(', ')}`);
   const supergraphSdl = composeSupergraph(opts.modules);
   const breakers = new Map(opts.modules.map((m) => [m.name, new SubgraphResilience(opts.timeoutMs ?? 5000, opts.breaker?.failures ?? 5, opts.breaker?.cooldownMs ?? 10_000)]));
+  const BREAKER_GAUGE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 } as const;
+  const unregister = [...breakers].map(([name, b]) => registerBreaker('gateway', name, () => BREAKER_GAUGE[b.state]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     // The supergraph carries placeholder URLs; each name is mapped to its configured URL here.
@@ -93,7 +96,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
-    plugins: [redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
+    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
     // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
     stopOnTerminationSignals: false,
   });
@@ -121,6 +124,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       const ext = (err as { extensions?: { code?: unknown; limit?: unknown } }).extensions;
       const code = err instanceof RequestRefused ? err.code : String(ext?.code ?? 'REFUSED');
       const limit = err instanceof RequestRefused ? err.limit : typeof ext?.limit === 'string' ? ext.limit : null;
+      refusedRequests.inc({ code, limit: limit ?? 'none' });
       if (limit) log.info({ event: 'gateway.refused', code, limit, subject: details?.caller.subject, agency: details?.caller.agency, requestId: details?.caller.requestId }, 'request refused at the edge');
       if (!details || !opts.audit) return;
       try {
@@ -130,6 +134,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       }
     },
     routes: {
+      // Prometheus text format: counts and latencies by operation, agency and outcome; never a person or a value.
+      '/metrics': async () => ({ status: 200, body: await metrics.metrics(), contentType: metrics.contentType }),
       // Liveness: the process serves. Says nothing about agencies (that is /ready's job), so a restart is never triggered by an outage elsewhere.
       '/health': async () => ({ status: 200, body: { status: 'UP' } }),
       // Readiness: can this instance answer truthfully now? Per subgraph, no hosts or paths.
@@ -146,6 +152,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     rateLimits,
     ready,
     beginDrain: () => { draining = true; },
-    close: async () => { await served.close(); await server.stop(); await rateLimits.close(); },
+    close: async () => { unregister.forEach((u) => u()); await served.close(); await server.stop(); await rateLimits.close(); },
   };
 }

@@ -182,6 +182,8 @@ export const SETTINGS = {
   AUDIT_PUBLIC_KEYS: jsonKey('a JWK or a JWKS'),
   AUDIT_CHECKPOINT_EVERY: int(100, 1, 1_000_000),
   AUDIT_RETENTION_DAYS: int(2555, 1, 100_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']),
+  OTEL_SERVICE_NAME: optionalText(),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -244,6 +246,8 @@ const DOCS: Record<SettingName, SettingDoc> = {
   AUDIT_PUBLIC_KEYS: { shown: '', usedBy: '`audit:verify`', meaning: 'extra checkpoint verification keys (a JWK or a JWKS)' },
   AUDIT_CHECKPOINT_EVERY: { usedBy: 'gateway', meaning: 'sign a checkpoint every this many records' },
   AUDIT_RETENTION_DAYS: { usedBy: '`npm run audit:retention`', meaning: 'retention period (7 years)' },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { shown: '(tracing off)', usedBy: '`npm start`, gateway, subgraphs', meaning: 'OTLP/HTTP collector base URL; traces go to `<url>/v1/traces`' },
+  OTEL_SERVICE_NAME: { shown: '`justice-graph`, `justice-graph-gateway`, `justice-graph-<subgraph>`', usedBy: 'same', meaning: 'the service name traces are reported under' },
 };
 
 /** Settings another module parses (adapters keep their own config.ts, the identity subgraph its link budget, bench and tests theirs): listed for the table. */
@@ -269,6 +273,7 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'BENCH_PARTS', shown: '`calls,waves,throughput,cost`', usedBy: '`npm run bench`', meaning: 'which figures to measure' },
   { name: 'BENCH_ONLY_POLICY_OFF', shown: '', usedBy: "bench's product process", meaning: '`1` runs without the disclosure policy and audit trail to measure their cost; refused with `NODE_ENV=production`' },
   { name: 'BENCH_POLICY_ROUNDS / BENCH_POLICY_SIZE', shown: '`12` / `1000`', usedBy: '`npm run bench:policy`', meaning: 'rounds and list size of the policy cost measurement' },
+  { name: 'APOLLO_TELEMETRY_DISABLED', shown: '`1` (always set)', usedBy: 'gateway', meaning: 'keeps @apollo/gateway from calling home' },
   { name: 'TEST_DATABASE_URL', shown: '`postgres://postgres@127.0.0.1:5432/test`', usedBy: 'tests', meaning: 'PostgreSQL for the police adapter tests' },
   { name: 'TEST_REDIS_URL', shown: '`redis://127.0.0.1:6379`', usedBy: 'tests', meaning: 'Redis for the shared rate-limit tests' },
 ];

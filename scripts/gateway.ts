@@ -12,6 +12,10 @@ import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import { orExit, orExitAsync } from '../platform/config.js';
 import { onShutdown } from '../platform/shutdown.js';
 import { createLogger } from '../platform/log.js';
+import { startTracing } from '../platform/telemetry.js';
+
+// Tracing is off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph-gateway', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
 // Every setting parsed first; a wrong or missing one stops the gateway here, naming it.
 const config = orExit(() => loadGatewayConfig(process.env, SUBGRAPH_NAMES));

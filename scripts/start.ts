@@ -7,6 +7,10 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 import { loadSettings, orExit } from '../platform/config.js';
 import { onShutdown } from '../platform/shutdown.js';
 import { startStack } from '../platform/stack.js';
+import { startTracing } from '../platform/telemetry.js';
+
+// Tracing is off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
 const started = Date.now();
 // Every setting the stack reads (timeouts, breakers, limits, ...) is parsed here first: a bad value stops npm start, naming it.
