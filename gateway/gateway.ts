@@ -16,7 +16,7 @@ import { AgencyDataSource, SubgraphResilience } from './datasource.js';
 import { readiness, type ReadinessReport } from './health.js';
 import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
 import type { RelationshipResolver } from './relationships.js';
-import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, type AuditSink } from './audit.js';
+import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, subjectOwnersOf, type AuditSink } from './audit.js';
 import { metrics, refusedRequests, registerBreaker } from '../platform/telemetry.js';
 import { policyVersion } from '../schema/policy/index.js';
 import type { GraphQLSchema } from 'graphql';
@@ -26,7 +26,7 @@ import { TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents
 import { RequestRefused } from '../platform/http.js';
 
 export interface GatewayOptions {
-  modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[];
+  modules: Pick<SubgraphModule, 'name' | 'typeDefs' | 'subjects'>[];
   /** Where each subgraph answers, by name. */
   urls: Record<string, string>;
   verifyToken: TokenVerifier;
@@ -96,7 +96,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
-    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
+    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log, subjectOwnersOf(opts.modules))] : []), ApolloServerPluginLandingPageDisabled()],
     // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
     stopOnTerminationSignals: false,
   });

@@ -151,7 +151,6 @@ export const SETTINGS = {
   STANDINS: oneOf(['on', 'off'], null),
   POPULATION_SIZE: int(2000, 2, 1_000_000),
   POPULATION_SEED: int(20261101, 0, 2 ** 31 - 1),
-  POLICE_STANDIN_DATABASE_URL: url(['postgres', 'postgresql']),
   STAND_INS_CONTROL_PORT: port(0),
   STAND_INS_ENV_FILE: optionalText(),
   GATEWAY_MAX_BODY_BYTES: int(d.maxBodyBytes, 1024, 10_000_000),
@@ -215,7 +214,6 @@ const DOCS: Record<SettingName, SettingDoc> = {
   STANDINS: { shown: '`on` (`off` in production)', usedBy: '`npm run subgraph`', meaning: "start the agency's stand-in system first" },
   POPULATION_SIZE: { usedBy: 'stand-ins, `npm start`', meaning: 'people in the synthetic population' },
   POPULATION_SEED: { usedBy: 'stand-ins, `npm start`, `npm run example`', meaning: 'seed of the synthetic population' },
-  POLICE_STANDIN_DATABASE_URL: { usedBy: '`npm start`', meaning: 'seed the police stand-in into this PostgreSQL instead of the embedded one', secret: true },
   STAND_INS_CONTROL_PORT: { shown: 'any free port', usedBy: '`npm run stand-ins`', meaning: "port of the stand-ins' control API (loopback only)" },
   STAND_INS_ENV_FILE: { shown: '', usedBy: '`npm run stand-ins`', meaning: 'also write the printed environment to this `.env` file' },
   GATEWAY_MAX_BODY_BYTES: { usedBy: 'gateway', meaning: 'query limit: request body size (see "Limits")' },
@@ -239,7 +237,7 @@ const DOCS: Record<SettingName, SettingDoc> = {
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: { usedBy: 'gateway', meaning: 'longest caller token lifetime' },
   AUTH_CLOCK_SKEW_SECONDS: { usedBy: 'gateway', meaning: 'tolerated clock difference for `iat`/`nbf`' },
   AUDIT_DIR: { shown: '`.data/audit`', usedBy: 'gateway', meaning: "the embedded audit store's folder" },
-  AUDIT_DATABASE_URL: { shown: '(embedded)', usedBy: 'gateway', meaning: 'PostgreSQL audit store, as the insert-and-select-only role', secret: true },
+  AUDIT_DATABASE_URL: { shown: '(embedded)', usedBy: 'gateway, audit subgraph, `audit:verify`', meaning: 'PostgreSQL audit store: the gateways as the insert-and-select-only role, the auditors\' subgraph (required when it runs as its own process) and `audit:verify` as the select-only reader role, all in the same schema', secret: true },
   AUDIT_DB_SCHEMA: { usedBy: 'gateway', meaning: 'schema of the PostgreSQL audit store' },
   AUDIT_RETENTION_DATABASE_URL: { shown: '`AUDIT_DATABASE_URL`', usedBy: '`npm run audit:retention`', meaning: 'as the retention role', secret: true },
   AUDIT_SIGNING_KEY: { shown: '(dev keys)', usedBy: 'gateway, `audit:verify`', meaning: 'checkpoint signing key (private JWK; required in production)', secret: true },
@@ -273,6 +271,10 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'BENCH_PARTS', shown: '`calls,waves,throughput,cost`', usedBy: '`npm run bench`', meaning: 'which figures to measure' },
   { name: 'BENCH_ONLY_POLICY_OFF', shown: '', usedBy: "bench's product process", meaning: '`1` runs without the disclosure policy and audit trail to measure their cost; refused with `NODE_ENV=production`' },
   { name: 'BENCH_POLICY_ROUNDS / BENCH_POLICY_SIZE', shown: '`12` / `1000`', usedBy: '`npm run bench:policy`', meaning: 'rounds and list size of the policy cost measurement' },
+  { name: 'AUDIT_ADMIN_DATABASE_URL', shown: '`postgres://postgres@127.0.0.1:5432/justice_graph` (required in production)', usedBy: '`npm run audit:migrate`, `start:distributed`', meaning: "the audit schema's owner; the database is created if missing" },
+  { name: 'AUDIT_APP_ROLE / AUDIT_RETENTION_ROLE / AUDIT_READER_ROLE', shown: '`audit_app` / `audit_retention` / `audit_reader`', usedBy: '`npm run audit:migrate`, `start:distributed`', meaning: 'the three login roles; `AUDIT_APP_PASSWORD`, `AUDIT_RETENTION_PASSWORD`, `AUDIT_READER_PASSWORD` set their passwords' },
+  { name: 'AUDIT_APP_PASSWORD / AUDIT_RETENTION_PASSWORD / AUDIT_READER_PASSWORD', shown: '', usedBy: '`npm run audit:migrate`, `start:distributed`', meaning: 'passwords of the three audit roles' },
+  { name: 'DISTRIBUTED_PORT / DISTRIBUTED_GATEWAYS / DISTRIBUTED_READY_TIMEOUT_MS', shown: '`0` / `2` / `180000`', usedBy: '`npm run start:distributed`', meaning: "the round-robin front's port, the number of gateways, the guard on each process's start" },
   { name: 'APOLLO_TELEMETRY_DISABLED', shown: '`1` (always set)', usedBy: 'gateway', meaning: 'keeps @apollo/gateway from calling home' },
   { name: 'TEST_DATABASE_URL', shown: '`postgres://postgres@127.0.0.1:5432/test`', usedBy: 'tests', meaning: 'PostgreSQL for the police adapter tests' },
   { name: 'TEST_REDIS_URL', shown: '`redis://127.0.0.1:6379`', usedBy: 'tests', meaning: 'Redis for the shared rate-limit tests' },
@@ -280,12 +282,17 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
 
 /** `<SLUG>_SUBGRAPH_URL` for a registry name. */
 export const subgraphUrlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SUBGRAPH_URL`;
+/** `<SLUG>_STANDIN_DATABASE_URL` for a registry name. */
+export const standInDatabaseVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_STANDIN_DATABASE_URL`;
 
 const SUBGRAPH_URL = url(['http', 'https']);
+const STANDIN_DATABASE_URL = url(['postgres', 'postgresql']);
 
 export type Settings = { [K in SettingName]: z.output<(typeof SETTINGS)[K]> } & {
   /** Subgraph URLs by registry name; a name without one is served by the embedded stack. */
   subgraphUrls: Record<string, string>;
+  /** PostgreSQL to seed a stand-in's database into (npm start), by registry name. */
+  standInDatabaseUrls: Record<string, string>;
   production: boolean;
 };
 
@@ -304,7 +311,7 @@ export class ConfigError extends Error {
   }
 }
 
-const isSecret = (name: string) => (DOCS as Record<string, SettingDoc>)[name]?.secret === true;
+const isSecret = (name: string) => (DOCS as Record<string, SettingDoc>)[name]?.secret === true || name.endsWith('_STANDIN_DATABASE_URL');
 
 function problems(error: z.ZodError, env: Env): ConfigError {
   return new ConfigError(error.issues.map((i) => {
@@ -318,12 +325,12 @@ type Values<K extends SettingName> = { [P in K]: z.output<(typeof SETTINGS)[P]> 
 
 /** Parses every setting of `env`; throws ConfigError listing each bad one. */
 export function loadSettings(env: Env, subgraphNames: readonly string[] = SUBGRAPH_NAMES): Settings {
-  const urlShape = Object.fromEntries(subgraphNames.map((n) => [subgraphUrlVariable(n), SUBGRAPH_URL]));
-  const parsed = z.object({ ...SETTINGS, ...urlShape }).safeParse(env);
+  const perSubgraph = Object.fromEntries(subgraphNames.flatMap((n) => [[subgraphUrlVariable(n), SUBGRAPH_URL], [standInDatabaseVariable(n), STANDIN_DATABASE_URL]]));
+  const parsed = z.object({ ...SETTINGS, ...perSubgraph }).safeParse(env);
   if (!parsed.success) throw problems(parsed.error, env);
   const values = parsed.data as Record<string, unknown>;
-  const subgraphUrls = Object.fromEntries(subgraphNames.flatMap((n) => (values[subgraphUrlVariable(n)] ? [[n, values[subgraphUrlVariable(n)] as string]] : [])));
-  return { ...(values as Values<SettingName>), subgraphUrls, production: values.NODE_ENV === 'production' };
+  const byName = (variable: (n: string) => string) => Object.fromEntries(subgraphNames.flatMap((n) => (values[variable(n)] ? [[n, values[variable(n)] as string]] : [])));
+  return { ...(values as Values<SettingName>), subgraphUrls: byName(subgraphUrlVariable), standInDatabaseUrls: byName(standInDatabaseVariable), production: values.NODE_ENV === 'production' };
 }
 
 /** Only the named settings (a tool that needs three should not refuse to run over a fourth it never reads). */
@@ -385,6 +392,9 @@ export function envTable(subgraphNames: readonly string[] = SUBGRAPH_NAMES): str
   for (const name of Object.keys(SETTINGS) as SettingName[]) {
     const doc = DOCS[name];
     rows.push([`\`${name}\``, shownDefault(name) + (doc.requiredInProduction ? (shownDefault(name) ? '; ' : '') + '**required in production**' : ''), doc.usedBy, doc.meaning]);
+    if (name === 'STAND_INS_ENV_FILE') {
+      rows.push(['`<NAME>_STANDIN_DATABASE_URL` (e.g. `POLICE_STANDIN_DATABASE_URL`)', '', '`npm start`', "seed that agency's stand-in database into this PostgreSQL instead of the embedded one"]);
+    }
     if (name === 'GATEWAY_HOST') {
       rows.push([subgraphNames.map((n) => `\`${subgraphUrlVariable(n)}\``).join(', '), '(embedded); **required in production**', '`npm run gateway`, identity and audit subgraphs',
         'where each subgraph answers when it runs elsewhere (identity asks every agency subgraph, audit asks identity)']);

@@ -22,7 +22,7 @@ const seed = settings.POPULATION_SEED;
 async function boot(gatewayPort: number) {
   return startStack({
     population: { size, seed }, gatewayPort, gatewayHost: settings.GATEWAY_HOST, keys: 'dev', useConfiguredSystems: true,
-    policeDatabaseUrl: settings.POLICE_STANDIN_DATABASE_URL ?? undefined, logLevel: process.env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn',
+    standInDatabaseUrls: settings.standInDatabaseUrls, logLevel: process.env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn',
   });
 }
 
@@ -47,7 +47,7 @@ ${[...stack.standIns].map(([n, s]) => `  ${n.padEnd(11)} ${s.location}`).join('\
 ${[...stack.configured].map(([n, setting]) => `  ${n.padEnd(11)} as configured by ${setting}`).join('\n')}
 
 get a token:   npm run token -- --role POLICE_OFFICER --agency POLICE
-example PNC:   ${everywhere.pnc}   (in all five systems)
+example PNC:   ${everywhere.pnc}   (held by every agency that holds people)
 then:          see README.md, "Your first query"
 
 Ctrl-C to stop.`);

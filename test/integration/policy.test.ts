@@ -158,7 +158,7 @@ describe('the _entities path', () => {
     const body = { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { warningMarkers { code } intelligenceFlags { id } } } }', variables: { r: [{ __typename: 'Person', id }] } };
     const sign = async (staffCode: string, caseload: string[]) => signAssertion(await importKey(stack.gatewayKeys.privateJwk), stack.gatewayKeys.kid, 'police', {
       subject: 'po', agency: 'PROBATION', roles: ['PROBATION_OFFICER'], purpose: 'OFFENDER_MANAGEMENT', justification: null, requestId: 'req-entities-1',
-      staffCode, relationships: { ...NO_RELATIONSHIPS, caseloadCrns: caseload },
+      staffCode, relationships: { ...NO_RELATIONSHIPS, caseloadCrns: caseload, sources: { caseload: 'probation' } },
     }, body);
     const mine = await post(stack.subgraphs.get('police')!.url, body, { 'x-caller-assertion': await sign(offenderManager(), [person().crn!]) });
     expect(mine.body.data!._entities[0].warningMarkers.length).toBeGreaterThan(0);
