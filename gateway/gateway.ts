@@ -18,6 +18,7 @@ import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
 import type { RelationshipResolver } from './relationships.js';
 import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, subjectOwnersOf, type AuditSink } from './audit.js';
 import { metrics, refusedRequests, registerBreaker } from '../platform/telemetry.js';
+import { handlingPlugin } from './handling.js';
 import { policyVersion } from '../schema/policy/index.js';
 import type { GraphQLSchema } from 'graphql';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
@@ -96,7 +97,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
-    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log, subjectOwnersOf(opts.modules))] : []), ApolloServerPluginLandingPageDisabled()],
+    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log, subjectOwnersOf(opts.modules))] : []), handlingPlugin, ApolloServerPluginLandingPageDisabled()],
     // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
     stopOnTerminationSignals: false,
   });
