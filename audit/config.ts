@@ -1,7 +1,9 @@
-// Audit configuration from the environment: embedded defaults for the demo, a signing key required in production.
+// Audit configuration from the environment (parsed by the one settings schema, platform/config.ts):
+// embedded defaults for the demo, a signing key required in production.
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { devKeysDir, jwkFromEnv } from '../auth/keys.js';
+import { ConfigError, pickSettings } from '../platform/config.js';
 import { loadOrCreateAuditDevKeyPair, publicJwkOf } from './checkpoint.js';
 
 export interface AuditConfig {
@@ -23,13 +25,6 @@ export interface AuditConfig {
   publicKeys: JWK[];
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${value}"`);
-  return n;
-}
-
 function publicKeysFromEnv(value: string | undefined): JWK[] {
   if (!value) return [];
   const parsed = (() => {
@@ -44,23 +39,24 @@ function publicKeysFromEnv(value: string | undefined): JWK[] {
 
 /** `verifyOnly`: an auditor holding only AUDIT_PUBLIC_KEYS needs no signing key. */
 export async function loadAuditConfig(env: Record<string, string | undefined> = process.env, options: { verifyOnly?: boolean } = {}): Promise<AuditConfig> {
-  const production = env.NODE_ENV === 'production';
-  const extraKeys = publicKeysFromEnv(env.AUDIT_PUBLIC_KEYS);
+  const s = pickSettings(env, ['NODE_ENV', 'AUDIT_PUBLIC_KEYS', 'AUDIT_SIGNING_KEY', 'AUDIT_DATABASE_URL', 'AUDIT_RETENTION_DATABASE_URL', 'AUDIT_DB_SCHEMA', 'AUDIT_DIR', 'AUDIT_CHECKPOINT_EVERY', 'AUDIT_RETENTION_DAYS']);
+  const production = s.NODE_ENV === 'production';
+  const extraKeys = publicKeysFromEnv(s.AUDIT_PUBLIC_KEYS ?? undefined);
   const needSigningKey = !(options.verifyOnly && extraKeys.length > 0);
   // A development key in production would let anyone with the repository's machine forge checkpoints.
-  if (production && needSigningKey && !env.AUDIT_SIGNING_KEY) throw new Error('AUDIT_SIGNING_KEY is required in production');
-  const signingKey = env.AUDIT_SIGNING_KEY
-    ? jwkFromEnv('AUDIT_SIGNING_KEY', env.AUDIT_SIGNING_KEY)
+  if (production && needSigningKey && !s.AUDIT_SIGNING_KEY) throw new ConfigError([{ variable: 'AUDIT_SIGNING_KEY', message: 'is required in production' }]);
+  const signingKey = s.AUDIT_SIGNING_KEY
+    ? jwkFromEnv('AUDIT_SIGNING_KEY', s.AUDIT_SIGNING_KEY)
     : needSigningKey ? (await loadOrCreateAuditDevKeyPair(devKeysDir(env))).privateJwk : null;
   if (signingKey && typeof signingKey.d !== 'string') throw new Error('AUDIT_SIGNING_KEY must be a private JWK (with "d")');
-  const databaseUrl = env.AUDIT_DATABASE_URL || null;
+  const databaseUrl = s.AUDIT_DATABASE_URL;
   return {
     databaseUrl,
-    retentionDatabaseUrl: env.AUDIT_RETENTION_DATABASE_URL || databaseUrl,
-    schema: env.AUDIT_DB_SCHEMA || 'audit',
-    dir: env.AUDIT_DIR || join(process.cwd(), '.data', 'audit'),
-    checkpointEvery: positiveInt('AUDIT_CHECKPOINT_EVERY', env.AUDIT_CHECKPOINT_EVERY, 100),
-    retentionDays: positiveInt('AUDIT_RETENTION_DAYS', env.AUDIT_RETENTION_DAYS, 2555),
+    retentionDatabaseUrl: s.AUDIT_RETENTION_DATABASE_URL ?? databaseUrl,
+    schema: s.AUDIT_DB_SCHEMA,
+    dir: s.AUDIT_DIR ?? join(process.cwd(), '.data', 'audit'),
+    checkpointEvery: s.AUDIT_CHECKPOINT_EVERY,
+    retentionDays: s.AUDIT_RETENTION_DAYS,
     signingKey,
     publicKeys: [...(signingKey ? [publicJwkOf(signingKey)] : []), ...extraKeys],
   };

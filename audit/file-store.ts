@@ -242,6 +242,20 @@ export class FileAuditStore implements AuditStore {
     return this.offsets.length;
   }
 
+  /** The log can be opened for appending (it exists, it is ours to write) and has not shrunk under us: what append needs first. */
+  async probe(): Promise<void> {
+    if (this.readOnly || this.closed) throw new AuditUnavailableError('probe', this.readOnly ? 'READ_ONLY' : 'CLOSED');
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(join(this.dir, RECORDS), APPEND);
+      if ((await fh.stat()).size < this.size) throw new AuditUnavailableError('probe', 'LOG_SHRANK');
+    } catch (err) {
+      throw AuditUnavailableError.from('probe', err);
+    } finally {
+      await fh?.close().catch(() => {});
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -160,6 +160,12 @@ export class PgAuditStore implements AuditStore {
     return rows[0].ok;
   }
 
+  /** The database answers and this role may still insert records. */
+  async probe(): Promise<void> {
+    const rows = await this.run<{ ok: boolean }>('probe', "SELECT has_table_privilege('audit_record', 'INSERT') AS ok");
+    if (!rows[0]?.ok) throw new AuditUnavailableError('probe', 'NO_INSERT_PRIVILEGE');
+  }
+
   async count(): Promise<number> {
     const rows = await this.run<{ n: string }>('count', 'SELECT count(*) AS n FROM audit_record');
     return Number(rows[0].n);

@@ -48,6 +48,8 @@ export interface AuditStore {
   canPrune(): Promise<boolean>;
   /** Number of records held. */
   count(): Promise<number>;
+  /** Resolves when a record could be appended now, without appending one (readiness); rejects with AuditUnavailableError. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -43,6 +43,11 @@ export class AuditTrail {
     return record;
   }
 
+  /** Resolves when the store would take a record now (the gateway's /ready); rejects with AuditUnavailableError. */
+  ready(): Promise<void> {
+    return this.store.probe();
+  }
+
   /** Signs and stores a checkpoint of the current head now; null when the trail is empty. */
   async checkpoint(): Promise<Checkpoint | null> {
     const head = await this.store.head();

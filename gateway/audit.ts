@@ -16,6 +16,8 @@ export type AuditInput = AuditRecordInput;
 
 export interface AuditSink {
   append(input: AuditInput): Promise<unknown>;
+  /** Resolves when the store would take a record now, without writing one (readiness). */
+  ready?(): Promise<void>;
 }
 
 /** Which agency's records a subject kind names (`case` → the courts' CASE), from the modules' declarations. */

@@ -12,7 +12,8 @@ import { createLogger, type Logger } from '../platform/log.js';
 import type { SubgraphModule } from '../subgraphs/types.js';
 import { composeSupergraph } from './compose.js';
 import { edgeContext, identify, refusalDetailsOf, type GatewayContext } from './context.js';
-import { AgencyDataSource, CircuitBreaker } from './datasource.js';
+import { AgencyDataSource, SubgraphResilience } from './datasource.js';
+import { readiness, type ReadinessReport } from './health.js';
 import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
 import type { RelationshipResolver } from './relationships.js';
 import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, subjectOwnersOf, type AuditSink } from './audit.js';
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   /** One deadline for the whole client request (ms); every subgraph call and per-agency timeout sits inside it. */
   requestDeadlineMs?: number;
   breaker?: { failures: number; cooldownMs: number };
+  /** How long /ready waits for each subgraph's /health and for the audit store (GATEWAY_READY_TIMEOUT_MS). */
+  readyTimeoutMs?: number;
   host?: string;
   port?: number;
   log?: Logger;
@@ -55,7 +58,12 @@ export interface GatewayOptions {
 }
 
 export interface RunningGateway extends Served {
-  breakers: Map<string, CircuitBreaker>;
+  /** Each subgraph's breaker, timeout and retry. */
+  breakers: Map<string, SubgraphResilience>;
+  /** What /ready would answer now. */
+  ready(): Promise<ReadinessReport>;
+  /** Shutdown has begun: /ready answers 503 so balancers stop sending; requests in flight still finish. */
+  beginDrain(): void;
   limits: QueryLimits;
   rateLimits: RateLimitGuard;
 }
@@ -65,12 +73,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const missing = opts.modules.filter((m) => !opts.urls[m.name]).map((m) => m.name);
   if (missing.length) throw new Error(`no URL for subgraph(s) ${missing.join(', ')}`);
   const supergraphSdl = composeSupergraph(opts.modules);
-  const breakers = new Map(opts.modules.map((m) => [m.name, new CircuitBreaker(opts.breaker?.failures ?? 5, opts.breaker?.cooldownMs ?? 10_000)]));
-  const unregister = [...breakers].map(([name, b]) => registerBreaker('gateway', name, () => (b.open ? 2 : 0)));
+  const breakers = new Map(opts.modules.map((m) => [m.name, new SubgraphResilience(opts.timeoutMs ?? 5000, opts.breaker?.failures ?? 5, opts.breaker?.cooldownMs ?? 10_000)]));
+  const BREAKER_GAUGE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 } as const;
+  const unregister = [...breakers].map(([name, b]) => registerBreaker('gateway', name, () => BREAKER_GAUGE[b.state]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     // The supergraph carries placeholder URLs; each name is mapped to its configured URL here.
-    buildService: ({ name }) => new AgencyDataSource({ name, url: opts.urls[name], timeoutMs: opts.timeoutMs ?? 5000, breaker: breakers.get(name)!, log, maxRepresentations: opts.maxRepresentations }),
+    buildService: ({ name }) => new AgencyDataSource({ name, url: opts.urls[name], resilience: breakers.get(name)!, log, maxRepresentations: opts.maxRepresentations }),
     logger: log as never,
   });
   const production = opts.production ?? process.env.NODE_ENV === 'production';
@@ -93,6 +102,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     stopOnTerminationSignals: false,
   });
   await server.start();
+  let draining = false;
+  const ready = readiness({ urls: opts.urls, breakers, audit: opts.audit, timeoutMs: opts.readyTimeoutMs ?? 2000, draining: () => draining });
   const rateLimits = await RateLimitGuard.create({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }, log);
   const served = await serveApollo(server, {
     host: opts.host,
@@ -126,9 +137,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     routes: {
       // Prometheus text format: counts and latencies by operation, agency and outcome; never a person or a value.
       '/metrics': async () => ({ status: 200, body: await metrics.metrics(), contentType: metrics.contentType }),
-      '/health': async () => {
-        const subgraphs = Object.fromEntries([...breakers].map(([n, b]) => [n, b.open ? 'OPEN_CIRCUIT' : 'CLOSED_CIRCUIT']));
-        return { status: 200, body: { status: 'UP', subgraphs } };
+      // Liveness: the process serves. Says nothing about agencies (that is /ready's job), so a restart is never triggered by an outage elsewhere.
+      '/health': async () => ({ status: 200, body: { status: 'UP' } }),
+      // Readiness: can this instance answer truthfully now? Per subgraph, no hosts or paths.
+      '/ready': async () => {
+        const report = await ready();
+        return { status: report.status === 'READY' ? 200 : 503, body: report };
       },
     },
   });
@@ -137,6 +151,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     breakers,
     limits,
     rateLimits,
+    ready,
+    beginDrain: () => { draining = true; },
     close: async () => { unregister.forEach((u) => u()); await served.close(); await server.stop(); await rateLimits.close(); },
   };
 }

@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { SpanKind } from '@opentelemetry/api';
+import { inFlight } from './shutdown.js';
 import { extractTraceContext, inSpan } from './telemetry.js';
 
 /** A plain GET route: its body is sent as JSON, or as text when a content type is given (e.g. /metrics). */
@@ -171,6 +172,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
     }
   };
   server.keepAliveTimeout = 5_000;
+  inFlight(server); // counted from the first request, so a graceful shutdown knows what is still running
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());

@@ -8,6 +8,7 @@ import { importKey, loadOrCreateDevKeyPair, newKeyPair, type KeyPair } from '../
 import { createTokenVerifier, issueToken } from '../auth/tokens.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway.js';
 import { loadEdgeConfig } from '../gateway/config.js';
+import { loadSettings } from './config.js';
 import { createRelationshipResolver } from '../gateway/relationships.js';
 import type { StandIn } from '../legacy/faults.js';
 import { generatePopulation, type Population, type PopulationOptions } from '../legacy/population.js';
@@ -31,6 +32,8 @@ export interface StackOptions {
   /** Stand-ins with a database, by subgraph name: seed it into this PostgreSQL instead of the embedded one. */
   standInDatabaseUrls?: Record<string, string | undefined>;
   gatewayPort?: number;
+  /** Where the gateway listens (GATEWAY_HOST for npm start); loopback by default. */
+  gatewayHost?: string;
   /** 'dev' keeps keys in .dev-keys (npm start); 'memory' makes throwaway keys (tests). */
   keys?: 'dev' | 'memory';
   /** Subgraphs to leave out (e.g. to show the gateway refusing to start without one). */
@@ -89,18 +92,23 @@ export interface Stack {
   auditKeys: JWK[];
   auth: { issuer: string; audience: string };
   token(req: TokenRequest): Promise<string>;
+  /** Stops subgraph `name` (if running) and starts it again on the same port, as after a crash and restart. */
+  restartSubgraph(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const baseEnv = opts.env ?? process.env;
-  const level = opts.logLevel ?? baseEnv.LOG_LEVEL ?? 'info';
+  // Every setting parsed (and refused, naming the variable) before anything starts; options given in code win.
+  const settings = loadSettings(baseEnv);
+  const level = opts.logLevel ?? settings.LOG_LEVEL;
   const population = opts.population && 'people' in opts.population ? opts.population : generatePopulation(opts.population as PopulationOptions | undefined);
   const modules = await loadSubgraphs((opts.only ?? SUBGRAPH_NAMES).filter((n) => opts.audit !== false || n !== 'audit'));
   const standIns = new Map<string, StandIn>();
   const configured = new Map<string, string>();
   const clients = new Map<string, unknown>();
   const subgraphs = new Map<string, RunningSubgraph>();
+  const restarts = new Map<string, () => Promise<void>>();
   let gateway: RunningGateway | undefined;
   let audit: AuditTrail | undefined;
   let auditKeys: JWK[] = [];
@@ -141,20 +149,25 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const [issuer, gatewayKeys, identityKeys, auditServiceKeys] = await Promise.all((['issuer', 'gateway', 'identity', 'audit'] as const).map((n) => (dev ? loadOrCreateDevKeyPair(n) : newKeyPair(`test-${n}`))));
     const assertionPublic = await importKey(gatewayKeys.publicJwk);
     const issuerPrivate = await importKey(issuer.privateJwk);
-    const auth = { issuer: baseEnv.AUTH_ISSUER ?? 'justice-graph-dev', audience: baseEnv.AUTH_AUDIENCE ?? 'justice-graph' };
+    const auth = { issuer: settings.AUTH_ISSUER, audience: settings.AUTH_AUDIENCE };
     // Each service signs its internal calls with its own key; every subgraph trusts those keys for internal fields only.
     env.IDENTITY_ASSERTION_KEY = JSON.stringify(identityKeys.privateJwk);
     env.AUDIT_ASSERTION_KEY = JSON.stringify(auditServiceKeys.privateJwk);
     const serviceKeys = { identity: await importKey(identityKeys.publicJwk), audit: await importKey(auditServiceKeys.publicJwk) };
     const gatewaySigner: ServiceSigner = { service: 'gateway', key: await importKey(gatewayKeys.privateJwk), kid: gatewayKeys.kid };
 
-    const edge = loadEdgeConfig(baseEnv);
+    const edge = loadEdgeConfig(baseEnv, settings);
     // Agencies first, then the core subgraphs in registry order: each is told where the ones before it answer.
     for (const m of [...modules.filter((x) => x.agency), ...modules.filter((x) => !x.agency)]) {
       const client = m.name === 'audit' ? await createAuditClient(env, { store: audit!.store }) : await m.createClient(env);
       clients.set(m.name, client);
-      const s = await startSubgraph(m, { client, assertionKey: assertionPublic, serviceKeys, policy: opts.policy, maxRepresentations: edge.maxRepresentations, log: createLogger(`subgraph:${m.name}`, level) });
+      const subgraphOptions = { client, assertionKey: assertionPublic, serviceKeys, policy: opts.policy, maxRepresentations: edge.maxRepresentations, log: createLogger(`subgraph:${m.name}`, level) };
+      const s = await startSubgraph(m, subgraphOptions);
       subgraphs.set(m.name, s);
+      restarts.set(m.name, async () => {
+        await subgraphs.get(m.name)!.close().catch(() => undefined); // it may have been stopped already
+        subgraphs.set(m.name, await startSubgraph(m, { ...subgraphOptions, port: Number(new URL(s.url).port) }));
+      });
       env[`${m.name.toUpperCase().replace(/-/g, '_')}_SUBGRAPH_URL`] = s.url;
     }
     const urls = Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url]));
@@ -165,12 +178,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       relationships: createRelationshipResolver(modules, { urls, signer: gatewaySigner }),
       audit: audit ?? null,
       assertionKey: { key: await importKey(gatewayKeys.privateJwk), kid: gatewayKeys.kid },
+      host: opts.gatewayHost,
       port: opts.gatewayPort ?? 0,
-      timeoutMs: opts.gatewayTimeoutMs,
-      requestDeadlineMs: opts.requestDeadlineMs ?? (baseEnv.GATEWAY_REQUEST_DEADLINE_MS ? Number(baseEnv.GATEWAY_REQUEST_DEADLINE_MS) : undefined),
-      breaker: opts.breaker,
+      timeoutMs: opts.gatewayTimeoutMs ?? settings.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+      requestDeadlineMs: opts.requestDeadlineMs ?? settings.GATEWAY_REQUEST_DEADLINE_MS,
+      breaker: opts.breaker ?? { failures: settings.GATEWAY_BREAKER_FAILURES, cooldownMs: settings.GATEWAY_BREAKER_COOLDOWN_MS },
+      readyTimeoutMs: settings.GATEWAY_READY_TIMEOUT_MS,
       log: createLogger('gateway', level),
-      production: opts.edge?.production,
+      production: opts.edge?.production ?? settings.production,
       limits: { ...edge.limits, ...opts.edge?.limits },
       rateLimits: { ...edge.rateLimits, ...opts.edge?.rateLimits },
       trustedDocuments: opts.edge?.trustedDocuments ?? edge.trustedDocuments,
@@ -182,6 +197,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       token: (r) => issueToken(issuerPrivate, issuer.kid, {
         subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
       }),
+      restartSubgraph: async (name) => {
+        const restart = restarts.get(name);
+        if (!restart) throw new Error(`no subgraph ${name} in this stack`);
+        await restart();
+      },
       close,
     };
   } catch (err) {

@@ -9,18 +9,17 @@ import { startGateway } from '../gateway/gateway.js';
 import { createRelationshipResolver } from '../gateway/relationships.js';
 import { loadAuditConfig, openAuditTrail } from '../audit/index.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
+import { orExit, orExitAsync } from '../platform/config.js';
+import { onShutdown } from '../platform/shutdown.js';
+import { createLogger } from '../platform/log.js';
 import { startTracing } from '../platform/telemetry.js';
 
 // Tracing is off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
 startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph-gateway', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
-let config;
-try {
-  config = loadGatewayConfig(process.env, SUBGRAPH_NAMES);
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(2);
-}
+// Every setting parsed first; a wrong or missing one stops the gateway here, naming it.
+const config = orExit(() => loadGatewayConfig(process.env, SUBGRAPH_NAMES));
+const auditConfig = await orExitAsync(() => loadAuditConfig(process.env));
 const missing = SUBGRAPH_NAMES.filter((n) => !config.subgraphUrls[n]);
 if (missing.length) {
   console.error(`set ${missing.map((n) => `${n.toUpperCase()}_SUBGRAPH_URL`).join(', ')} (or use npm start for the embedded stack)`);
@@ -30,7 +29,7 @@ const assertion = config.assertionPrivateKey
   ? jwkFromEnv('GATEWAY_ASSERTION_KEY', config.assertionPrivateKey)
   : (await loadOrCreateDevKeyPair('gateway')).privateJwk;
 const issuer = config.auth.jwksUrl ? null : await loadOrCreateDevKeyPair('issuer');
-const audit = await openAuditTrail(await loadAuditConfig(process.env));
+const audit = await openAuditTrail(auditConfig);
 const modules = await loadSubgraphs();
 const assertionKey = { key: await importKey(assertion), kid: String(assertion.kid ?? 'gateway') };
 // Record-level rules need the callers' caseloads and victims: asked of the agencies' subgraphs, signed
@@ -48,6 +47,8 @@ const gateway = await startGateway({
   timeoutMs: config.subgraphTimeoutMs,
   requestDeadlineMs: config.requestDeadlineMs,
   breaker: config.breaker,
+  readyTimeoutMs: config.readyTimeoutMs,
+  log: createLogger('gateway', config.logLevel),
   production: config.production,
   limits: config.edge.limits,
   rateLimits: config.edge.rateLimits,
@@ -55,4 +56,11 @@ const gateway = await startGateway({
   maxRepresentations: config.edge.maxRepresentations,
 });
 console.log(`gateway: ${gateway.url}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, async () => { await gateway.close(); await audit.close(); process.exit(0); });
+// SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_DRAIN_MS), then flush the audit trail and exit.
+onShutdown({
+  drainMs: config.drainMs,
+  servers: [gateway],
+  beforeDrain: () => gateway.beginDrain(),
+  closeRest: async () => { await gateway.close(); await audit.close(); },
+  log: (m) => console.log(m),
+});

@@ -9,6 +9,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { parse, validate } from 'graphql';
 import { composeApiSchema } from '../gateway/compose.js';
 import { loadEdgeConfig } from '../gateway/config.js';
+import { pickSettings } from '../platform/config.js';
 import { admitOperation, QueryRefused } from '../gateway/limits.js';
 import { documentId, MANIFEST_FORMAT, operationsOf, readManifest, type Manifest, type ManifestOperation } from '../gateway/trusted-documents.js';
 import { loadSubgraphs } from '../subgraphs/index.js';
@@ -71,7 +72,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     args.splice(i, 2);
     return v;
   };
-  const manifest = take('--manifest') ?? process.env.GATEWAY_TRUSTED_DOCUMENTS ?? DEFAULT_MANIFEST;
+  const manifest = take('--manifest') ?? pickSettings(process.env, ['GATEWAY_TRUSTED_DOCUMENTS']).GATEWAY_TRUSTED_DOCUMENTS ?? DEFAULT_MANIFEST;
   const client = take('--client');
   try {
     const { added, total } = await registerOperations(args, { manifest, client });

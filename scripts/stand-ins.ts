@@ -11,23 +11,19 @@ import { startControlServer } from '../legacy/control.js';
 import type { StandIn } from '../legacy/faults.js';
 import { generatePopulation } from '../legacy/population.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
+import { orExit, pickSettings } from '../platform/config.js';
 
-if (process.env.NODE_ENV === 'production') {
+const settings = orExit(() => pickSettings(process.env, ['NODE_ENV', 'POPULATION_SIZE', 'POPULATION_SEED', 'STAND_INS_CONTROL_PORT', 'STAND_INS_ENV_FILE']));
+if (settings.NODE_ENV === 'production') {
   // Stand-ins hold a synthetic population and development credentials: never part of a deployment.
   console.error('npm run stand-ins refuses to run with NODE_ENV=production');
   process.exit(1);
 }
 
 const started = Date.now();
-const size = Number(process.env.POPULATION_SIZE ?? 2000);
-const seed = Number(process.env.POPULATION_SEED ?? 20261101);
-const controlPort = Number(process.env.STAND_INS_CONTROL_PORT ?? 0);
-for (const [name, v] of [['POPULATION_SIZE', size], ['POPULATION_SEED', seed], ['STAND_INS_CONTROL_PORT', controlPort]] as const) {
-  if (!Number.isInteger(v) || v < 0) {
-    console.error(`${name} must be a whole number, got "${process.env[name]}"`);
-    process.exit(1);
-  }
-}
+const size = settings.POPULATION_SIZE;
+const seed = settings.POPULATION_SEED;
+const controlPort = settings.STAND_INS_CONTROL_PORT;
 
 const population = generatePopulation({ size, seed });
 const standIns = new Map<string, StandIn>();
@@ -54,8 +50,8 @@ try {
 const env: Record<string, string> = { STAND_INS_CONTROL_URL: control.url };
 for (const s of standIns.values()) Object.assign(env, s.env);
 const quote = (v: string) => `'${v.replaceAll("'", `'\\''`)}'`;
-if (process.env.STAND_INS_ENV_FILE) {
-  writeFileSync(process.env.STAND_INS_ENV_FILE, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+if (settings.STAND_INS_ENV_FILE) {
+  writeFileSync(settings.STAND_INS_ENV_FILE, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
 }
 process.stdout.write(`${Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n')}\n# stand-ins ready\n`);
 console.error(`

@@ -4,30 +4,26 @@
 // is used as it is: its stand-in is not started.
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
+import { loadSettings, orExit } from '../platform/config.js';
+import { onShutdown } from '../platform/shutdown.js';
 import { startStack } from '../platform/stack.js';
-import { SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import { startTracing } from '../platform/telemetry.js';
 
 // Tracing is off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
 startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
 const started = Date.now();
-const port = Number(process.env.GATEWAY_PORT ?? 4000);
-const size = Number(process.env.POPULATION_SIZE ?? 2000);
-const seed = Number(process.env.POPULATION_SEED ?? 20261101);
-
-/** `<NAME>_STANDIN_DATABASE_URL` for any registered subgraph whose stand-in keeps a database (e.g. POLICE_STANDIN_DATABASE_URL). */
-function standInDatabaseUrls(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of SUBGRAPH_NAMES) {
-    const url = process.env[`${name.toUpperCase().replace(/-/g, '_')}_STANDIN_DATABASE_URL`];
-    if (url) out[name] = url;
-  }
-  return out;
-}
+// Every setting the stack reads (timeouts, breakers, limits, ...) is parsed here first: a bad value stops npm start, naming it.
+const settings = orExit(() => loadSettings(process.env));
+const port = settings.GATEWAY_PORT;
+const size = settings.POPULATION_SIZE;
+const seed = settings.POPULATION_SEED;
 
 async function boot(gatewayPort: number) {
-  return startStack({ population: { size, seed }, gatewayPort, keys: 'dev', useConfiguredSystems: true, standInDatabaseUrls: standInDatabaseUrls(), logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  return startStack({
+    population: { size, seed }, gatewayPort, gatewayHost: settings.GATEWAY_HOST, keys: 'dev', useConfiguredSystems: true,
+    standInDatabaseUrls: settings.standInDatabaseUrls, logLevel: process.env.LOG_LEVEL ? settings.LOG_LEVEL : 'warn',
+  });
 }
 
 let stack;
@@ -56,14 +52,12 @@ then:          see README.md, "Your first query"
 
 Ctrl-C to stop.`);
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping...');
-    await stack.close();
-    console.log('stopped');
-    process.exit(0);
-  });
-}
+// Ctrl-C / SIGTERM: stop accepting, let requests in flight finish (SHUTDOWN_DRAIN_MS), flush the audit trail, exit.
+onShutdown({
+  drainMs: settings.SHUTDOWN_DRAIN_MS,
+  servers: [stack.gateway],
+  closeRest: () => stack.close(),
+  beforeDrain: () => stack.gateway.beginDrain(),
+  log: (m) => console.log(m),
+});
+

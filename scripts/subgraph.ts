@@ -6,7 +6,9 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 import { importKey, jwkFromEnv, loadOrCreateDevKeyPair } from '../auth/keys.js';
 import { generatePopulation } from '../legacy/population.js';
 import { startSubgraph } from '../subgraphs/harness.js';
-import { loadEdgeConfig } from '../gateway/config.js';
+import { loadSettings, orExit } from '../platform/config.js';
+import { createLogger } from '../platform/log.js';
+import { onShutdown } from '../platform/shutdown.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import { serviceVerifyKeys } from '../subgraphs/internal.js';
 import type { Env } from '../subgraphs/types.js';
@@ -21,9 +23,11 @@ if (!name || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
   process.exit(2);
 }
 const env: Env = { ...process.env };
-const production = env.NODE_ENV === 'production';
-const standIns = (env.STANDINS ?? (production ? 'off' : 'on')) === 'on';
-const population = standIns ? generatePopulation({ size: Number(env.POPULATION_SIZE ?? 2000), seed: Number(env.POPULATION_SEED ?? 20261101) }) : null;
+// Every setting parsed first; a wrong one stops the subgraph here, naming it.
+const settings = orExit(() => loadSettings(env));
+const production = settings.production;
+const standIns = (settings.STANDINS ?? (production ? 'off' : 'on')) === 'on';
+const population = standIns ? generatePopulation({ size: settings.POPULATION_SIZE, seed: settings.POPULATION_SEED }) : null;
 const closers: (() => Promise<void>)[] = [];
 
 const [module] = await loadSubgraphs([name]);
@@ -37,21 +41,24 @@ if (population) {
   }
 }
 const client = await module.createClient(env);
-const publicJwk = env.GATEWAY_ASSERTION_PUBLIC_KEY ? jwkFromEnv('GATEWAY_ASSERTION_PUBLIC_KEY', env.GATEWAY_ASSERTION_PUBLIC_KEY) : production ? null : (await loadOrCreateDevKeyPair('gateway')).publicJwk;
+const publicJwk = settings.GATEWAY_ASSERTION_PUBLIC_KEY ? jwkFromEnv('GATEWAY_ASSERTION_PUBLIC_KEY', settings.GATEWAY_ASSERTION_PUBLIC_KEY) : production ? null : (await loadOrCreateDevKeyPair('gateway')).publicJwk;
 if (!publicJwk) {
   console.error('GATEWAY_ASSERTION_PUBLIC_KEY is required in production');
   process.exit(2);
 }
 const running = await startSubgraph(module, {
-  client, assertionKey: await importKey(publicJwk), serviceKeys: await serviceVerifyKeys(env), host: env.SUBGRAPH_HOST ?? '127.0.0.1', port: Number(env.SUBGRAPH_PORT ?? 0),
-  maxRepresentations: loadEdgeConfig(env).maxRepresentations,
+  client, assertionKey: await importKey(publicJwk), serviceKeys: await serviceVerifyKeys(env), host: settings.SUBGRAPH_HOST, port: settings.SUBGRAPH_PORT,
+  maxRepresentations: settings.SUBGRAPH_MAX_REPRESENTATIONS, log: createLogger(`subgraph:${name}`, settings.LOG_LEVEL),
 });
 console.log(`subgraph ${name}: ${running.url}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
+// SIGTERM/SIGINT: stop accepting, let the gateway's calls in flight finish (SHUTDOWN_DRAIN_MS), then close the client and stand-in.
+onShutdown({
+  drainMs: settings.SHUTDOWN_DRAIN_MS,
+  servers: [running],
+  closeRest: async () => {
     await running.close();
     await module.close?.(client);
     for (const c of closers) await c();
-    process.exit(0);
-  });
-}
+  },
+  log: (m) => console.log(m),
+});

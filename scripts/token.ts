@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { importKey, loadOrCreateDevKeyPair } from '../auth/keys.js';
 import { issueToken } from '../auth/tokens.js';
+import { orExit, pickSettings } from '../platform/config.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,7 +21,8 @@ if (!values.role?.length || !values.agency) {
     'example: npm run token -- --role POLICE_OFFICER --agency POLICE');
   process.exit(2);
 }
-if (process.env.NODE_ENV === 'production') {
+const settings = orExit(() => pickSettings(process.env, ['NODE_ENV', 'AUTH_ISSUER', 'AUTH_AUDIENCE']));
+if (settings.NODE_ENV === 'production') {
   console.error('npm run token makes development tokens only; it refuses to run with NODE_ENV=production');
   process.exit(2);
 }
@@ -30,6 +32,6 @@ const pair = await loadOrCreateDevKeyPair('issuer');
 const token = await issueToken(await importKey(pair.privateJwk), pair.kid, {
   subject: values.subject ?? `dev-${agency.toLowerCase()}-${roles[0].toLowerCase()}`,
   agency, roles, staffCode: values['staff-code'], expiresIn: values.expires,
-  issuer: process.env.AUTH_ISSUER ?? 'justice-graph-dev', audience: process.env.AUTH_AUDIENCE ?? 'justice-graph',
+  issuer: settings.AUTH_ISSUER, audience: settings.AUTH_AUDIENCE,
 });
 process.stdout.write(token + '\n');

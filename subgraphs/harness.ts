@@ -128,6 +128,8 @@ function readDeadline(raw: string | string[] | undefined): number | null {
 export interface RunningSubgraph {
   name: string;
   url: string;
+  /** The HTTP server, for a graceful drain (platform/shutdown.ts). */
+  server: import('node:http').Server;
   close(): Promise<void>;
 }
 
@@ -189,5 +191,5 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
       }
     },
   });
-  return { name: module.name, url: served.url, close: async () => { await served.close(); await server.stop(); } };
+  return { name: module.name, url: served.url, server: served.server, close: async () => { await served.close(); await server.stop(); } };
 }
