@@ -3,7 +3,8 @@
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { importKey, jwkFromEnv, loadOrCreateDevKeyPair } from '../auth/keys.js';
-import { createTokenVerifier } from '../auth/tokens.js';
+import { createTokenVerifier, issueToken } from '../auth/tokens.js';
+import { parseCorsOrigins } from '../gateway/cors.js';
 import { loadGatewayConfig } from '../gateway/config.js';
 import { startGateway } from '../gateway/gateway.js';
 import { createRelationshipResolver } from '../gateway/relationships.js';
@@ -15,8 +16,10 @@ import { startTracing } from '../platform/telemetry.js';
 startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph-gateway', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
 let config;
+let corsOrigins;
 try {
   config = loadGatewayConfig(process.env, SUBGRAPH_NAMES);
+  corsOrigins = parseCorsOrigins(process.env);
 } catch (err) {
   console.error((err as Error).message);
   process.exit(2);
@@ -53,6 +56,11 @@ const gateway = await startGateway({
   rateLimits: config.edge.rateLimits,
   trustedDocuments: config.edge.trustedDocuments,
   maxRepresentations: config.edge.maxRepresentations,
+  corsOrigins,
+  // With the local development issuer only (no identity provider): the explorer mints its tokens with it.
+  explorer: issuer && !config.production ? {
+    mintToken: async (r) => issueToken(await importKey(issuer.privateJwk), issuer.kid, { ...r, issuer: config.auth.issuer, audience: config.auth.audience }),
+  } : undefined,
 });
 console.log(`gateway: ${gateway.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, async () => { await gateway.close(); await audit.close(); process.exit(0); });
