@@ -120,7 +120,7 @@ describe('what a response tells the explorer', () => {
   });
 });
 
-describe('in production', () => {
+describe('in production (NODE_ENV=production)', () => {
   let prod: Stack;
   let prodBase: string;
   beforeAll(async () => {
@@ -143,6 +143,12 @@ describe('in production', () => {
     const browser = await fetch(prod.gatewayUrl, { redirect: 'manual', headers: { accept: 'text/html' } });
     expect(browser.status).toBe(405);
     expect(Object.values(callsPerAgency(prod)).every((n) => n === 0)).toBe(true);
+  });
+
+  it('accepts no browser origin unless GATEWAY_CORS_ORIGINS lists it, not even local development ones', async () => {
+    const res = await fetch(prod.gatewayUrl, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-purpose' } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses to create the explorer at all', () => {
