@@ -135,6 +135,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       } catch {
         throw { message: auditUnavailable.message, extensions: auditUnavailable.extensions };
       }
+      // The refusal names its audit record too (X-Request-Id), as an answer does.
+      const http = (err as { extensions?: { http?: { headers?: Record<string, string> } } }).extensions?.http;
+      if (http) http.headers = { ...http.headers, 'x-request-id': details.caller.requestId };
     },
     routes: {
       // Prometheus text format: counts and latencies by operation, agency and outcome; never a person or a value.

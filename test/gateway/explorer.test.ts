@@ -109,6 +109,16 @@ describe('what a response tells the explorer', () => {
     expect(rec).toMatchObject({ requestId: id, clientRequestId: 'client-chosen-0001', caller: { roles: ['POLICE_OFFICER'] } });
   });
 
+  it('names the audit record of a refused purpose too', async () => {
+    const token = await stack.token({ agency: 'POLICE', roles: ['POLICE_OFFICER'] });
+    const r = await post(stack.gatewayUrl, { query: readmeQuery(), variables: { pnc: pnc() } }, { authorization: `Bearer ${token}`, 'x-purpose': 'VICTIM_CONTACT' });
+    expect(r.status).toBe(403);
+    const head = await stack.audit.store.head();
+    const [rec] = await stack.audit.store.readRange(head!.seq, 1);
+    expect(rec).toMatchObject({ outcome: 'DENIED', purpose: 'VICTIM_CONTACT' });
+    expect(r.headers.get('x-request-id')).toBe(rec.requestId);
+  });
+
   it('gives each withheld field its reason and the agreement that did not cover it', async () => {
     const token = await stack.token({ agency: 'PROBATION', roles: ['PROBATION_OFFICER'] });
     const r = await post(stack.gatewayUrl, { query: readmeQuery(), variables: { pnc: pnc() } }, { authorization: `Bearer ${token}`, 'x-purpose': 'OFFENDER_MANAGEMENT' });
