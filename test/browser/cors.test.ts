@@ -63,7 +63,7 @@ async function queryFrom(origin: string): Promise<{ answer: Answer; problems: st
   }
 }
 
-describe('a browser app on another origin', () => {
+describe('a browser app on another origin', { timeout: 90_000 }, () => {
   it('runs the README query from a listed origin and reads the answer and its request id', async () => {
     const { answer } = await queryFrom(listed.origin);
     expect(answer).toMatchObject({ ok: true, status: 200 });

@@ -27,12 +27,14 @@ afterAll(async () => {
 
 const example = () => stack.population.people[stack.population.examples.everywhere];
 const panel = () => page.getByRole('complementary', { name: 'Disclosure' });
+/** Waits for what the page shows; generous, as a busy CI machine can take seconds to answer the README query. */
+const shows = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 25_000, interval: 100 });
 
-describe('the explorer in Chromium', () => {
+describe('the explorer in Chromium', { timeout: 90_000 }, () => {
   it('opens from the gateway\'s own address with a development token and the README query', async () => {
     await page.goto(`${base}/`);
     expect(page.url()).toBe(`${base}/explorer`);
-    await expect.poll(() => page.getByTestId('identity').innerText(), { timeout: 20_000 }).toMatch(/Token: explorer-police-police_officer/);
+    await shows(() => page.getByTestId('identity').innerText()).toMatch(/Token: explorer-police-police_officer/);
     await page.getByRole('button', { name: /execute query/i }).waitFor();
     expect(await page.locator('.graphiql-query-editor').innerText()).toContain('personByIdentifier(type: PNC, value: $pnc)');
   });
@@ -43,11 +45,11 @@ describe('the explorer in Chromium', () => {
     await page.getByLabel('Purpose').selectOption('OFFENDER_MANAGEMENT');
     await page.getByLabel('Justification').fill('sentence plan review');
     await page.getByRole('button', { name: 'Use this identity' }).click();
-    await expect.poll(() => page.getByTestId('identity').innerText()).toMatch(/Token: explorer-probation-probation_officer \(PROBATION_OFFICER, PROBATION\)/);
+    await shows(() => page.getByTestId('identity').innerText()).toMatch(/Token: explorer-probation-probation_officer \(PROBATION_OFFICER, PROBATION\)/);
 
     await page.getByRole('button', { name: /execute query/i }).click();
     await page.getByTestId('request-id').waitFor();
-    await expect.poll(() => page.getByTestId('status').innerText()).toBe('200');
+    await shows(() => page.getByTestId('status').innerText()).toBe('200');
     // The data: the example person in GraphiQL's response pane (the whole text of its editor: errors come
     // first there, the data below them, out of view until scrolled).
     const shown = JSON.parse(await page.evaluate<string>("document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"));
@@ -57,7 +59,7 @@ describe('the explorer in Chromium', () => {
 
     // A withheld field with its reason and agreement, as a frontend developer reads it.
     const arrests = panel().locator('li[data-field="Person.arrests"]');
-    await expect.poll(() => arrests.innerText()).toMatch(/NOT_ON_CASELOAD: the person is not on the caller's caseload/);
+    await shows(() => arrests.innerText()).toMatch(/NOT_ON_CASELOAD: the person is not on the caller's caseload/);
     expect(await arrests.innerText()).toMatch(/Agreement: ISA-POLICE-HMPPS \(Police risk information to prisons and probation \(MAPPA\)/);
     expect(await panel().locator('li[data-field="Case.victims"]').innerText()).toMatch(/NOT_PERMITTED[\s\S]*Agreement: none/);
 
@@ -73,8 +75,8 @@ describe('the explorer in Chromium', () => {
     await page.getByRole('button', { name: /show documentation explorer/i }).click();
     const docs = page.locator('.graphiql-doc-explorer');
     await docs.getByText('Query', { exact: true }).first().click();
-    await expect.poll(() => docs.innerText()).toMatch(/personByIdentifier/);
-    await expect.poll(() => docs.innerText()).toMatch(/searchPeople/);
+    await shows(() => docs.innerText()).toMatch(/personByIdentifier/);
+    await shows(() => docs.innerText()).toMatch(/searchPeople/);
   });
 
   it('loaded nothing from anywhere but the gateway, and the page reported no errors', () => {
