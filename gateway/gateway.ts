@@ -110,7 +110,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     port: opts.port,
     maxBodyBytes: limits.maxBodyBytes,
     maxJsonDepth: limits.maxJsonDepth,
-    // CORS before everything (a preflight carries no token), then the development explorer's routes.
+    // CORS before authentication (a preflight carries no token), then the development explorer's routes.
     front: async (req, res) => cors.handle(req, res, '/graphql') || (explorer ? explorer.handle(req, res) : false),
     context: edgeContext({
       verify: opts.verifyToken, signer: opts.assertionKey, relationships: opts.relationships, deadlineMs: opts.requestDeadlineMs, limits, trustedDocuments: trusted, rateLimits,

@@ -27,8 +27,9 @@ export interface ServeOptions<C extends BaseContext> {
   context: (req: IncomingMessage, request: { body: unknown }) => Promise<C>;
   routes?: Record<string, Route>;
   /**
-   * Runs before anything else for every request (CORS, the development explorer); returns true when it
-   * has answered the request itself. It may also set headers on `res` and return false to go on.
+   * Runs for every request but the plain routes, before the body is read (CORS, the development
+   * explorer); returns true when it has answered the request itself. It may also set headers on `res`
+   * and return false to go on.
    */
   front?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   /** Called with a refusal before it is sent (the gateway audits refused purposes); if it throws, the answer is 503. */
