@@ -12,8 +12,8 @@ export const DEV_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173
 
 /** What a cross-origin client may send: the graph's own headers, and nothing else. */
 export const CORS_ALLOWED_HEADERS = ['Authorization', 'X-Purpose', 'X-Justification', 'X-Request-Id', 'Content-Type'];
-/** What a cross-origin client may read: the request id (the audit record's id) and when to retry. */
-export const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
+/** What a cross-origin client may read: the request id (the audit record's id), when to retry, and the handling caveats. */
+export const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'X-Protective-Marking', 'X-Handling-Storage'];
 /** How long a browser may remember a preflight answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

@@ -60,7 +60,8 @@ describe('CORS in development', () => {
     const res = await fetch(stack.gatewayUrl, { method: 'POST', headers: { origin: ALLOWED, 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'INVESTIGATION' }, body: lookup() });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED);
-    expect(res.headers.get('access-control-expose-headers')).toMatch(/X-Request-Id/);
+    expect(res.headers.get('access-control-expose-headers')!.split(/,\s*/)).toEqual(expect.arrayContaining(['X-Request-Id', 'X-Protective-Marking', 'X-Handling-Storage']));
+    expect(res.headers.get('x-protective-marking')).toMatch(/\w/);
     expect(res.headers.get('vary')).toMatch(/Origin/);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(((await res.json()) as { data: { personByIdentifier: { name: { fullName: string } } } }).data.personByIdentifier.name.fullName).toMatch(/\w/);
