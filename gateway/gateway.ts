@@ -16,7 +16,7 @@ import { AgencyDataSource, SubgraphResilience } from './datasource.js';
 import { readiness, type ReadinessReport } from './health.js';
 import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
 import type { RelationshipResolver } from './relationships.js';
-import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, subjectOwnersOf, type AuditSink } from './audit.js';
+import { auditPlugin, auditRecord, auditUnavailable, requestIdPlugin, requestMetricsPlugin, subjectOwnersOf, type AuditSink } from './audit.js';
 import { metrics, refusedRequests, registerBreaker } from '../platform/telemetry.js';
 import { handlingPlugin } from './handling.js';
 import { policyVersion } from '../schema/policy/index.js';
@@ -25,6 +25,8 @@ import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
 import { DEFAULT_RATE_LIMITS, RateLimitGuard, type RateLimitConfig } from './rate-limit.js';
 import { TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents.js';
 import { RequestRefused } from '../platform/http.js';
+import { corsOrigins, createCors } from './cors.js';
+import { createExplorer, type ExplorerOptions } from './explorer.js';
 
 export interface GatewayOptions {
   modules: Pick<SubgraphModule, 'name' | 'typeDefs' | 'subjects'>[];
@@ -55,6 +57,10 @@ export interface GatewayOptions {
   trustedDocuments?: { path: string | null; mode: TrustedDocumentsMode };
   /** The subgraphs' cap on `_entities` representations per call: the gateway merges fetches up to it. */
   maxRepresentations?: number;
+  /** Origins browser clients may call from (GATEWAY_CORS_ORIGINS); default: local dev origins in development, none in production. */
+  corsOrigins?: string[];
+  /** The development explorer and its token route (gateway/explorer.ts); never created in production. */
+  explorer?: ExplorerOptions;
 }
 
 export interface RunningGateway extends Served {
@@ -97,7 +103,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
-    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log, subjectOwnersOf(opts.modules))] : []), handlingPlugin, ApolloServerPluginLandingPageDisabled()],
+    // Apollo's CSRF prevention (on by default; stated so nobody turns it off): CORS below lets listed
+    // origins read answers, this refuses the "simple" requests a browser would send without a preflight.
+    csrfPrevention: true,
+    plugins: [requestMetricsPlugin, redactionSummaryPlugin, requestIdPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log, subjectOwnersOf(opts.modules))] : []), handlingPlugin, ApolloServerPluginLandingPageDisabled()],
     // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
     stopOnTerminationSignals: false,
   });
@@ -105,11 +114,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   let draining = false;
   const ready = readiness({ urls: opts.urls, breakers, audit: opts.audit, timeoutMs: opts.readyTimeoutMs ?? 2000, draining: () => draining });
   const rateLimits = await RateLimitGuard.create({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }, log);
+  const cors = createCors(corsOrigins(opts.corsOrigins, production));
+  const explorer = !production && opts.explorer ? createExplorer(opts.explorer) : null;
   const served = await serveApollo(server, {
     host: opts.host,
     port: opts.port,
     maxBodyBytes: limits.maxBodyBytes,
     maxJsonDepth: limits.maxJsonDepth,
+    // CORS before authentication (a preflight carries no token), then the development explorer's routes.
+    front: async (req, res) => cors.handle(req, res, '/graphql') || (explorer ? explorer.handle(req, res) : false),
     context: edgeContext({
       verify: opts.verifyToken, signer: opts.assertionKey, relationships: opts.relationships, deadlineMs: opts.requestDeadlineMs, limits, trustedDocuments: trusted, rateLimits,
       schema: () => { if (!apiSchema) throw new Error('gateway schema not loaded'); return apiSchema; },
@@ -133,6 +146,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       } catch {
         throw { message: auditUnavailable.message, extensions: auditUnavailable.extensions };
       }
+      // The refusal names its audit record too (X-Request-Id), as an answer does.
+      const http = (err as { extensions?: { http?: { headers?: Record<string, string> } } }).extensions?.http;
+      if (http) http.headers = { ...http.headers, 'x-request-id': details.caller.requestId };
     },
     routes: {
       // Prometheus text format: counts and latencies by operation, agency and outcome; never a person or a value.

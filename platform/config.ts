@@ -275,6 +275,8 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'AUDIT_APP_ROLE / AUDIT_RETENTION_ROLE / AUDIT_READER_ROLE', shown: '`audit_app` / `audit_retention` / `audit_reader`', usedBy: '`npm run audit:migrate`, `start:distributed`', meaning: 'the three login roles; `AUDIT_APP_PASSWORD`, `AUDIT_RETENTION_PASSWORD`, `AUDIT_READER_PASSWORD` set their passwords' },
   { name: 'AUDIT_APP_PASSWORD / AUDIT_RETENTION_PASSWORD / AUDIT_READER_PASSWORD', shown: '', usedBy: '`npm run audit:migrate`, `start:distributed`', meaning: 'passwords of the three audit roles' },
   { name: 'DISTRIBUTED_PORT / DISTRIBUTED_GATEWAYS / DISTRIBUTED_READY_TIMEOUT_MS', shown: '`0` / `2` / `180000`', usedBy: '`npm run start:distributed`', meaning: "the round-robin front's port, the number of gateways, the guard on each process's start" },
+  { name: 'GATEWAY_CORS_ORIGINS', shown: '`http://localhost:5173,http://127.0.0.1:5173` in development, none in production', usedBy: 'gateway', meaning: 'origins browser apps may call from (comma-separated, or `none`); see "Calling the graph from a browser app"' },
+  { name: 'CHROMIUM_PATH', shown: '`/usr/bin/chromium`', usedBy: 'browser tests', meaning: 'the Chromium the browser tests drive' },
   { name: 'APOLLO_TELEMETRY_DISABLED', shown: '`1` (always set)', usedBy: 'gateway', meaning: 'keeps @apollo/gateway from calling home' },
   { name: 'TEST_DATABASE_URL', shown: '`postgres://postgres@127.0.0.1:5432/test`', usedBy: 'tests', meaning: 'PostgreSQL for the police adapter tests' },
   { name: 'TEST_REDIS_URL', shown: '`redis://127.0.0.1:6379`', usedBy: 'tests', meaning: 'Redis for the shared rate-limit tests' },

@@ -7,4 +7,4 @@ export const CLIENT_SAFE_CODES = new Set([
 ]);
 
 /** Extension keys a client may see; anything else (stacktrace, exception, serviceName internals) is dropped. */
-export const CLIENT_SAFE_EXTENSIONS = ['code', 'agency', 'operation', 'recordId', 'reason', 'field', 'path', 'count', 'http'];
+export const CLIENT_SAFE_EXTENSIONS = ['code', 'agency', 'operation', 'recordId', 'reason', 'agreement', 'field', 'path', 'count', 'http'];

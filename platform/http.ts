@@ -27,6 +27,12 @@ export interface ServeOptions<C extends BaseContext> {
    */
   context: (req: IncomingMessage, request: { body: unknown }) => Promise<C>;
   routes?: Record<string, Route>;
+  /**
+   * Runs for every request but the plain routes, before the body is read (CORS, the development
+   * explorer); returns true when it has answered the request itself. It may also set headers on `res`
+   * and return false to go on.
+   */
+  front?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   /** Called with a refusal before it is sent (the gateway audits refused purposes); if it throws, the answer is 503. */
   onRefused?: (error: unknown, req: IncomingMessage) => Promise<void>;
 }
@@ -111,8 +117,14 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       return;
     }
     // One server span per GraphQL request, continuing the caller's trace (W3C traceparent) when it sent one.
-    void inSpan(`${req.method ?? 'GET'} ${path}`, { 'http.request.method': req.method ?? 'GET', 'url.path': path }, () => handle(req, res, url), { kind: SpanKind.SERVER, parent: extractTraceContext(req.headers) })
+    const traced = () => void inSpan(`${req.method ?? 'GET'} ${path}`, { 'http.request.method': req.method ?? 'GET', 'url.path': path }, () => handle(req, res, url), { kind: SpanKind.SERVER, parent: extractTraceContext(req.headers) })
       .catch(() => undefined);
+    if (!opts.front) return traced();
+    // CORS and the development explorer answer their own requests (preflights, pages) outside the GraphQL span.
+    Promise.resolve(opts.front(req, res)).then((answered) => { if (!answered) traced(); }, () => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    });
   });
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     try {

@@ -9,6 +9,7 @@ import { createTokenVerifier, issueToken } from '../auth/tokens.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway.js';
 import { loadEdgeConfig } from '../gateway/config.js';
 import { loadSettings } from './config.js';
+import { parseCorsOrigins } from '../gateway/cors.js';
 import { createRelationshipResolver } from '../gateway/relationships.js';
 import type { StandIn } from '../legacy/faults.js';
 import { generatePopulation, type Population, type PopulationOptions } from '../legacy/population.js';
@@ -55,7 +56,7 @@ export interface StackOptions {
    */
   useConfiguredSystems?: boolean;
   /** Edge settings over those from the environment: production posture, limits, rate limits, trusted documents. */
-  edge?: Pick<GatewayOptions, 'production' | 'limits' | 'rateLimits' | 'trustedDocuments'>;
+  edge?: Pick<GatewayOptions, 'production' | 'limits' | 'rateLimits' | 'trustedDocuments' | 'corsOrigins'>;
 }
 
 /** The settings that say where an agency's system is, by the registry's env-prefix convention. */
@@ -171,6 +172,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       env[`${m.name.toUpperCase().replace(/-/g, '_')}_SUBGRAPH_URL`] = s.url;
     }
     const urls = Object.fromEntries([...subgraphs].map(([n, s]) => [n, s.url]));
+    const mint = (r: TokenRequest) => issueToken(issuerPrivate, issuer.kid, {
+      subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
+    });
+    const example = population.people[population.examples.everywhere];
     gateway = await startGateway({
       modules,
       urls,
@@ -190,13 +195,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       rateLimits: { ...edge.rateLimits, ...opts.edge?.rateLimits },
       trustedDocuments: opts.edge?.trustedDocuments ?? edge.trustedDocuments,
       maxRepresentations: edge.maxRepresentations,
+      corsOrigins: opts.edge?.corsOrigins ?? parseCorsOrigins(baseEnv),
+      // The development explorer (startGateway leaves it out in production) mints with the stack's issuer key.
+      explorer: { mintToken: mint, exampleVariables: example ? { pnc: example.pnc } : undefined },
     });
 
     return {
       population, modules, standIns, configured, clients, subgraphs, gateway, gatewayUrl: gateway.url, issuer, gatewayKeys, auth, audit: audit as AuditTrail, auditKeys,
-      token: (r) => issueToken(issuerPrivate, issuer.kid, {
-        subject: r.subject ?? `dev-${r.agency.toLowerCase()}-user`, agency: r.agency, roles: r.roles ?? ['OFFICER'], staffCode: r.staffCode, expiresIn: r.expiresIn, ...auth,
-      }),
+      token: mint,
       restartSubgraph: async (name) => {
         const restart = restarts.get(name);
         if (!restart) throw new Error(`no subgraph ${name} in this stack`);

@@ -3,7 +3,8 @@
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { importKey, jwkFromEnv, loadOrCreateDevKeyPair } from '../auth/keys.js';
-import { createTokenVerifier } from '../auth/tokens.js';
+import { createTokenVerifier, issueToken } from '../auth/tokens.js';
+import { parseCorsOrigins } from '../gateway/cors.js';
 import { loadGatewayConfig } from '../gateway/config.js';
 import { startGateway } from '../gateway/gateway.js';
 import { createRelationshipResolver } from '../gateway/relationships.js';
@@ -20,6 +21,7 @@ startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph-gate
 // Every setting parsed first; a wrong or missing one stops the gateway here, naming it.
 const config = orExit(() => loadGatewayConfig(process.env, SUBGRAPH_NAMES));
 const auditConfig = await orExitAsync(() => loadAuditConfig(process.env));
+const corsOrigins = orExit(() => parseCorsOrigins(process.env));
 const missing = SUBGRAPH_NAMES.filter((n) => !config.subgraphUrls[n]);
 if (missing.length) {
   console.error(`set ${missing.map((n) => `${n.toUpperCase()}_SUBGRAPH_URL`).join(', ')} (or use npm start for the embedded stack)`);
@@ -54,6 +56,11 @@ const gateway = await startGateway({
   rateLimits: config.edge.rateLimits,
   trustedDocuments: config.edge.trustedDocuments,
   maxRepresentations: config.edge.maxRepresentations,
+  corsOrigins,
+  // With the local development issuer only (no identity provider): the explorer mints its tokens with it.
+  explorer: issuer && !config.production ? {
+    mintToken: async (r) => issueToken(await importKey(issuer.privateJwk), issuer.kid, { ...r, issuer: config.auth.issuer, audience: config.auth.audience }),
+  } : undefined,
 });
 console.log(`gateway: ${gateway.url}`);
 // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_DRAIN_MS), then flush the audit trail and exit.

@@ -40,7 +40,7 @@ console.log(`
 justice-graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s (population ${size}, seed ${seed})
 
   gateway     ${stack.gatewayUrl}
-${[...stack.subgraphs].map(([n, s]) => `  ${n.padEnd(11)} ${s.url}`).join('\n')}
+${process.env.NODE_ENV === 'production' ? '' : `  explorer    ${stack.gatewayUrl.replace(/\/graphql$/, '/explorer')}   (open it in a browser: pick a role and purpose, run the README query)\n`}${[...stack.subgraphs].map(([n, s]) => `  ${n.padEnd(11)} ${s.url}`).join('\n')}
 
 stand-in legacy systems:
 ${[...stack.standIns].map(([n, s]) => `  ${n.padEnd(11)} ${s.location}`).join('\n')}

@@ -41,7 +41,8 @@ export type FactReader = (parent: any) => RecordFacts;
 
 export type Decision =
   | { allowed: true; grant: string; agreement: string | null }
-  | { allowed: false; reason: Reason };
+  /** `agreement`: the agreement of the grant whose failure is reported (null when no grant names the caller's role). */
+  | { allowed: false; reason: Reason; agreement?: string | null };
 
 // ---- the clock ---------------------------------------------------------------------------------
 let clock: () => Date = () => new Date();
@@ -122,12 +123,13 @@ export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts
   // A service's call matches only the grants naming that service; a person's call never matches one.
   if (caller.actor) {
     const g = grants.find((x) => x.services?.includes(caller.actor as never));
-    return g ? { allowed: true, grant: g.text, agreement: null } : { allowed: false, reason: 'NOT_PERMITTED' };
+    return g ? { allowed: true, grant: g.text, agreement: null } : { allowed: false, reason: 'NOT_PERMITTED', agreement: null };
   }
   grants = grants.filter((g) => !g.services);
   const roles = heldRoles(caller);
   let reason: Reason = 'NOT_PERMITTED';
-  const worse = (r: Reason) => { if (RANK[r] >= RANK[reason]) reason = r; };
+  let agreement: string | null = null;
+  const worse = (r: Reason, a: string | null) => { if (RANK[r] >= RANK[reason]) { reason = r; agreement = a; } };
   const date = today();
   grants: for (const g of grants) {
     const matching = g.roles.filter((r) => roles.includes(r));
@@ -135,12 +137,12 @@ export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts
     const purposeOk = g.purposes === '*'
       ? matching.some((r) => (ROLES[r].purposes as readonly string[]).includes(caller.purpose))
       : (g.purposes as string[]).includes(caller.purpose);
-    if (!purposeOk) { worse('PURPOSE_NOT_PERMITTED'); continue; }
+    if (!purposeOk) { worse('PURPOSE_NOT_PERMITTED', g.agreement); continue; }
     if (g.agreement) {
       const a = (AGREEMENTS as Record<string, Agreement>)[g.agreement];
-      if (!(a.purposes as readonly string[]).includes(caller.purpose)) { worse('NO_AGREEMENT'); continue; }
-      if (date < a.starts) { worse('AGREEMENT_NOT_STARTED'); continue; }
-      if (date > a.ends) { worse('AGREEMENT_EXPIRED'); continue; }
+      if (!(a.purposes as readonly string[]).includes(caller.purpose)) { worse('NO_AGREEMENT', g.agreement); continue; }
+      if (date < a.starts) { worse('AGREEMENT_NOT_STARTED', g.agreement); continue; }
+      if (date > a.ends) { worse('AGREEMENT_EXPIRED', g.agreement); continue; }
     }
     if (g.conditions.length) {
       const f = facts();
@@ -148,14 +150,14 @@ export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts
         if (!conditionHolds(c, caller, f)) {
           const outage = relationshipOutage(c, caller);
           if (outage) return outage;
-          worse(CONDITION_FAILURE[c]);
+          worse(CONDITION_FAILURE[c], g.agreement);
           continue grants;
         }
       }
     }
     return { allowed: true, grant: g.text, agreement: g.agreement };
   }
-  return { allowed: false, reason };
+  return { allowed: false, reason, agreement };
 }
 
 // ---- compilation -------------------------------------------------------------------------------
@@ -163,12 +165,13 @@ export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts
  * A withheld field's error. A decision, not a fault: it carries no stack (which on a big list would cost
  * more than the policy), and it is located here when the field is known, so GraphQL need not copy it.
  */
-export function withheld(coordinate: string, reason: Reason, info?: GraphQLResolveInfo): GraphQLError {
+export function withheld(coordinate: string, reason: Reason, info?: GraphQLResolveInfo, agreement: string | null = null): GraphQLError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
     return new GraphQLError(`Withheld: ${coordinate} (${reason})`, {
-      extensions: { code: 'FORBIDDEN', reason, field: coordinate },
+      // The agreement lets a frontend say which information-sharing agreement did not cover the disclosure.
+      extensions: { code: 'FORBIDDEN', reason, agreement, field: coordinate },
       ...(info ? { nodes: info.fieldNodes, path: responsePathAsArray(info.path) } : {}),
     });
   } finally {
@@ -332,7 +335,7 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
           decisionsOn(state, gate).set(outcomesOf(gate, ctx.caller, f), d);
           if (d instanceof AdapterError) return d;
           ctx.disclosures?.record(subgraph, coordinate, d, f ?? null);
-          return d.allowed ? true : withheld(coordinate, d.reason, info);
+          return d.allowed ? true : withheld(coordinate, d.reason, info, d.agreement ?? null);
         },
       );
     }
@@ -395,7 +398,7 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
           // The same decision again (another list item, say): applied without shield's async wrapper.
           if (known instanceof AdapterError) return known as never;
           ctx.disclosures?.record(subgraph, coordinate, known, f ?? null);
-          if (!known.allowed) return withheld(coordinate, known.reason, info) as never;
+          if (!known.allowed) return withheld(coordinate, known.reason, info, known.agreement ?? null) as never;
           const value = resolve(parent, args, ctx, info);
           return (list ? then(value, filterItems(list, ctx)) : value) as Promise<unknown>;
         };

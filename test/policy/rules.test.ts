@@ -64,7 +64,9 @@ function ask(subgraph: string, coordinate: string, role: Role, o: Ask = {}) {
   const who = caller(o.agency ?? ROLES[role].agency, [role], o.purpose ?? ROLES[role].purposes[0], { staffCode: 'S0001', relationships: { ...NO_RELATIONSHIPS, ...MINE[role], ...o.relationships } });
   return decide(grantsOf(subgraph, coordinate), who, () => ({ ...RECORD, ...o.facts }));
 }
-const denied = (reason: Reason) => ({ allowed: false, reason });
+/** A withheld decision names the agreement of the grant that failed, or null where no grant's agreement was involved. */
+const anyAgreement = { asymmetricMatch: (v: unknown) => v === null || (typeof v === 'string' && v in AGREEMENTS), toAsymmetricMatcher: () => 'null or an agreement id' };
+const denied = (reason: Reason, agreement?: string | null) => ({ allowed: false, reason, agreement: agreement === undefined ? anyAgreement : agreement });
 
 /** The purposes a grant really allows `role`: the role's own, narrowed by the grant's list and by the agreement's. */
 function purposesFor(g: Grant, role: Role): string[] {
@@ -138,11 +140,11 @@ describe('agreement dates', () => {
     });
     it(`${id} withholds ${withholds} after it ends (AGREEMENT_EXPIRED)`, () => {
       at(addDays(a.ends, 1));
-      expect(ask(r.subgraph, r.coordinate, r.role, { purpose })).toEqual(denied('AGREEMENT_EXPIRED'));
+      expect(ask(r.subgraph, r.coordinate, r.role, { purpose })).toEqual(denied('AGREEMENT_EXPIRED', id));
     });
     it(`${id} withholds ${withholds} before it starts (AGREEMENT_NOT_STARTED)`, () => {
       at(addDays(a.starts, -1));
-      expect(ask(r.subgraph, r.coordinate, r.role, { purpose })).toEqual(denied('AGREEMENT_NOT_STARTED'));
+      expect(ask(r.subgraph, r.coordinate, r.role, { purpose })).toEqual(denied('AGREEMENT_NOT_STARTED', id));
     });
   }
 
@@ -155,15 +157,15 @@ describe('agreement dates', () => {
 describe('a probation officer and police information', () => {
   it('may see police warning markers for a person on their caseload', () => {
     expect(ask('police', 'Person.warningMarkers', 'PROBATION_OFFICER')).toMatchObject({ allowed: true, agreement: 'ISA-POLICE-HMPPS' });
-    expect(ask('police', 'Person.warningMarkers', 'PROBATION_OFFICER', { relationships: { caseloadCrns: ['X999999'] } })).toEqual(denied('NOT_ON_CASELOAD'));
+    expect(ask('police', 'Person.warningMarkers', 'PROBATION_OFFICER', { relationships: { caseloadCrns: ['X999999'] } })).toEqual(denied('NOT_ON_CASELOAD', 'ISA-POLICE-HMPPS'));
   });
 
   it('never sees intelligence flags, not even for their own caseload (NOT_PERMITTED)', () => {
-    for (const purpose of ROLES.PROBATION_OFFICER.purposes) expect(ask('police', 'Person.intelligenceFlags', 'PROBATION_OFFICER', { purpose })).toEqual(denied('NOT_PERMITTED'));
+    for (const purpose of ROLES.PROBATION_OFFICER.purposes) expect(ask('police', 'Person.intelligenceFlags', 'PROBATION_OFFICER', { purpose })).toEqual(denied('NOT_PERMITTED', null));
   });
 
   it('gets nothing from a token that claims the role for another agency', () => {
-    expect(ask('police', 'Person.arrests', 'PROBATION_OFFICER', { agency: 'POLICE' })).toEqual(denied('NOT_PERMITTED'));
+    expect(ask('police', 'Person.arrests', 'PROBATION_OFFICER', { agency: 'POLICE' })).toEqual(denied('NOT_PERMITTED', null));
   });
 });
 
@@ -188,9 +190,9 @@ describe('a victim liaison officer', () => {
   });
 
   it('never sees CustodyPeriod.cellLocation, Person.prisonAlerts or Supervision.officerNotes, even for their own victims', () => {
-    expect(ask('prisons', 'CustodyPeriod.cellLocation', 'VICTIM_LIAISON_OFFICER')).toEqual(denied('NOT_PERMITTED'));
-    expect(ask('prisons', 'Person.prisonAlerts', 'VICTIM_LIAISON_OFFICER')).toEqual(denied('NOT_PERMITTED'));
-    expect(ask('probation', 'Supervision.officerNotes', 'VICTIM_LIAISON_OFFICER')).toEqual(denied('NOT_PERMITTED'));
+    expect(ask('prisons', 'CustodyPeriod.cellLocation', 'VICTIM_LIAISON_OFFICER')).toEqual(denied('NOT_PERMITTED', null));
+    expect(ask('prisons', 'Person.prisonAlerts', 'VICTIM_LIAISON_OFFICER')).toEqual(denied('NOT_PERMITTED', null));
+    expect(ask('probation', 'Supervision.officerNotes', 'VICTIM_LIAISON_OFFICER')).toEqual(denied('NOT_PERMITTED', null));
   });
 });
 
@@ -201,7 +203,7 @@ describe('a victim\'s address and contact preferences', () => {
         for (const purpose of ROLES[role].purposes) {
           const d = ask('victims', coordinate, role, { purpose });
           if (role === 'VICTIM_LIAISON_OFFICER') expect(d).toMatchObject({ allowed: true, agreement: null });
-          else expect(d, `${role} ${purpose}`).toEqual(denied('NOT_PERMITTED'));
+          else expect(d, `${role} ${purpose}`).toEqual(denied('NOT_PERMITTED', null));
         }
       }
       expect(ask('victims', coordinate, 'VICTIM_LIAISON_OFFICER', { relationships: { victimIds: ['V-0002'] } })).toEqual(denied('NOT_OWN_VICTIM'));
@@ -220,8 +222,8 @@ describe('a court listing officer', () => {
   });
 
   it('does not see Case.charges nor Person.arrests', () => {
-    expect(ask('courts', 'Case.charges', 'COURT_LISTING_OFFICER')).toEqual(denied('NOT_PERMITTED'));
-    expect(ask('police', 'Person.arrests', 'COURT_LISTING_OFFICER')).toEqual(denied('NOT_PERMITTED'));
+    expect(ask('courts', 'Case.charges', 'COURT_LISTING_OFFICER')).toEqual(denied('NOT_PERMITTED', null));
+    expect(ask('police', 'Person.arrests', 'COURT_LISTING_OFFICER')).toEqual(denied('NOT_PERMITTED', null));
   });
 });
 
@@ -230,7 +232,7 @@ describe('roles that never see a named person', () => {
     it(`a ${role} sees no Person field of any subgraph (NOT_PERMITTED)`, async () => {
       const rows = (await currentMatrix()).subgraphs.flatMap((s) => s.rows.filter((r) => r.coordinate.startsWith('Person.')).map((r) => ({ s: s.subgraph, r })));
       expect(rows.length).toBeGreaterThan(20);
-      for (const { s, r } of rows) expect(ask(s, r.coordinate, role), `${s} ${r.coordinate}`).toEqual(denied('NOT_PERMITTED'));
+      for (const { s, r } of rows) expect(ask(s, r.coordinate, role), `${s} ${r.coordinate}`).toEqual(denied('NOT_PERMITTED', null));
     });
   }
 });
