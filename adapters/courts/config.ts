@@ -3,7 +3,7 @@
 import type { Env } from '../../subgraphs/types.js';
 
 export interface CourtsConfig {
-  /** The Libra case service endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
+  /** The Libra result store endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
   url: string;
   /** Deadline for one SOAP call. */
   timeoutMs: number;

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { forenamesMatch, nameKey, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
+import { forenamesMatch, nameKey, normaliseAsn, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
 import { agencyEnum, IDENTIFIER_TYPES, type Identifier, type IdentifierType, type IdentityRecord } from '../../schema/model.js';
 import { encodePersonId } from '../../schema/person-id.js';
 import type { SubgraphContext } from '../types.js';
@@ -21,7 +21,7 @@ export function normaliseInput(type: IdentifierType, value: string): Identifier 
     return { type, value: check.value };
   }
   if (!/^[A-Za-z0-9/-]{1,30}$/.test(v)) throw badInput(`${type} must be letters and digits, got ${JSON.stringify(v.slice(0, 20))}`);
-  return { type, value: v.toUpperCase() };
+  return { type, value: type === 'ASN' ? normaliseAsn(v) : v.toUpperCase() };
 }
 
 async function resolve(parent: PersonParent, ctx: Ctx): Promise<ResolvedPerson> {
