@@ -81,8 +81,12 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     }
   }
 
-  /** Follows trusted identifiers outwards from every seed at once, one wave per round. */
-  async function expandAll(seeds: Seed[]): Promise<Expansion> {
+  /**
+   * Follows trusted identifiers outwards from every seed at once, one wave per round. `afterFirstRound`
+   * sees the records of the first wave as soon as it is in, so that work needing only those (candidate
+   * searches) overlaps the later waves (courts by the ASNs police records carry) instead of following them.
+   */
+  async function expandAll(seeds: Seed[], afterFirstRound?: (found: IdentityRecord[]) => void): Promise<Expansion> {
     const until = Date.now() + remaining(deadline, client.linkBudgetMs, ANSWER_MARGIN_MS);
     const found = new Map<string, IdentityRecord>();
     const asked = new Map(sources.map((s) => [s.agency, new Set<string>()]));
@@ -133,6 +137,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
         }
       }));
       fresh.forEach(join);
+      if (round === 0) afterFirstRound?.([...found.values()]);
       frontier = fresh.flatMap(trustedIdentifiers).map((id) => ({ id }));
     }
     return { records: found, failed };
@@ -189,11 +194,35 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     return seeds;
   }
 
+  /** The records holding the seeds, and those trusted identifiers join to them, among `found` so far. */
+  function recordsOf(seeds: Seed[], found: IdentityRecord[]): IdentityRecord[] {
+    const holds = (r: IdentityRecord) => seeds.some((s) => (!s.agency || s.agency === r.agency) && recordHasIdentifier(r, s.id));
+    return cluster(found).filter((c) => c.records.some(holds)).flatMap((c) => c.records);
+  }
+
+  /** By loader key: the person's records after the first wave (settled at the latest when linking ends). */
+  const early = new Map<string, { promise: Promise<IdentityRecord[]>; settle: (r: IdentityRecord[]) => void; settled: boolean }>();
+  function earlyOf(key: string) {
+    let e = early.get(key);
+    if (!e) {
+      let settle!: (r: IdentityRecord[]) => void;
+      const promise = new Promise<IdentityRecord[]>((resolve) => { settle = resolve; });
+      e = { promise, settled: false, settle: (r) => { if (!e!.settled) { e!.settled = true; settle(r); } } };
+      early.set(key, e);
+    }
+    return e;
+  }
+
   /** Everyone asked for in one tick, linked in shared waves. */
   const resolver = new DataLoader<string, ResolvedPerson | null>(async (keys) => {
     const seeds = keys.map(seedsOf);
-    const exp = await expandAll(seeds.flat());
-    return seeds.map((s) => { try { return personOf(s, exp); } catch (err) { return err as Error; } });
+    try {
+      const exp = await expandAll(seeds.flat(), (found) => keys.forEach((k, i) => earlyOf(k).settle(recordsOf(seeds[i], found))));
+      keys.forEach((k, i) => earlyOf(k).settle(recordsOf(seeds[i], [...exp.records.values()])));
+      return seeds.map((s) => { try { return personOf(s, exp); } catch (err) { return err as Error; } });
+    } finally {
+      keys.forEach((k) => earlyOf(k).settle([]));
+    }
   });
 
   /** Every agency searched once for all the criteria of the wave; failures by agency. */
@@ -210,23 +239,35 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     return { records, failures };
   }
 
-  /** Candidates of every person whose candidates were asked for in one tick: two searches each, batched across people. */
-  const candidates = new DataLoader<string, (Candidate | AdapterError)[]>(async (ids) => {
+  /** A candidates question: the records its searches are made from, and the person they are graded against (possibly still linking). */
+  interface CandidateAsk { from: IdentityRecord[]; person: Promise<ResolvedPerson> }
+  const asks = new Map<string, CandidateAsk>();
+  let askSeq = 0;
+
+  /**
+   * Candidates of every person whose candidates were asked for in one tick: two searches each, batched
+   * across people. The searches start from the records known when asked (after the first wave), while
+   * linking may still be completing; hits are graded against the person's final records.
+   */
+  const candidates = new DataLoader<string, (Candidate | AdapterError)[]>(async (tokens) => {
     const criteria: IdentitySearch[] = [];
-    const wanted = ids.map((id) => {
-      const records = people.get(id)?.records ?? [];
+    const wanted = tokens.map((t) => asks.get(t)!);
+    for (const a of wanted) {
+      const records = a.from;
       const surname = tally(records, (r) => r.name.surname)[0]?.value;
-      if (!surname) return records;
+      if (!surname) continue;
       const forename = tally(records, (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
       const dob = tally(records, (r) => r.dateOfBirth)[0]?.value ?? null;
       // Same surname and date of birth (catches forename variants), same surname and forename (catches date slips).
       if (dob) criteria.push({ surname, dateOfBirth: dob });
       if (forename) criteria.push({ surname, forename });
-      return records;
-    });
-    if (!criteria.length) return ids.map(() => []);
-    const found = await searchAll(criteria);
-    return wanted.map((records) => {
+    }
+    tokens.forEach((t) => asks.delete(t));
+    if (!criteria.length) return tokens.map(() => []);
+    // A person whose linking failed has no candidates to grade: that failure is reported on the person.
+    const [found, persons] = await Promise.all([searchAll(criteria), Promise.all(wanted.map((a) => a.person.catch(() => null)))]);
+    return persons.map((person) => {
+      const records = person?.records ?? [];
       const have = new Set(records.map(recordKey));
       const out = new Map<string, Candidate>();
       for (const r of found.records) {
@@ -237,7 +278,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       const sorted = [...out.values()].sort((x, y) => (x.grade === y.grade ? recordKey(x.record).localeCompare(recordKey(y.record)) : x.grade === 'PROBABLE' ? -1 : 1));
       return [...sorted, ...found.failures.values()];
     });
-  });
+  }, { cache: false });
 
   return {
     /** One name search (searchPeople), then its hits completed by the records trusted identifiers join to them. */
@@ -264,8 +305,20 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     byIdentifier: (id: Identifier) => resolver.load(`id|${idKey(id)}`),
     /** The person behind a Person.id: each agency's own record, then everything joined to those. */
     byPersonId: (personId: string) => (people.has(personId) ? Promise.resolve(people.get(personId)!) : resolver.load(`person|${personId}`)),
-    /** Probable and possible records in other agencies that no trusted identifier joins to the person (an error per agency that could not be searched). */
-    candidatesOf: (person: ResolvedPerson) => { people.set(person.id, person); return candidates.load(person.id); },
+    /** The records of the person holding `id` known after the first wave of linking (call after byIdentifier). */
+    firstRecords: (id: Identifier) => earlyOf(`id|${idKey(id)}`).promise,
+    /**
+     * Probable and possible records in other agencies that no trusted identifier joins to the person (an
+     * error per agency that could not be searched). `from`: the records to search from when the person is
+     * still being linked (by default the person's own).
+     */
+    candidatesOf: (person: ResolvedPerson | Promise<ResolvedPerson>, from?: IdentityRecord[]) => {
+      const token = String(askSeq++);
+      const p = Promise.resolve(person);
+      if (!(person instanceof Promise)) people.set(person.id, person);
+      asks.set(token, { from: from ?? (person instanceof Promise ? [] : person.records), person: p });
+      return candidates.load(token);
+    },
   };
 }
 
