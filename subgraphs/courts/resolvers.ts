@@ -18,7 +18,10 @@ async function casesOf(person: { id: string }, ctx: Ctx): Promise<(CourtCase | A
   const asns = localIdsFor(person.id, 'courts');
   if (asns.length === 0) return [];
   const boxes = await ctx.loaders.caseByAsn.loadMany(asns);
-  return boxes.map((b) => (b instanceof Error ? b : b.record)).filter((c): c is CourtCase | AdapterError => c != null);
+  // Unreadable cases come boxed; an Error here is the call itself failing (court down, timeout): the whole field fails.
+  const failed = boxes.find((b): b is Error => b instanceof Error);
+  if (failed) throw failed;
+  return boxes.map((b) => (b as { record: CourtCase | AdapterError | null }).record).filter((c): c is CourtCase | AdapterError => c != null);
 }
 
 export const resolvers: GraphQLResolverMap<Ctx> = {
