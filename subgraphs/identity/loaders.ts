@@ -106,38 +106,61 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       agenciesOf.set(top, agencies);
     };
     const held = (agency: string, id: Identifier) => agenciesOf.get(root(idKey(id)))?.has(agency) ?? false;
+    /** The identifiers of `from` that `s` can be asked about and has not been: marked asked. */
+    const idsFor = (s: PeopleSource, from: Seed[]): Identifier[] => {
+      const mine = asked.get(s.agency)!;
+      const ids: Identifier[] = [];
+      for (const f of from) {
+        const k = idKey(f.id);
+        if ((f.agency && f.agency !== s.agency) || !s.supports.includes(f.id.type) || mine.has(k) || held(s.agency, f.id)) continue;
+        mine.add(k);
+        ids.push(f.id);
+      }
+      return ids;
+    };
+    /** One agency's call; its new records are joined at once and returned. */
+    const ask = async (s: PeopleSource, ids: Identifier[], fresh: IdentityRecord[]): Promise<IdentityRecord[]> => {
+      const r = await call(s.agency, 'findByIdentifiers', until, (signal) => s.find(ids, signal));
+      if (r instanceof AdapterError) {
+        const f = failed.get(s.agency) ?? { error: r, ids: new Set<string>() };
+        ids.forEach((i) => f.ids.add(idKey(i)));
+        failed.set(s.agency, f);
+        return [];
+      }
+      const mineFresh: IdentityRecord[] = [];
+      for (const rec of r) {
+        if (found.has(recordKey(rec))) continue;
+        found.set(recordKey(rec), rec);
+        mineFresh.push(rec);
+      }
+      mineFresh.forEach(join);
+      fresh.push(...mineFresh);
+      return mineFresh;
+    };
     let frontier = seeds;
     for (let round = 0; round < MAX_ROUNDS && frontier.length; round++) {
       const wave: [PeopleSource, Identifier[]][] = [];
       for (const s of sources) {
-        const mine = asked.get(s.agency)!;
-        const ids: Identifier[] = [];
-        for (const f of frontier) {
-          const k = idKey(f.id);
-          if ((f.agency && f.agency !== s.agency) || !s.supports.includes(f.id.type) || mine.has(k) || held(s.agency, f.id)) continue;
-          mine.add(k);
-          ids.push(f.id);
-        }
+        const ids = idsFor(s, frontier);
         if (ids.length) wave.push([s, ids]);
       }
       if (!wave.length) break;
       const fresh: IdentityRecord[] = [];
+      // An agency this wave does not ask (courts, keyed by the ASNs police records carry) is asked as soon as
+      // an answer brings identifiers it can take, not after the slowest agency of the wave: at most one such
+      // early call per agency per wave, so the calls stay batched; what later answers bring waits for the next wave.
+      const inWave = new Set(wave.map(([s]) => s.agency));
+      const early: Promise<unknown>[] = [];
       await Promise.all(wave.map(async ([s, ids]) => {
-        const r = await call(s.agency, 'findByIdentifiers', until, (signal) => s.find(ids, signal));
-        if (r instanceof AdapterError) {
-          const f = failed.get(s.agency) ?? { error: r, ids: new Set<string>() };
-          ids.forEach((i) => f.ids.add(idKey(i)));
-          failed.set(s.agency, f);
-          return;
-        }
-        for (const rec of r) {
-          if (found.has(recordKey(rec))) continue;
-          found.set(recordKey(rec), rec);
-          fresh.push(rec);
+        const recs = await ask(s, ids, fresh);
+        for (const t of sources) {
+          if (inWave.has(t.agency) || !recs.length) continue;
+          const tids = idsFor(t, recs.flatMap(trustedIdentifiers).map((id) => ({ id })));
+          if (tids.length) { inWave.add(t.agency); early.push(ask(t, tids, fresh)); }
         }
       }));
-      fresh.forEach(join);
       if (round === 0) afterFirstRound?.([...found.values()]);
+      await Promise.all(early);
       frontier = fresh.flatMap(trustedIdentifiers).map((id) => ({ id }));
     }
     return { records: found, failed };

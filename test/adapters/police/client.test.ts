@@ -96,7 +96,7 @@ describe.each(['embedded', 'postgres'])('police adapter on %s', (engine) => {
     const records = await client.identity.findByIdentifiers([{ type: 'PNC', value: shortForm.pnc! }]);
     expect(records.map((r) => r.localId)).toEqual([shortForm.nominalId]);
     // In the same statement: the ASNs of its arrests, by which identity finds the court's records of the person.
-    expect(records[0].crossReferences).toEqual(shortForm.arrests.filter((a) => a.asn).map((a) => ({ type: 'ASN', value: a.asn })).sort((x, y) => x.value.localeCompare(y.value)));
+    expect(records[0].crossReferences).toEqual(shortForm.arrests.filter((a) => a.asn).map((a) => ({ type: 'ASN', value: a.asn! })).sort((x, y) => x.value!.localeCompare(y.value!)));
     expect(records[0].pnc).toEqual({ raw: expect.stringMatching(/^\d{2}\/\d{1,7}[A-Z]$/), value: shortForm.pnc, valid: true });
   });
 
