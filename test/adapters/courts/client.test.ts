@@ -138,7 +138,7 @@ describe('courts client (SOAP over HTTP, Libra result messages)', () => {
 
 describe('courts config', () => {
   it('has safe defaults for the embedded demo', () => {
-    expect(courtsConfig({})).toEqual({ url: 'http://127.0.0.1:8082/libra/CaseService', timeoutMs: 3000, maxBatch: 100 });
+    expect(courtsConfig({})).toEqual({ url: 'http://127.0.0.1:8082/libra/CaseService', timeoutMs: 3000, maxBatch: 500 });
   });
 
   it('reads COURTS_URL and COURTS_TIMEOUT_MS', () => {
