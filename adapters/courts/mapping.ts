@@ -5,10 +5,10 @@
 // Anything that would make the case wrong throws MappingError for that case only; a result line that
 // cannot be read (no ResultCode: offences taken into consideration, warrants) fails that line only.
 import { AdapterError, MappingError, mapRecord } from '../errors.js';
-import { ageOn, displayName, nameKey, normaliseAsn, parseLegacyDate, parseOptionalDate } from '../normalise.js';
+import { ageOn, displayName, nameKey, normaliseAsn, parseLegacyDate, parseOptionalDate, splitFullName } from '../normalise.js';
 import { personName, type Address, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import { crossWalk, offenceCodes, organisationUnits, resultCodes, standingData } from '../../reference/index.js';
-import type { WireDefendant, WireDeliverRequest, WireHearingDetails, WireOffence, WireResult, WireSimpleAddress } from './wire.js';
+import type { CpDefendantSummary, CpHearingSummary, CpOffenceSummary, CpPlea, CpProsecutionCaseSummary, CpVerdict, WireDefendant, WireDeliverRequest, WireHearingDetails, WireOffence, WireResult, WireSimpleAddress } from './wire.js';
 
 // ---- the courts model (what resolvers return) --------------------------------------------------
 
@@ -320,4 +320,110 @@ export function toIdentityRecord(d: CourtDefendant): IdentityRecord {
 /** True when a defendant matches identity search criteria on normalised surname and, when given, date of birth. */
 export function matchesSearch(d: CourtDefendant, surname: string, dateOfBirth?: string | null): boolean {
   return nameKey(d.name.surname) === nameKey(surname) && (!dateOfBirth || d.dateOfBirth === dateOfBirth);
+}
+
+// ---- Common Platform ----------------------------------------------------------------------------
+
+/** Common Platform plea values → CJS plea-status codes (through which the SPI code and description come). */
+const CP_PLEA: Record<string, string> = { GUILTY: 'G', NOT_GUILTY: 'NG', NO_PLEA: 'NONE', ADMITS: 'ADM', DENIES: 'DEN', CONSENTS: 'CON', OPPOSES: 'OPP' };
+/** Common Platform verdict category types → SPI verdict codes. */
+const CP_VERDICT: Record<string, string> = { GUILTY: 'G', GUILTY_CONVICTED: 'G', NOT_GUILTY: 'N', GUILTY_OF_ALTERNATIVE: 'A', NO_VERDICT: 'O' };
+
+const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** An ISO instant (`2021-06-10T09:00:00.000Z`) as the UK wall-clock date and time of the sitting. */
+export function ukSitting(instant: string, field = 'sittingDay'): { date: string; time: string } {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(instant.trim());
+  if (!m) throw new MappingError(field, `an ISO date-time with an offset, got "${instant}"`);
+  parseLegacyDate(m[1], 'YYYY-MM-DD', field); // an impossible date is refused, never rolled over
+  const parts = Object.fromEntries(ukClock.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+function cpPlea(pleas: CpPlea[] | undefined): Plea | null {
+  const latest = [...(pleas ?? [])].filter((p) => text(p.pleaValue)).sort((a, b) => (a.pleaDate ?? '').localeCompare(b.pleaDate ?? '')).pop();
+  if (!latest) return null;
+  const value = text(latest.pleaValue)!.toUpperCase();
+  const row = CP_PLEA[value] ? crossWalk(standingData.plea(), 'cjsCode', CP_PLEA[value]) : undefined;
+  if (!row) throw new MappingError('pleaValue', `a Common Platform plea value (${Object.keys(CP_PLEA).join(', ')}), got "${value}"`);
+  return mapPlea(row.spiCode);
+}
+
+function cpFinding(v: CpVerdict | undefined): Finding | null {
+  const type = text(v?.verdictType?.categoryType)?.toUpperCase();
+  if (!type) return null;
+  const spi = CP_VERDICT[type];
+  if (!spi) throw new MappingError('verdictType.categoryType', `a Common Platform verdict category (${Object.keys(CP_VERDICT).join(', ')}), got "${type}"`);
+  const finding = mapFinding(spi, v?.verdictDate)!;
+  return { ...finding, convictionDate: finding.code === 'GUILTY' || finding.code === 'GUILTY_OF_ALTERNATIVE_OFFENCE' ? finding.convictionDate : null };
+}
+
+export function mapCpOffence(o: CpOffenceSummary, index: number): Charge {
+  const { offence, qualifier } = mapOffenceCode(o.offenceCode);
+  return {
+    sequence: typeof o.orderIndex === 'number' && Number.isInteger(o.orderIndex) && o.orderIndex > 0 ? o.orderIndex : index + 1,
+    offence: { ...offence, title: offence.title ?? text(o.offenceTitle) },
+    offenceQualifier: qualifier,
+    wording: text(o.wording),
+    offenceDate: parseOptionalDate(text(o.startDate), 'YYYY-MM-DD', 'startDate'),
+    arrestDate: parseOptionalDate(text(o.arrestDate), 'YYYY-MM-DD', 'arrestDate'),
+    chargeDate: parseOptionalDate(text(o.chargeDate), 'YYYY-MM-DD', 'chargeDate'),
+    plea: cpPlea(o.plea),
+    finding: cpFinding(o.verdict),
+    outcomes: [], // results are not part of the search summary (they come with hearing-resulted messages)
+  };
+}
+
+function cpHearings(hs: CpHearingSummary[] | undefined, defendantId: string | null, urn: string): Hearing[] {
+  const out = new Map<string, Hearing>();
+  for (const h of hs ?? []) {
+    if (defendantId && h.defendantIds && !h.defendantIds.includes(defendantId)) continue;
+    const court = required(h.courtCentre?.code, 'courtCentre.code');
+    for (const d of h.hearingDays ?? []) {
+      const { date, time } = ukSitting(required(d.sittingDay, 'sittingDay'));
+      const hearing: Hearing = { id: `${urn}/${date}/${time}/${court}`, court: organisation(court), date, time, type: null, typeCode: null, typeDescription: text(h.hearingType?.description) };
+      if (!out.has(hearing.id)) out.set(hearing.id, hearing);
+    }
+  }
+  return [...out.values()].sort((a, b) => a.date.localeCompare(b.date) || (a.time ?? '').localeCompare(b.time ?? ''));
+}
+
+/** One defendant of a Common Platform prosecution case summary as a case record keyed by their ASN. */
+export function mapCpCase(summary: CpProsecutionCaseSummary, d: CpDefendantSummary): CourtCase {
+  const urn = required(summary.prosecutionCaseReference, 'prosecutionCaseReference').toUpperCase();
+  const asn = normaliseAsn(required(d.defendantASN, 'defendantASN'));
+  // The schema gives the name either in parts (first, middle, last) or whole (defendantName, forenames first).
+  const whole = text(d.defendantLastName) == null ? splitFullName(required(d.defendantName, 'defendantName'), 'FORENAMES_FIRST', 'defendantName') : null;
+  const forenames = (whole ? whole.forenames : [d.defendantFirstName, ...(text(d.defendantMiddleName)?.split(/\s+/) ?? [])]).map(text).filter((x): x is string => x != null).map(displayName);
+  const defendant: CourtDefendant = {
+    asn, urn,
+    name: personName(forenames, displayName(whole ? whole.surname : required(d.defendantLastName, 'defendantLastName'))),
+    dateOfBirth: parseOptionalDate(text(d.defendantDOB), 'YYYY-MM-DD', 'defendantDOB'),
+    sex: null, // the search summary does not carry it
+    address: null,
+  };
+  const hearings = cpHearings(summary.hearingSummary, text(d.defendantId), urn);
+  const charges = (d.offenceSummary ?? []).map(mapCpOffence).sort((a, b) => a.sequence - b.sequence);
+  const dob = defendant.dateOfBirth;
+  return {
+    urn, asn, defendant,
+    court: hearings[0]?.court ?? null,
+    bailStatus: null, custodyTimeLimitExpiry: null, remandedInCustody: null, // not in the search summary
+    hearings, charges,
+    defendantDateOfBirth: dob,
+    youthAtOffence: dob != null && charges.some((c) => c.offenceDate != null && ageOn(dob, c.offenceDate) < 18),
+  };
+}
+
+/** A Common Platform search answer as case records, one per defendant with an ASN; each unreadable one its own error. */
+export function mapCpCases(cases: CpProsecutionCaseSummary[], operation = 'searchProsecutionCases'): MappedCase[] {
+  const out: MappedCase[] = [];
+  for (const c of cases) {
+    for (const d of c.defendantSummary ?? []) {
+      const asn = normaliseAsn(text(d.defendantASN) ?? '');
+      if (!asn) continue; // cannot be keyed, as a Libra part without a ProsecutorReference
+      out.push({ asn, urn: text(c.prosecutionCaseReference)?.toUpperCase() ?? '', record: mapRecord('courts', operation, asn, c, (w) => mapCpCase(w, d)) });
+    }
+  }
+  return out;
 }

@@ -129,3 +129,54 @@ export interface WireDeliverRequest {
 export interface WireResultedCasesResponse {
   DeliverRequest?: WireDeliverRequest[];
 }
+
+// ---- Common Platform (HMCTS), the newer court system ---------------------------------------------
+// JSON as its prosecution-case search answers (reference/common-platform/api/search-prosecutionCaseResponse.json,
+// JSON Schema draft-04): UUID ids, ISO dates, the ASN on the defendant. Only what the mapping reads is typed.
+
+export interface CpPlea { pleaDate?: string; pleaValue?: string }
+export interface CpVerdict { verdictDate?: string; verdictType?: { category?: string; categoryType?: string; cjsVerdictCode?: string } }
+export interface CpOffenceSummary {
+  offenceId?: string;
+  offenceCode?: string;
+  orderIndex?: number;
+  offenceTitle?: string;
+  wording?: string;
+  arrestDate?: string;
+  chargeDate?: string;
+  startDate?: string;
+  plea?: CpPlea[];
+  verdict?: CpVerdict;
+}
+export interface CpDefendantSummary {
+  defendantId?: string;
+  defendantASN?: string;
+  /** The whole name, forenames first, when the parts are not given. */
+  defendantName?: string;
+  defendantFirstName?: string;
+  defendantMiddleName?: string;
+  defendantLastName?: string;
+  /** `YYYY-MM-DD`. */
+  defendantDOB?: string;
+  offenceSummary?: CpOffenceSummary[];
+}
+export interface CpHearingSummary {
+  hearingId?: string;
+  courtCentre?: { id?: string; code?: string; name?: string };
+  hearingType?: { id?: string; description?: string };
+  /** `sittingDay` is an instant (ISO date-time, UTC). */
+  hearingDays?: { sittingDay?: string }[];
+  defendantIds?: string[];
+}
+export interface CpProsecutionCaseSummary {
+  prosecutionCaseId?: string;
+  /** The URN. */
+  prosecutionCaseReference?: string;
+  caseStatus?: string;
+  defendantSummary?: CpDefendantSummary[];
+  hearingSummary?: CpHearingSummary[];
+}
+export interface CpProsecutionCaseResponse {
+  cases?: CpProsecutionCaseSummary[];
+  totalResults?: number;
+}

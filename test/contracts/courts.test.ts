@@ -3,10 +3,11 @@
 // or fails with a typed error, and the stand-in speaks only that corpus's vocabulary (every element path
 // it writes is one a real message has, in the same namespaces, with the same envelope and schema version).
 import { readdirSync, readFileSync } from 'node:fs';
+import AjvDraft04 from 'ajv-draft-04';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseDeliverRequest } from '../../adapters/courts/client.js';
-import { mapMessages } from '../../adapters/courts/mapping.js';
+import { mapCpCases, mapMessages } from '../../adapters/courts/mapping.js';
 import { LIBRA_SCHEMA_VERSION } from '../../adapters/courts/wire.js';
 import { AdapterError } from '../../adapters/errors.js';
 import { populationMessages } from '../../legacy/courts/server.js';
@@ -102,3 +103,91 @@ describe('courts contract: what the stand-in delivers', () => {
     }
   });
 });
+
+describe('courts contract: Common Platform prosecution-case search (reference/common-platform/)', () => {
+  const CP = new URL('../../reference/common-platform/', import.meta.url);
+  // The schemas' date pattern escapes '-', which is not valid under the unicode flag: patterns are compiled without it.
+  const ajv = new (AjvDraft04 as unknown as typeof AjvDraft04.default)({ strict: false, validateFormats: false, allErrors: true, unicodeRegExp: false });
+  const files = ['api/search-prosecutionCaseResponse.json', ...readdirSync(new URL('global/', CP)).filter((f) => f.endsWith('.json')).map((f) => `global/${f}`),
+    ...readdirSync(new URL('global/search/', CP)).filter((f) => f.endsWith('.json')).map((f) => `global/search/${f}`)];
+  for (const f of files) {
+    const schema = JSON.parse(readFileSync(new URL(f, CP), 'utf8'));
+    // Two upstream slips, mended only in how they are registered: the representation order has no id, and the
+    // search response refers to the case summary by a URL other than the summary's own id.
+    if (f.endsWith('apiRepresentationOrder.json')) ajv.addSchema(schema, 'http://justice.gov.uk/core/courts/external/apiRepresentationOrder.json');
+    else if (f.endsWith('apiProsecutionCaseSummary.json')) {
+      ajv.addSchema(schema);
+      ajv.addSchema({ ...schema, id: 'http://justice.gov.uk/core/courts/external/search/prosecutionCaseSummary.json' });
+    } else ajv.addSchema(schema);
+  }
+  const validate = ajv.getSchema('http://justice.gov.uk/unified_search_query/courts/external/prosecutionCaseResponse.json')!;
+
+  const population = generatePopulation({ size: 60 });
+  const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const PLEA: Record<string, string> = { 1: 'GUILTY', 2: 'NOT_GUILTY', 3: 'NO_PLEA' };
+  /** A population case as Common Platform's search would answer it. */
+  const cpCase = (c: (typeof population.courts.cases)[number], n: number) => {
+    const d = population.courts.defendants.find((x) => x.defendantId === c.defendantId)!;
+    return {
+      prosecutionCaseId: uuid(n), prosecutionCaseReference: c.urn, caseStatus: 'ACTIVE',
+      defendantSummary: [{
+        defendantId: uuid(n + 1000), defendantASN: c.asn, defendantDOB: d.dateOfBirth!,
+        // The schema takes the name in parts (a middle name required) or whole: both forms are exercised.
+        ...(d.forenames[1] ? { defendantFirstName: d.forenames[0], defendantMiddleName: d.forenames.slice(1).join(' '), defendantLastName: d.surname.toUpperCase() } : { defendantName: `${d.forenames[0]} ${d.surname.toUpperCase()}` }),
+        offenceSummary: c.offences.map((o, i) => ({
+          offenceId: uuid(n * 10 + i + 2000), offenceCode: o.offenceCode, orderIndex: o.sequence, offenceTitle: 'as listed', arrestDate: o.arrestDate, chargeDate: o.chargeDate, startDate: o.offenceDate,
+          ...(o.plea ? { plea: [{ offenceId: uuid(n * 10 + i + 2000), pleaDate: c.hearings[0].date, pleaValue: PLEA[o.plea] }] } : {}),
+          ...(o.finding ? { verdict: { offenceId: uuid(n * 10 + i + 2000), verdictDate: o.convictionDate ?? c.hearings[1].date, verdictType: { id: uuid(9), category: o.finding === 'G' ? 'Guilty' : 'Not Guilty', categoryType: o.finding === 'G' ? 'GUILTY' : 'NOT_GUILTY' } } } : {}),
+        })),
+      }],
+      hearingSummary: c.hearings.map((h, i) => ({
+        hearingId: uuid(n * 10 + i + 3000), jurisdictionType: 'MAGISTRATES', courtCentre: { id: uuid(4000), code: h.courtOu, name: 'as listed' },
+        hearingType: { id: uuid(5000), description: h.type === 'TRIAL' ? 'Trial' : h.type === 'SENTENCE' ? 'Sentence' : 'First hearing' },
+        defendantIds: [uuid(n + 1000)], hearingDays: [{ sittingDay: `${h.date}T${h.time}.000Z`, listedDurationMinutes: 20 }],
+      })),
+    };
+  };
+  const cases = population.courts.cases.slice(0, 25);
+  const answer = { cases: cases.map((c, i) => cpCase(c, i + 1)), totalResults: cases.length };
+
+  it('the answers built from the population are valid against the Common Platform schema', () => {
+    expect(validate(answer), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    // Not vacuous: the schema refuses what it should.
+    expect(validate({ cases: [{ ...answer.cases[0], prosecutionCaseId: 'not-a-uuid' }] })).toBe(false);
+    expect(validate({ cases: [{ ...answer.cases[0], unexpected: 1 }] })).toBe(false);
+  });
+
+  it('maps a Common Platform case to the same case record as the Libra messages of that case', () => {
+    const fromCp = mapCpCases(answer.cases);
+    const fromLibra = new Map(mapMessages(populationMessages(population).map(parseDeliverRequest)).map((c) => [c.asn, c.record]));
+    expect(fromCp).toHaveLength(cases.length);
+    for (const c of fromCp) {
+      const cp = c.record, libra = fromLibra.get(c.asn);
+      if (cp instanceof AdapterError || !libra || libra instanceof AdapterError) throw new Error(`expected both readings of ${c.asn}`);
+      expect(cp.urn).toBe(libra.urn);
+      expect({ ...cp.defendant.name, title: null }).toEqual({ ...libra.defendant.name, title: null }); // the summary carries no title
+      expect(cp.defendant.dateOfBirth).toBe(libra.defendant.dateOfBirth);
+      expect(cp.hearings.map((h) => [h.date, h.court.code])).toEqual(libra.hearings.map((h) => [h.date, h.court.code]));
+      expect(cp.charges.map((ch) => [ch.sequence, ch.offence.code, ch.offenceDate, ch.plea?.code ?? null, ch.finding?.code ?? null, ch.finding?.convictionDate ?? null]))
+        .toEqual(libra.charges.map((ch) => [ch.sequence, ch.offence.code, ch.offenceDate, ch.plea?.code ?? null, ch.finding?.code ?? null, ch.finding?.convictionDate ?? null]));
+      expect(cp.youthAtOffence).toBe(libra.youthAtOffence);
+    }
+  });
+
+  it('reads sitting days as UK wall-clock dates and times, and fails a case typed on what would make it wrong', () => {
+    const summer: any = { ...answer.cases[0], hearingSummary: [{ ...answer.cases[0].hearingSummary[0], hearingDays: [{ sittingDay: '2021-06-30T23:30:00.000Z', listedDurationMinutes: 20 }] }] };
+    expect(ok(mapCpCases([summer])[0].record).hearings.map((h) => [h.date, h.time])).toEqual([['2021-07-01', '00:30']]);
+    const impossible: any = { ...answer.cases[0], hearingSummary: [{ ...answer.cases[0].hearingSummary[0], hearingDays: [{ sittingDay: '2021-02-30T10:00:00Z', listedDurationMinutes: 20 }] }] };
+    const bad = mapCpCases([impossible])[0].record;
+    expect(bad).toBeInstanceOf(AdapterError);
+    expect((bad as AdapterError).extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts' });
+    const oddPlea = structuredClone(answer.cases[0]);
+    oddPlea.defendantSummary[0].offenceSummary[0].plea = [{ offenceId: uuid(1), pleaDate: '2021-01-01', pleaValue: 'MAYBE' }];
+    expect((mapCpCases([oddPlea])[0].record as AdapterError).message).toMatch(/pleaValue/);
+  });
+});
+
+const ok = <T>(v: T | AdapterError): T => {
+  if (v instanceof AdapterError) throw new Error(v.message);
+  return v;
+};
