@@ -143,8 +143,8 @@ export function storedMessages(population: Population, dir?: string): Stored[] {
 }
 
 /** The delivered messages of a population as files would hold them (with the XML declaration). */
-export function populationMessages(population: Population): string[] {
-  return storedMessages(population).map((s) => `<?xml version="1.0" encoding="UTF-8"?>\n${s.xml}`);
+export function populationMessages(population: Population): { xml: string; text: string }[] {
+  return storedMessages(population).map((s) => ({ xml: s.xml, text: `<?xml version="1.0" encoding="UTF-8"?>\n${s.xml}` }));
 }
 
 const parser = new XMLParser({

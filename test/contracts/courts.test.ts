@@ -63,7 +63,7 @@ describe('courts contract: the real Libra messages in reference/libra/', () => {
 
 describe('courts contract: what the stand-in delivers', () => {
   const population = generatePopulation({ size: 120 });
-  const messages = populationMessages(population);
+  const messages = populationMessages(population).map((m) => m.text);
   const vocabulary = new Map<string, Set<string>>();
   for (const { xml } of corpus) for (const [p, attrs] of paths(xml)) vocabulary.set(p, new Set([...(vocabulary.get(p) ?? []), ...attrs]));
 
@@ -159,7 +159,7 @@ describe('courts contract: Common Platform prosecution-case search (reference/co
 
   it('maps a Common Platform case to the same case record as the Libra messages of that case', () => {
     const fromCp = mapCpCases(answer.cases);
-    const fromLibra = new Map(mapMessages(populationMessages(population).map(parseDeliverRequest)).map((c) => [c.asn, c.record]));
+    const fromLibra = new Map(mapMessages(populationMessages(population).map((m) => parseDeliverRequest(m.text))).map((c) => [c.asn, c.record]));
     expect(fromCp).toHaveLength(cases.length);
     for (const c of fromCp) {
       const cp = c.record, libra = fromLibra.get(c.asn);

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../adapters/errors.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { displayName } from '../../../adapters/normalise.js';
@@ -8,7 +10,7 @@ import { CourtsClient } from '../../../adapters/courts/client.js';
 import { courtsConfig } from '../../../adapters/courts/config.js';
 import type { StandIn } from '../../../legacy/faults.js';
 import { generatePopulation, type Population } from '../../../legacy/population.js';
-import { startStandIn } from '../../../legacy/courts/server.js';
+import { populationMessages, startStandIn } from '../../../legacy/courts/server.js';
 import type { CourtCase as TruthCase } from '../../../legacy/population.js';
 import { createLoaders } from '../../../subgraphs/courts/loaders.js';
 
@@ -182,6 +184,27 @@ describe('courts stand-in with the courts client', () => {
       expect((await otherClient.casesByAsn([delivered()[0].asn])).size).toBe(1);
     } finally {
       await other.close();
+    }
+  });
+
+  it('writes its population as message files that, served from COURTS_LIBRA_DIR alone, give the same cases', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-population-'));
+    const small = generatePopulation({ size: 15 });
+    execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../scripts/courts-messages.ts', import.meta.url)), dir],
+      { env: { ...process.env, POPULATION_SIZE: '15' }, stdio: 'pipe' });
+    expect(readdirSync(dir).length).toBe(populationMessages(small).length);
+    const before = process.env.COURTS_LIBRA_DIR;
+    process.env.COURTS_LIBRA_DIR = dir;
+    const fromFiles = await startStandIn({ population: generatePopulation({ size: 0 }), port: 0 }).finally(() => { if (before === undefined) delete process.env.COURTS_LIBRA_DIR; else process.env.COURTS_LIBRA_DIR = before; });
+    const generated = await startStandIn({ population: small, port: 0 });
+    try {
+      const asns = small.courts.cases.map((c) => c.asn);
+      const [a, b] = await Promise.all([fromFiles, generated].map((s) => new CourtsClient(courtsConfig(s.env)).casesByAsn(asns)));
+      expect(a.size).toBe(asns.length);
+      expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
+    } finally {
+      await fromFiles.close();
+      await generated.close();
     }
   });
 
