@@ -49,7 +49,7 @@ export interface CheckedIdentifier {
  */
 export interface IdentityRecord {
   agency: AgencySlug;
-  /** The agency's own id for the person (nominal id, defendant id, prison number, CRN). */
+  /** The agency's own id for the person (nominal id, ASN of a court case, prison number, CRN). */
   localId: string;
   localIdType: IdentifierType;
   name: PersonName;
