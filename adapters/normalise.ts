@@ -119,6 +119,17 @@ export function formatCro(serial: number, yy: number): string {
   return `${s}/${y}${croCheckChar(y, s)}`;
 }
 
+/**
+ * An ASN in its canonical 20-character form (`1101ZD0100000448754K`): year (2), force and station (4),
+ * system (2), sequence (11 digits), check character. The slashed form agencies also write
+ * (`11/01ZD/01/448754K`) is expanded; anything else is kept upper-cased, without spaces.
+ */
+export function normaliseAsn(raw: string): string {
+  const t = raw.trim().toUpperCase().replace(/\s+/g, '');
+  const m = /^(\d{2})\/?(\d{2}[A-Z0-9]{2})\/?(\d{2})\/(\d{1,11})([A-Z])$/.exec(t);
+  return m ? `${m[1]}${m[2]}${m[3]}${m[4].padStart(11, '0')}${m[5]}` : t.replace(/\//g, '');
+}
+
 export type DateFormat = 'YYYY-MM-DD' | 'DD/MM/YYYY' | 'YYYYMMDD' | 'DD-MON-YYYY' | 'DD.MM.YYYY';
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 

@@ -27,7 +27,10 @@ export interface PersonTruth {
   pnc: string | null;
   cro: string | null;
   nominalId: string | null;
+  /** The court's internal defendant id (the stand-in's own; Libra result messages do not carry it). */
   defendantId: string | null;
+  /** ASNs of the person's court cases: the courts' keys for them. */
+  asns: string[];
   prisonNumber: string | null;
   crn: string | null;
 }
@@ -58,6 +61,8 @@ export interface PoliceArrest {
   stationOu: string;
   outcome: 'CHARGED' | 'NO_FURTHER_ACTION' | 'CAUTIONED' | 'RELEASED_UNDER_INVESTIGATION';
   caseUrn: string | null;
+  /** The Arrest Summons Number given at charge: the key the court's result messages carry. */
+  asn: string | null;
   custody: { custodyId: string; detainedAt: string; releasedAt: string | null; releaseReason: string } | null;
 }
 
@@ -335,7 +340,7 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
       sex,
       pnc: i < 2 || d.chance(0.85) ? issuePnc(d.int(1995, 2025), 100_000 + i * 7 + d.int(0, 6)) : null,
       cro: d.chance(0.5) ? issueCro(10_000 + i * 3 + d.int(0, 2), d.int(0, 25)) : null,
-      nominalId: null, defendantId: null, prisonNumber: null, crn: null,
+      nominalId: null, defendantId: null, asns: [], prisonNumber: null, crn: null,
     };
     people.push(truth);
 
@@ -414,6 +419,7 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
           bailStatus, custodyTimeLimitExpiry: bailStatus === 'C' ? addDays(hearings[0].date, 182) : null, hearings, offences,
         };
         cases.push(kase);
+        truth.asns.push(kase.asn);
         if (guilty && (disposal.custody || forceExample) && convictionDate) {
           // The example person is still inside, due out 45 days after the reference date.
           custodialSentence = { date: convictionDate, days: forceExample ? 2 * (daysBetween(convictionDate, ref) + 45) : d.int(180, 1800) };
@@ -422,7 +428,7 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
         if (nominal) {
           nominal.arrests.push({
             arrestId: `${truth.nominalId}-${c + 1}`, arrestDate, offenceCode: offences[0].offenceCode, stationOu: d.pick(w.policeOus.get(nominal.forceCode)!),
-            outcome: 'CHARGED', caseUrn: urn,
+            outcome: 'CHARGED', caseUrn: urn, asn: kase.asn,
             custody: { custodyId: `CU${force}${d.digits(8)}`, detainedAt: `${arrestDate}T${String(d.int(0, 23)).padStart(2, '0')}:${String(d.int(0, 59)).padStart(2, '0')}:00Z`, releasedAt: `${chargeDate}T11:00:00Z`, releaseReason: bailStatus === 'C' ? 'REMANDED TO COURT' : 'CHARGED AND BAILED' },
           });
         }

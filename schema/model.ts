@@ -6,8 +6,8 @@ export type AgencySlug = string;
 /** The GraphQL `Agency` enum value for a slug. */
 export const agencyEnum = (slug: AgencySlug): string => slug.toUpperCase();
 
-export type IdentifierType = 'PNC' | 'CRO' | 'PRISON_NUMBER' | 'CRN' | 'POLICE_NOMINAL_ID' | 'COURT_DEFENDANT_ID';
-export const IDENTIFIER_TYPES: IdentifierType[] = ['PNC', 'CRO', 'PRISON_NUMBER', 'CRN', 'POLICE_NOMINAL_ID', 'COURT_DEFENDANT_ID'];
+export type IdentifierType = 'PNC' | 'CRO' | 'PRISON_NUMBER' | 'CRN' | 'POLICE_NOMINAL_ID' | 'ASN';
+export const IDENTIFIER_TYPES: IdentifierType[] = ['PNC', 'CRO', 'PRISON_NUMBER', 'CRN', 'POLICE_NOMINAL_ID', 'ASN'];
 export type Sex = 'MALE' | 'FEMALE' | 'NOT_KNOWN' | 'NOT_SPECIFIED';
 
 export interface PersonName {
@@ -48,7 +48,7 @@ export interface CheckedIdentifier {
  */
 export interface IdentityRecord {
   agency: AgencySlug;
-  /** The agency's own id for the person (nominal id, defendant id, prison number, CRN). */
+  /** The agency's own id for the person (nominal id, ASN of a court case, prison number, CRN). */
   localId: string;
   localIdType: IdentifierType;
   name: PersonName;

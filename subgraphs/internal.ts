@@ -71,7 +71,7 @@ export function withInternalFields<C, L>(m: SubgraphModule<C, L>): SubgraphModul
     resolvers._victimsOfOfficer = (_p, args: { staffCode: string }, ctx) => rel.victimsOfOfficer!(clientOf(ctx) as C, args.staffCode);
   }
   if (rel?.defendantsOfCases) {
-    sdl.push('  "Internal (gateway only): court defendant ids of the given cases."', '  _defendantsOfCases(urns: [String!]!): [String!]! @shareable @inaccessible');
+    sdl.push('  "Internal (gateway only): the ASNs of the defendants of the given cases."', '  _defendantsOfCases(urns: [String!]!): [String!]! @shareable @inaccessible');
     resolvers._defendantsOfCases = (_p, args: { urns: string[] }, ctx) => rel.defendantsOfCases!(clientOf(ctx) as C, [...bounded(args.urns, '_defendantsOfCases')]);
   }
   if (!sdl.length) return m;

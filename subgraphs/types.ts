@@ -12,7 +12,7 @@ export interface RelationshipSource<Client> {
   caseload?(client: Client, staffCode: string): Promise<string[]>;
   /** The victims a victim liaison officer looks after, with their case URNs. */
   victimsOfOfficer?(client: Client, staffCode: string): Promise<{ victimId: string; caseUrn: string }[]>;
-  /** Court defendant ids of the given cases. */
+  /** The court keys (ASNs) of the defendants of the given cases. */
   defendantsOfCases?(client: Client, urns: string[]): Promise<string[]>;
 }
 

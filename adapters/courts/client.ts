@@ -1,16 +1,18 @@
-// The only code that speaks to the courts (Libra) case service: SOAP envelopes over HTTP, one call
-// per batch of ids, each record mapped on its own so one bad record never fails the batch.
-import { AdapterError, mapRecord } from '../errors.js';
-import { nameKey } from '../normalise.js';
+// The only code that speaks to the courts (Libra) result store: SOAP over HTTP, one GetResultedCases
+// call per batch of ASNs (or PTIURNs), answered with the delivered Libra messages unchanged (the CJSE
+// DeliverRequest documents); each case mapped on its own so one bad case never fails the batch.
+import { XMLValidator } from 'fast-xml-parser';
+import { AdapterError } from '../errors.js';
+import { nameKey, normaliseAsn } from '../normalise.js';
 import { createSoapParser, soapRequest, xmlText } from '../soap.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
 import { courtsConfig, type CourtsConfig } from './config.js';
-import { mapCase, mapDefendant, matchesSearch, pncSearchForms, toIdentityRecord, type CourtCase, type CourtDefendant } from './mapping.js';
-import { LIBRA_NS, REPEATING, type WireCase, type WireCasesResponse, type WireDefendant, type WireDefendantsResponse } from './wire.js';
+import { mapMessages, matchesSearch, toIdentityRecord, type CourtCase, type CourtDefendant } from './mapping.js';
+import { LIBRA_NS, REPEATING, type WireDeliverRequest, type WireResultedCasesResponse } from './wire.js';
 
 export const AGENCY = 'courts';
 
-export type Operation = 'GetDefendants' | 'FindDefendants' | 'GetCasesByDefendant' | 'GetCases';
+export type Operation = 'GetResultedCases';
 
 export interface DefendantSearch {
   surname: string;
@@ -27,7 +29,20 @@ function chunks<T>(list: T[], size: number): T[][] {
   return out;
 }
 
-const unique = (ids: string[]) => [...new Set(ids.map((id) => id.trim()).filter((id) => id !== ''))];
+const unique = (ids: string[]) => [...new Set(ids.map((id) => id.trim().toUpperCase()).filter((id) => id !== ''))];
+
+/**
+ * One delivered message as a document of its own (a file from a CJSE drop, a fixture): the CJSE
+ * DeliverRequest envelope around a ResultedCaseMessage. Throws BAD_SOURCE_DATA when it is not one.
+ */
+export function parseDeliverRequest(xml: string): WireDeliverRequest {
+  const bad = (message: string) => new AdapterError({ agency: AGENCY, operation: 'DeliverRequest', code: 'BAD_SOURCE_DATA', message });
+  if (XMLValidator.validate(xml) !== true) throw bad('courts message is not well-formed XML');
+  const doc = parser.parse(xml) as { DeliverRequest?: WireDeliverRequest[] };
+  const message = doc.DeliverRequest?.[0];
+  if (!message?.Message?.ResultedCaseMessage) throw bad('courts message is not a DeliverRequest holding a ResultedCaseMessage');
+  return message;
+}
 
 export class CourtsClient {
   readonly config: CourtsConfig;
@@ -37,14 +52,15 @@ export class CourtsClient {
     this.config = config;
     this.identity = {
       agency: AGENCY,
-      supports: ['COURT_DEFENDANT_ID', 'PNC'],
+      supports: ['ASN'],
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.search(criteria),
     };
   }
 
-  /** Sends one operation and returns the named response element. */
-  private async call<T>(operation: Operation, requestXml: string): Promise<T> {
+  /** Sends one GetResultedCases request and returns the delivered messages it answers with. */
+  private async call(requestXml: string): Promise<WireDeliverRequest[]> {
+    const operation: Operation = 'GetResultedCases';
     const body = await soapRequest({
       agency: AGENCY, operation, url: this.config.url, action: `${LIBRA_NS}/${operation}`,
       body: `<DC:${operation}Request>${requestXml}</DC:${operation}Request>`,
@@ -55,109 +71,60 @@ export class CourtsClient {
       throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned no ${operation}Response` });
     }
     // An empty response element parses as '' rather than an object.
-    return (typeof response === 'object' && response !== null ? response : {}) as T;
+    return (typeof response === 'object' && response !== null ? (response as WireResultedCasesResponse).DeliverRequest : undefined) ?? [];
   }
 
-  private mapDefendants(operation: Operation, list: WireDefendant[] | undefined): (CourtDefendant | AdapterError)[] {
-    return (list ?? []).map((w, i) => mapRecord(AGENCY, operation, String(w.DefendantId ?? `#${i + 1}`).slice(0, 40), w, mapDefendant));
-  }
-
-  /** Defendants by court defendant id, one GetDefendants call per batch. Ids the court does not hold are absent. */
-  async getDefendants(ids: string[]): Promise<Map<string, CourtDefendant | AdapterError>> {
-    const out = new Map<string, CourtDefendant | AdapterError>();
-    for (const batch of chunks(unique(ids), this.config.maxBatch)) {
-      const res = await this.call<WireDefendantsResponse>('GetDefendants', batch.map((id) => xmlText('DC:DefendantId', id)).join(''));
-      // A record without an id cannot be matched to the id asked for, so it is left out.
-      for (const w of res.Defendant ?? []) {
-        const id = String(w.DefendantId ?? '').trim();
-        if (id) out.set(id, this.mapDefendants('GetDefendants', [w])[0]);
-      }
-    }
-    return out;
-  }
-
-  /** Defendants whose PNC id is any of `pncs` (each sent in both the long and short form the court may hold). */
-  async findDefendantsByPnc(pncs: string[]): Promise<(CourtDefendant | AdapterError)[]> {
-    const forms = unique(pncs.flatMap(pncSearchForms));
-    if (forms.length === 0) return [];
-    const out: (CourtDefendant | AdapterError)[] = [];
-    for (const batch of chunks(forms, this.config.maxBatch)) {
-      const res = await this.call<WireDefendantsResponse>('FindDefendants', batch.map((p) => xmlText('DC:PNCIdentifier', p)).join(''));
-      out.push(...this.mapDefendants('FindDefendants', res.Defendant));
-    }
-    return out;
-  }
-
-  /** Defendants by surname, with optional given name (matched on its initial by the court) and date of birth. */
-  async findDefendantsByName(search: DefendantSearch): Promise<(CourtDefendant | AdapterError)[]> {
-    const request = xmlText('DC:PersonFamilyName', search.surname.trim().toUpperCase())
-      + xmlText('DC:PersonGivenName1', search.forename?.trim() || null)
-      + xmlText('DC:Birthdate', search.dateOfBirth || null);
-    const res = await this.call<WireDefendantsResponse>('FindDefendants', request);
-    return this.mapDefendants('FindDefendants', res.Defendant);
-  }
-
-  /** Cases of each defendant, one GetCasesByDefendant call per batch; a defendant without cases gets []. */
-  async getCasesByDefendant(ids: string[]): Promise<Map<string, (CourtCase | AdapterError)[]>> {
-    const wanted = unique(ids);
-    const out = new Map<string, (CourtCase | AdapterError)[]>(wanted.map((id) => [id, []]));
-    for (const batch of chunks(wanted, this.config.maxBatch)) {
-      const res = await this.call<WireCasesResponse>('GetCasesByDefendant', batch.map((id) => xmlText('DC:DefendantId', id)).join(''));
-      for (const w of res.Case ?? []) {
-        const owner = String(w.Defendant?.[0]?.DefendantId ?? '').trim();
-        const list = out.get(owner);
-        if (list) list.push(this.mapCase('GetCasesByDefendant', w));
-      }
-    }
-    return out;
-  }
-
-  /** Cases by PTIURN, one GetCases call per batch. URNs the court does not hold are absent. */
-  async getCases(urns: string[]): Promise<Map<string, CourtCase | AdapterError>> {
+  /** Case records by ASN (each defendant's view of a case), one call per batch. ASNs the court does not hold are absent. */
+  async casesByAsn(asns: string[]): Promise<Map<string, CourtCase | AdapterError>> {
     const out = new Map<string, CourtCase | AdapterError>();
-    for (const batch of chunks(unique(urns.map((u) => u.toUpperCase())), this.config.maxBatch)) {
-      const res = await this.call<WireCasesResponse>('GetCases', batch.map((u) => xmlText('DC:PTIURN', u)).join(''));
-      for (const w of res.Case ?? []) {
-        const urn = String(w.PTIURN ?? '').trim().toUpperCase();
-        if (urn) out.set(urn, this.mapCase('GetCases', w));
+    const wanted = unique(asns.map(normaliseAsn));
+    for (const batch of chunks(wanted, this.config.maxBatch)) {
+      const wantedHere = new Set(batch);
+      for (const c of mapMessages(await this.call(batch.map((a) => xmlText('DC:ProsecutorReference', a)).join('')))) {
+        if (wantedHere.has(c.asn)) out.set(c.asn, c.record);
       }
     }
     return out;
   }
 
-  private mapCase(operation: Operation, w: WireCase): CourtCase | AdapterError {
-    return mapRecord(AGENCY, operation, String(w.PTIURN ?? 'unknown').slice(0, 40), w, mapCase);
+  /** Cases by PTIURN, one call per batch. URNs the court does not hold are absent; a case with several defendants gives the first by ASN. */
+  async casesByUrn(urns: string[]): Promise<Map<string, CourtCase | AdapterError>> {
+    const out = new Map<string, CourtCase | AdapterError>();
+    for (const batch of chunks(unique(urns), this.config.maxBatch)) {
+      const wantedHere = new Set(batch);
+      for (const c of mapMessages(await this.call(batch.map((u) => xmlText('DC:PTIURN', u)).join('')))) {
+        if (wantedHere.has(c.urn) && !out.has(c.urn)) out.set(c.urn, c.record);
+      }
+    }
+    return out;
   }
 
-  /** A cheap call proving the service answers: an empty GetDefendants. */
+  /** Defendants by surname, with optional date of birth (one call). */
+  async findDefendantsByName(search: DefendantSearch): Promise<CourtDefendant[]> {
+    const request = xmlText('DC:PersonFamilyName', search.surname.trim().toUpperCase()) + xmlText('DC:Birthdate', search.dateOfBirth || null);
+    return mapMessages(await this.call(request)).map((c) => c.record).filter((c): c is CourtCase => !(c instanceof AdapterError)).map((c) => c.defendant);
+  }
+
+  /** A cheap call proving the service answers: an empty GetResultedCases. */
   async health(): Promise<void> {
-    await this.call('GetDefendants', '');
+    await this.call('');
   }
 
   // ---- identity -----------------------------------------------------------------------------------
 
-  /** Records by court defendant id and by PNC: at most one call of each kind. Unreadable records cannot be linked and are left out. */
+  /** Defendant records by ASN, in one call. Unreadable cases cannot be linked and are left out. */
   private async findByIdentifiers(ids: Identifier[]): Promise<IdentityRecord[]> {
-    const defendantIds = ids.filter((i) => i.type === 'COURT_DEFENDANT_ID').map((i) => i.value);
-    const pncs = ids.filter((i) => i.type === 'PNC').map((i) => i.value);
-    const [byId, byPnc] = await Promise.all([
-      defendantIds.length ? this.getDefendants(defendantIds) : Promise.resolve(new Map<string, CourtDefendant | AdapterError>()),
-      pncs.length ? this.findDefendantsByPnc(pncs) : Promise.resolve([]),
-    ]);
-    const seen = new Map<string, IdentityRecord>();
-    for (const d of [...byId.values(), ...byPnc]) {
-      if (!(d instanceof AdapterError) && !seen.has(d.defendantId)) seen.set(d.defendantId, toIdentityRecord(d));
-    }
-    return [...seen.values()];
+    const asns = ids.filter((i) => i.type === 'ASN').map((i) => i.value);
+    if (asns.length === 0) return [];
+    const found = await this.casesByAsn(asns);
+    return [...found.values()].filter((c): c is CourtCase => !(c instanceof AdapterError)).map((c) => toIdentityRecord(c.defendant));
   }
 
   private async search(criteria: IdentitySearch): Promise<IdentityRecord[]> {
     if (nameKey(criteria.surname) === '') return [];
-    // The forename is not sent: the court matches it on its initial and would drop Bill for William; linking scores forenames itself.
+    // The forename is not sent: linking scores forenames itself (Bill for William).
     const found = await this.findDefendantsByName({ surname: criteria.surname, dateOfBirth: criteria.dateOfBirth });
-    return found
-      .filter((d): d is CourtDefendant => !(d instanceof AdapterError) && matchesSearch(d, criteria.surname, criteria.dateOfBirth))
-      .map(toIdentityRecord);
+    return found.filter((d) => matchesSearch(d, criteria.surname, criteria.dateOfBirth)).map(toIdentityRecord);
   }
 }
 

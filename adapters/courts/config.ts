@@ -3,7 +3,7 @@
 import type { Env } from '../../subgraphs/types.js';
 
 export interface CourtsConfig {
-  /** The Libra case service endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
+  /** The Libra result store endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
   url: string;
   /** Deadline for one SOAP call. */
   timeoutMs: number;
@@ -25,6 +25,7 @@ export function courtsConfig(env: Env = process.env): CourtsConfig {
   return {
     url: url || 'http://127.0.0.1:8082/libra/CaseService',
     timeoutMs: positiveInt(env, 'COURTS_TIMEOUT_MS', 3000),
-    maxBatch: positiveInt(env, 'COURTS_MAX_BATCH', 100),
+    // Keys are ASNs, one per case: a hundred people are a few hundred keys, still one call per wave.
+    maxBatch: positiveInt(env, 'COURTS_MAX_BATCH', 500),
   };
 }

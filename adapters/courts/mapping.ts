@@ -1,21 +1,26 @@
-// Pure mapping from Libra wire payloads to the courts part of the common model. Codes go through the
-// CJS cross-walks (SPI plea, verdict and remand-status codes; CJS gender; offence, result and OU lists);
-// dates are parsed by declared format; anything malformed throws MappingError for that record only.
-import { MappingError } from '../errors.js';
-import { ageOn, displayName, nameKey, normalisePnc, parseLegacyDate, parseOptionalDate } from '../normalise.js';
-import { personName, type Address, type CheckedIdentifier, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
+// Pure mapping from Libra result messages (ResultedCaseMessage, schema 0.6g) to the courts part of the
+// common model. Codes go through the CJS cross-walks (SPI plea, verdict, remand-status and gender codes;
+// offence, result and OU lists); every date is parsed by its declared format (YYYY-MM-DD), never by
+// Date(). A defendant's messages (one per hearing session) make one case record keyed by the ASN.
+// Anything that would make the case wrong throws MappingError for that case only; a result line that
+// cannot be read (no ResultCode: offences taken into consideration, warrants) fails that line only.
+import { AdapterError, MappingError, mapRecord } from '../errors.js';
+import { ageOn, displayName, nameKey, normaliseAsn, parseLegacyDate, parseOptionalDate, splitFullName } from '../normalise.js';
+import { personName, type Address, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import { crossWalk, offenceCodes, organisationUnits, resultCodes, standingData } from '../../reference/index.js';
-import type { WireCase, WireDefendant, WireHearing, WireOffence, WireResult, WireSimpleAddress } from './wire.js';
+import type { CpDefendantSummary, CpHearingSummary, CpOffenceSummary, CpPlea, CpProsecutionCaseSummary, CpVerdict, WireDefendant, WireDeliverRequest, WireHearingDetails, WireOffence, WireResult, WireSimpleAddress } from './wire.js';
 
 // ---- the courts model (what resolvers return) --------------------------------------------------
 
+/** The defendant as a case's result messages name them. Libra messages carry no PNC: the ASN is the key. */
 export interface CourtDefendant {
-  defendantId: string;
+  /** The Arrest Summons Number (the message's ProsecutorReference), canonical: 20 characters, upper case. */
+  asn: string;
+  /** The PTIURN of the case the defendant appears in. */
+  urn: string;
   name: PersonName;
   dateOfBirth: string | null;
   sex: Sex | null;
-  /** The PNC id as keyed at court and what normalisation made of it. */
-  pnc: CheckedIdentifier;
   address: Address | null;
 }
 
@@ -23,7 +28,8 @@ export type BailStatusCode = 'UNCONDITIONAL_BAIL' | 'CONDITIONAL_BAIL' | 'CUSTOD
 export interface BailStatus { code: BailStatusCode; spiCode: string; description: string }
 
 export type HearingType = 'FIRST_HEARING' | 'TRIAL' | 'SENTENCE' | 'OTHER';
-export interface Hearing { id: string; court: Organisation; date: string; time: string | null; type: HearingType; typeCode: string | null; typeDescription: string | null }
+/** A hearing: a session that resulted the case, or a next hearing a result fixed. Libra messages carry no type of hearing. */
+export interface Hearing { id: string; court: Organisation; date: string; time: string | null; type: HearingType | null; typeCode: string | null; typeDescription: string | null }
 
 export type PleaCode = 'GUILTY' | 'NOT_GUILTY' | 'NO_PLEA' | 'ADMITS' | 'DENIES' | 'CONSENTS' | 'OPPOSED';
 export interface Plea { code: PleaCode; spiCode: string; cjsCode: string; description: string }
@@ -44,16 +50,18 @@ export interface Charge {
   chargeDate: string | null;
   plea: Plea | null;
   finding: Finding | null;
-  outcomes: Outcome[];
+  /** One per result line; a line that cannot be read is an AdapterError in its place (BAD_SOURCE_DATA, that line only). */
+  outcomes: (Outcome | AdapterError)[];
 }
 
 export interface CourtCase {
   urn: string;
-  asn: string | null;
-  /** The defendant's court id: resolvers load the defendant record by it. Not a schema field. */
-  defendantId: string;
+  asn: string;
+  /** The defendant as the latest message names them. */
+  defendant: CourtDefendant;
   court: Organisation | null;
   bailStatus: BailStatus | null;
+  /** Libra result messages carry no custody time limit: always null from this source. */
   custodyTimeLimitExpiry: string | null;
   remandedInCustody: boolean | null;
   hearings: Hearing[];
@@ -70,12 +78,6 @@ const PLEA_BY_CJS: Record<string, PleaCode> = { G: 'GUILTY', NG: 'NOT_GUILTY', N
 const FINDING_BY_SPI: Record<string, FindingCode> = { G: 'GUILTY', N: 'NOT_GUILTY', A: 'GUILTY_OF_ALTERNATIVE_OFFENCE', O: 'NO_CONVICTION', C: 'CAUTION' };
 // SPI C and P are both "Custody" in the remand-status cross-walk (CJS PR / PB).
 const BAIL_BY_SPI: Record<string, BailStatusCode> = { U: 'UNCONDITIONAL_BAIL', B: 'CONDITIONAL_BAIL', C: 'CUSTODY', P: 'CUSTODY', L: 'CARE', S: 'SECURE_CARE', A: 'NOT_APPLICABLE' };
-/** The CJS type-of-hearing codes Libra lists use most (CJS standing data, type-of-hearing.json). */
-const HEARING_TYPES: Record<string, [HearingType, string]> = {
-  FH: ['FIRST_HEARING', 'First Hearing'], FHEAH: ['FIRST_HEARING', 'First Hearing - Early Admin Hearing'], FHEFH: ['FIRST_HEARING', 'First Hearing - Early First Hearing'],
-  TRIAL: ['TRIAL', 'Trial'], STPSR: ['SENTENCE', 'Sentence, Without Pre-Sentence Report'], SWPSR: ['SENTENCE', 'Sentence, With Pre-Sentence Report'], DS: ['SENTENCE', 'Deferred Sentence'],
-  MNTN: ['OTHER', 'Mention'], RMAND: ['OTHER', 'Remand'], PTR: ['OTHER', 'Pre Trial Review'], PBV: ['OTHER', 'Plea Before Venue'], MOT: ['OTHER', 'Mode Of Trial'],
-};
 /** The qualifier letters the CJS offence list uses on an 8th character (SX03001A/B/C). */
 const OFFENCE_QUALIFIERS: Record<string, string> = { A: 'Attempt', B: 'Aid, abet, counsel or procure', C: 'Conspiracy' };
 
@@ -93,14 +95,19 @@ export function organisation(code: string): Organisation {
   return { code, name: organisationUnits().get(code)?.name ?? null };
 }
 
-/** CJS gender code → Sex; the cross-walk descriptions ("not known", "male") are the enum values. */
+/**
+ * SPI gender code → Sex through the gender cross-walk (0 not known, 1 male, 2 female, 9 not specified);
+ * `N` and the PNC's `U` (both "not known" in the feeds) are NOT_KNOWN. An unrecognised code says nothing
+ * certain about the person, so it is null rather than a refused record.
+ */
 export function mapGender(code: string | null | undefined): Sex | null {
-  const c = text(code);
+  const c = text(code)?.toUpperCase();
   if (c == null) return null;
-  const row = crossWalk(standingData.gender(), 'cjsCode', c);
-  if (!row) throw new MappingError('Gender', `a CJS gender code (0, 1, 2, 9), got "${c}"`);
-  return row.description.toUpperCase().replace(/\s+/g, '_') as Sex;
+  if (c === 'N' || c === 'U') return 'NOT_KNOWN';
+  const row = crossWalk(standingData.gender(), 'spiCode', c) ?? crossWalk(standingData.gender(), 'pncCode', c);
+  return row ? (row.description.toUpperCase().replace(/\s+/g, '_') as Sex) : null;
 }
+
 
 export function mapPlea(code: string | null | undefined): Plea | null {
   const c = text(code);
@@ -174,39 +181,57 @@ export function mapAddress(a: WireSimpleAddress | undefined): Address | null {
 
 // ---- records ------------------------------------------------------------------------------------
 
-export function mapDefendant(w: WireDefendant): CourtDefendant {
-  const defendantId = required(w.DefendantId, 'DefendantId');
+/** One defendant of one case in one hearing session: what a message says about a case. */
+export interface ResultedPart {
+  urn: string;
+  hearing: WireHearingDetails | undefined;
+  defendant: WireDefendant;
+}
+
+/** Every (session, case, defendant) of the delivered messages, in message order. */
+export function partsOf(messages: WireDeliverRequest[]): ResultedPart[] {
+  const out: ResultedPart[] = [];
+  for (const m of messages) {
+    for (const session of m.Message?.ResultedCaseMessage?.Session ?? []) {
+      for (const c of session.Case ?? []) {
+        for (const defendant of c.Defendant ?? []) out.push({ urn: text(c.PTIURN)?.toUpperCase() ?? '', hearing: session.CourtHearing?.Hearing, defendant });
+      }
+    }
+  }
+  return out;
+}
+
+/** The ASN a part is keyed by, canonical; '' when the message carries none (such a part cannot be linked). */
+export const asnOf = (p: ResultedPart): string => normaliseAsn(text(p.defendant.ProsecutorReference) ?? '');
+
+export function mapDefendant(w: WireDefendant, urn: string): CourtDefendant {
+  const asn = normaliseAsn(required(w.ProsecutorReference, 'ProsecutorReference'));
   const details = w.CourtIndividualDefendant?.PersonDefendant?.BasePersonDetails;
   const n = details?.PersonName;
   const surname = displayName(required(n?.PersonFamilyName, 'PersonFamilyName'));
   const forenames = [n?.PersonGivenName1, n?.PersonGivenName2, n?.PersonGivenName3].map(text).filter((x): x is string => x != null).map(displayName);
-  const rawPnc = text(w.PNCIdentifier);
-  const pnc = normalisePnc(rawPnc);
   return {
-    defendantId,
+    asn, urn,
     name: personName(forenames, surname, text(n?.PersonTitle)),
     dateOfBirth: parseOptionalDate(text(details?.Birthdate), 'YYYY-MM-DD', 'Birthdate'),
     sex: mapGender(details?.Gender),
-    pnc: { raw: rawPnc, value: pnc.value, valid: pnc.valid },
     address: mapAddress(w.CourtIndividualDefendant?.Address?.SimpleAddress),
   };
 }
 
-export function mapHearing(h: WireHearing, index: number, urn: string): Hearing {
-  const typeCode = text(h.HearingType);
-  const known = typeCode ? HEARING_TYPES[typeCode.toUpperCase()] : undefined;
-  return {
-    id: text(h.HearingId) ?? `${urn}-${index + 1}`,
-    court: organisation(required(h.CourtHearingLocation, 'CourtHearingLocation')),
-    date: parseLegacyDate(required(h.DateOfHearing, 'DateOfHearing'), 'YYYY-MM-DD', 'DateOfHearing'),
-    time: mapTime(h.TimeOfHearing),
-    type: known?.[0] ?? 'OTHER',
-    typeCode,
-    typeDescription: known?.[1] ?? null,
-  };
+export function mapHearing(h: WireHearingDetails, urn: string): Hearing {
+  const court = required(h.CourtHearingLocation, 'CourtHearingLocation');
+  const date = parseLegacyDate(required(h.DateOfHearing, 'DateOfHearing'), 'YYYY-MM-DD', 'DateOfHearing');
+  const time = mapTime(h.TimeOfHearing);
+  return { id: `${urn}/${date}/${time ?? ''}/${court}`.replace(/\/+$/, ''), court: organisation(court), date, time, type: null, typeCode: null, typeDescription: null };
 }
 
-export function mapOffence(o: WireOffence): Charge {
+/** A result line, or that line's own typed error (the rest of the case still reads). */
+export function mapResultLine(r: WireResult, asn: string, offence: number, line: number): Outcome | AdapterError {
+  return mapRecord('courts', 'GetResultedCases', `${asn} offence ${offence} result ${line}`, r, mapResult);
+}
+
+export function mapOffence(o: WireOffence, asn = ''): Charge {
   const base = o.BaseOffenceDetails;
   const seq = required(base?.OffenceSequenceNumber, 'OffenceSequenceNumber');
   if (!/^\d{1,3}$/.test(seq)) throw new MappingError('OffenceSequenceNumber', `a sequence number such as 001, got "${seq}"`);
@@ -221,53 +246,184 @@ export function mapOffence(o: WireOffence): Charge {
     chargeDate: parseOptionalDate(text(base?.ChargeDate), 'YYYY-MM-DD', 'ChargeDate'),
     plea: mapPlea(o.Plea),
     finding: mapFinding(o.Finding, o.ConvictionDate),
-    outcomes: (o.Result ?? []).map(mapResult),
+    outcomes: (o.Result ?? []).map((r, i) => mapResultLine(r, asn, Number(seq), i + 1)),
   };
 }
 
-export function mapCase(w: WireCase): CourtCase {
-  const urn = required(w.PTIURN, 'PTIURN').toUpperCase();
-  const defendant = w.Defendant?.[0];
-  const defendantId = required(defendant?.DefendantId, 'Defendant/DefendantId');
-  const bailStatus = mapBailStatus(defendant?.CourtIndividualDefendant?.BailStatus);
-  const courtCode = text(w.CourtHearingLocation);
-  const hearings = (w.Hearing ?? []).map((h, i) => mapHearing(h, i, urn)).sort((a, b) => a.date.localeCompare(b.date) || (a.time ?? '').localeCompare(b.time ?? ''));
-  const charges = (defendant?.Offence ?? []).map(mapOffence).sort((a, b) => a.sequence - b.sequence);
-  const defendantDateOfBirth = parseOptionalDate(text(defendant?.CourtIndividualDefendant?.PersonDefendant?.BasePersonDetails?.Birthdate), 'YYYY-MM-DD', 'Birthdate');
+/**
+ * One case record from every message part of one defendant (one ASN): hearings are every session and
+ * every next hearing a result fixed; the defendant, bail status and charges are those of the latest
+ * session (results of a later hearing supersede an earlier one's).
+ */
+export function mapCase(parts: ResultedPart[]): CourtCase {
+  if (parts.length === 0) throw new MappingError('Case', 'at least one message part');
+  const dated = parts.map((p) => ({ p, date: p.hearing ? parseLegacyDate(required(p.hearing.DateOfHearing, 'DateOfHearing'), 'YYYY-MM-DD', 'DateOfHearing') : '' }));
+  dated.sort((a, b) => a.date.localeCompare(b.date));
+  const latest = dated[dated.length - 1].p;
+  const urn = required(latest.urn, 'PTIURN');
+  const defendant = mapDefendant(latest.defendant, urn);
+  const hearings = new Map<string, Hearing>();
+  const add = (h: WireHearingDetails | undefined) => {
+    if (!h || text(h.DateOfHearing) == null) return;
+    const mapped = mapHearing(h, urn);
+    if (!hearings.has(mapped.id)) hearings.set(mapped.id, mapped);
+  };
+  for (const { p } of dated) {
+    add(p.hearing);
+    for (const o of p.defendant.Offence ?? []) for (const r of o.Result ?? []) add(r.NextHearing?.NextHearingDetails);
+  }
+  const sessions = dated.map(({ p }) => p.hearing).filter((h): h is WireHearingDetails => h != null && text(h.CourtHearingLocation) != null);
+  const bailStatus = mapBailStatus(latest.defendant.CourtIndividualDefendant?.BailStatus);
+  const charges = (latest.defendant.Offence ?? []).map((o) => mapOffence(o, defendant.asn)).sort((a, b) => a.sequence - b.sequence);
+  const dob = defendant.dateOfBirth;
   return {
     urn,
-    asn: text(defendant?.ProsecutorReference),
-    defendantId,
-    court: courtCode ? organisation(courtCode) : (hearings[0]?.court ?? null),
+    asn: defendant.asn,
+    defendant,
+    court: sessions[0] ? organisation(text(sessions[0].CourtHearingLocation)!) : null,
     bailStatus,
-    custodyTimeLimitExpiry: parseOptionalDate(text(defendant?.CourtIndividualDefendant?.CustodyTimeLimit), 'YYYY-MM-DD', 'CustodyTimeLimit'),
+    custodyTimeLimitExpiry: null,
     remandedInCustody: bailStatus ? bailStatus.code === 'CUSTODY' : null,
-    hearings,
+    hearings: [...hearings.values()].sort((a, b) => a.date.localeCompare(b.date) || (a.time ?? '').localeCompare(b.time ?? '')),
     charges,
-    defendantDateOfBirth,
-    youthAtOffence: defendantDateOfBirth != null && charges.some((c) => c.offenceDate != null && ageOn(defendantDateOfBirth, c.offenceDate) < 18),
+    defendantDateOfBirth: dob,
+    youthAtOffence: dob != null && charges.some((c) => c.offenceDate != null && ageOn(dob, c.offenceDate) < 18),
   };
+}
+
+/** One defendant's case record from the delivered messages, with the keys it answers to even when unreadable. */
+export interface MappedCase { asn: string; urn: string; record: CourtCase | AdapterError }
+
+/** The delivered messages as case records, one per ASN (a part without an ASN cannot be keyed and is left out); each unreadable case its own error. */
+export function mapMessages(messages: WireDeliverRequest[], operation = 'GetResultedCases'): MappedCase[] {
+  const byAsn = new Map<string, ResultedPart[]>();
+  for (const p of partsOf(messages)) {
+    const asn = asnOf(p);
+    if (asn) byAsn.set(asn, [...(byAsn.get(asn) ?? []), p]);
+  }
+  return [...byAsn].sort(([a], [b]) => a.localeCompare(b))
+    .map(([asn, parts]) => ({ asn, urn: parts[0].urn, record: mapRecord('courts', operation, asn, parts, mapCase) }));
 }
 
 /** What a court defendant record says about who the person is, for cross-agency linking. */
 export function toIdentityRecord(d: CourtDefendant): IdentityRecord {
   return {
-    agency: 'courts', localId: d.defendantId, localIdType: 'COURT_DEFENDANT_ID',
-    name: d.name, aliases: [], dateOfBirth: d.dateOfBirth, sex: d.sex, pnc: d.pnc,
-    cro: { raw: null, value: null, valid: false }, // Libra does not hold CRO numbers
+    agency: 'courts', localId: d.asn, localIdType: 'ASN',
+    name: d.name, aliases: [], dateOfBirth: d.dateOfBirth, sex: d.sex,
+    // Libra result messages carry neither a PNC nor a CRO number.
+    pnc: { raw: null, value: null, valid: false },
+    cro: { raw: null, value: null, valid: false },
     crossReferences: [],
   };
-}
-
-/** The forms a PNC id may be stored in at court: long (`2001/0012345X`) and short (`01/12345X`). */
-export function pncSearchForms(value: string): string[] {
-  const n = normalisePnc(value);
-  if (!n.valid) return [value.trim().toUpperCase()];
-  const [year, rest] = n.value.split('/');
-  return [n.value, `${year.slice(2)}/${String(Number(rest.slice(0, 7)))}${rest.slice(7)}`];
 }
 
 /** True when a defendant matches identity search criteria on normalised surname and, when given, date of birth. */
 export function matchesSearch(d: CourtDefendant, surname: string, dateOfBirth?: string | null): boolean {
   return nameKey(d.name.surname) === nameKey(surname) && (!dateOfBirth || d.dateOfBirth === dateOfBirth);
+}
+
+// ---- Common Platform ----------------------------------------------------------------------------
+
+/** Common Platform plea values → CJS plea-status codes (through which the SPI code and description come). */
+const CP_PLEA: Record<string, string> = { GUILTY: 'G', NOT_GUILTY: 'NG', NO_PLEA: 'NONE', ADMITS: 'ADM', DENIES: 'DEN', CONSENTS: 'CON', OPPOSES: 'OPP' };
+/** Common Platform verdict category types → SPI verdict codes. */
+const CP_VERDICT: Record<string, string> = { GUILTY: 'G', GUILTY_CONVICTED: 'G', NOT_GUILTY: 'N', GUILTY_OF_ALTERNATIVE: 'A', NO_VERDICT: 'O' };
+
+const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** An ISO instant (`2021-06-10T09:00:00.000Z`) as the UK wall-clock date and time of the sitting. */
+export function ukSitting(instant: string, field = 'sittingDay'): { date: string; time: string } {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(instant.trim());
+  if (!m) throw new MappingError(field, `an ISO date-time with an offset, got "${instant}"`);
+  parseLegacyDate(m[1], 'YYYY-MM-DD', field); // an impossible date is refused, never rolled over
+  const parts = Object.fromEntries(ukClock.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+function cpPlea(pleas: CpPlea[] | undefined): Plea | null {
+  const latest = [...(pleas ?? [])].filter((p) => text(p.pleaValue)).sort((a, b) => (a.pleaDate ?? '').localeCompare(b.pleaDate ?? '')).pop();
+  if (!latest) return null;
+  const value = text(latest.pleaValue)!.toUpperCase();
+  const row = CP_PLEA[value] ? crossWalk(standingData.plea(), 'cjsCode', CP_PLEA[value]) : undefined;
+  if (!row) throw new MappingError('pleaValue', `a Common Platform plea value (${Object.keys(CP_PLEA).join(', ')}), got "${value}"`);
+  return mapPlea(row.spiCode);
+}
+
+function cpFinding(v: CpVerdict | undefined): Finding | null {
+  const type = text(v?.verdictType?.categoryType)?.toUpperCase();
+  if (!type) return null;
+  const spi = CP_VERDICT[type];
+  if (!spi) throw new MappingError('verdictType.categoryType', `a Common Platform verdict category (${Object.keys(CP_VERDICT).join(', ')}), got "${type}"`);
+  const finding = mapFinding(spi, v?.verdictDate)!;
+  return { ...finding, convictionDate: finding.code === 'GUILTY' || finding.code === 'GUILTY_OF_ALTERNATIVE_OFFENCE' ? finding.convictionDate : null };
+}
+
+export function mapCpOffence(o: CpOffenceSummary, index: number): Charge {
+  const { offence, qualifier } = mapOffenceCode(o.offenceCode);
+  return {
+    sequence: typeof o.orderIndex === 'number' && Number.isInteger(o.orderIndex) && o.orderIndex > 0 ? o.orderIndex : index + 1,
+    offence: { ...offence, title: offence.title ?? text(o.offenceTitle) },
+    offenceQualifier: qualifier,
+    wording: text(o.wording),
+    offenceDate: parseOptionalDate(text(o.startDate), 'YYYY-MM-DD', 'startDate'),
+    arrestDate: parseOptionalDate(text(o.arrestDate), 'YYYY-MM-DD', 'arrestDate'),
+    chargeDate: parseOptionalDate(text(o.chargeDate), 'YYYY-MM-DD', 'chargeDate'),
+    plea: cpPlea(o.plea),
+    finding: cpFinding(o.verdict),
+    outcomes: [], // results are not part of the search summary (they come with hearing-resulted messages)
+  };
+}
+
+function cpHearings(hs: CpHearingSummary[] | undefined, defendantId: string | null, urn: string): Hearing[] {
+  const out = new Map<string, Hearing>();
+  for (const h of hs ?? []) {
+    if (defendantId && h.defendantIds && !h.defendantIds.includes(defendantId)) continue;
+    const court = required(h.courtCentre?.code, 'courtCentre.code');
+    for (const d of h.hearingDays ?? []) {
+      const { date, time } = ukSitting(required(d.sittingDay, 'sittingDay'));
+      const hearing: Hearing = { id: `${urn}/${date}/${time}/${court}`, court: organisation(court), date, time, type: null, typeCode: null, typeDescription: text(h.hearingType?.description) };
+      if (!out.has(hearing.id)) out.set(hearing.id, hearing);
+    }
+  }
+  return [...out.values()].sort((a, b) => a.date.localeCompare(b.date) || (a.time ?? '').localeCompare(b.time ?? ''));
+}
+
+/** One defendant of a Common Platform prosecution case summary as a case record keyed by their ASN. */
+export function mapCpCase(summary: CpProsecutionCaseSummary, d: CpDefendantSummary): CourtCase {
+  const urn = required(summary.prosecutionCaseReference, 'prosecutionCaseReference').toUpperCase();
+  const asn = normaliseAsn(required(d.defendantASN, 'defendantASN'));
+  // The schema gives the name either in parts (first, middle, last) or whole (defendantName, forenames first).
+  const whole = text(d.defendantLastName) == null ? splitFullName(required(d.defendantName, 'defendantName'), 'FORENAMES_FIRST', 'defendantName') : null;
+  const forenames = (whole ? whole.forenames : [d.defendantFirstName, ...(text(d.defendantMiddleName)?.split(/\s+/) ?? [])]).map(text).filter((x): x is string => x != null).map(displayName);
+  const defendant: CourtDefendant = {
+    asn, urn,
+    name: personName(forenames, displayName(whole ? whole.surname : required(d.defendantLastName, 'defendantLastName'))),
+    dateOfBirth: parseOptionalDate(text(d.defendantDOB), 'YYYY-MM-DD', 'defendantDOB'),
+    sex: null, // the search summary does not carry it
+    address: null,
+  };
+  const hearings = cpHearings(summary.hearingSummary, text(d.defendantId), urn);
+  const charges = (d.offenceSummary ?? []).map(mapCpOffence).sort((a, b) => a.sequence - b.sequence);
+  const dob = defendant.dateOfBirth;
+  return {
+    urn, asn, defendant,
+    court: hearings[0]?.court ?? null,
+    bailStatus: null, custodyTimeLimitExpiry: null, remandedInCustody: null, // not in the search summary
+    hearings, charges,
+    defendantDateOfBirth: dob,
+    youthAtOffence: dob != null && charges.some((c) => c.offenceDate != null && ageOn(dob, c.offenceDate) < 18),
+  };
+}
+
+/** A Common Platform search answer as case records, one per defendant with an ASN; each unreadable one its own error. */
+export function mapCpCases(cases: CpProsecutionCaseSummary[], operation = 'searchProsecutionCases'): MappedCase[] {
+  const out: MappedCase[] = [];
+  for (const c of cases) {
+    for (const d of c.defendantSummary ?? []) {
+      const asn = normaliseAsn(text(d.defendantASN) ?? '');
+      if (!asn) continue; // cannot be keyed, as a Libra part without a ProsecutorReference
+      out.push({ asn, urn: text(c.prosecutionCaseReference)?.toUpperCase() ?? '', record: mapRecord('courts', operation, asn, c, (w) => mapCpCase(w, d)) });
+    }
+  }
+  return out;
 }

@@ -1,11 +1,21 @@
-// The Libra case service's payloads as the SOAP helper hands them over: namespace prefixes removed,
-// every value a string, repeating elements always arrays (see REPEATING). Element names follow the
-// Libra schema (namespace http://www.dca.gov.uk/xmlschemas/libra), e.g. DC:PTIURN, DC:PersonDefendant.
+// Libra court result messages as received: the CJSE `DeliverRequest` envelope (namespace
+// http://schemas.cjse.gov.uk/messages/deliver/2006-05) around a `DC:ResultedCaseMessage` (namespace
+// http://www.dca.gov.uk/xmlschemas/libra, schema 0.6g), parsed with namespace prefixes removed (real
+// messages mix `DC:` and unprefixed elements, e.g. `NextHearing`), every value a string, and the
+// elements that may repeat always arrays (REPEATING). Element names are the schema's; the project holds
+// two real messages in reference/libra/.
+//
+// The query in front of the messages is the stand-in's (a real Libra pushes these messages over the
+// CJSE; a consumer keeps what it was delivered): SOAP `GetResultedCases` taking many ASNs, many PTIURNs
+// or one name, answering the delivered `DeliverRequest` documents unchanged (`GetResultedCasesResponse`).
 
 export const LIBRA_NS = 'http://www.dca.gov.uk/xmlschemas/libra';
+export const DELIVER_NS = 'http://schemas.cjse.gov.uk/messages/deliver/2006-05';
+/** The Libra schema version the mapping follows (the `SchemaVersion` attribute of ResultedCaseMessage). */
+export const LIBRA_SCHEMA_VERSION = '0.6g';
 
 /** Elements that may repeat: the parser must always give arrays for these. */
-export const REPEATING = ['Defendant', 'Case', 'Hearing', 'Offence', 'Result', 'ResultCodeQualifier'] as const;
+export const REPEATING = ['DeliverRequest', 'Session', 'Case', 'Defendant', 'Offence', 'Result', 'ResultCodeQualifier'] as const;
 
 export interface WirePersonName {
   PersonTitle?: string;
@@ -23,39 +33,28 @@ export interface WireSimpleAddress {
   AddressLine5?: string;
 }
 
-/** One defendant as GetDefendants and FindDefendants return it. */
-export interface WireDefendant {
-  DefendantId?: string;
-  /** PNC id as keyed at court: long (`2001/0012345X`) or short (`01/12345X`) form. */
-  PNCIdentifier?: string;
-  CourtIndividualDefendant?: {
-    PersonDefendant?: {
-      BasePersonDetails?: {
-        PersonName?: WirePersonName;
-        /** `YYYY-MM-DD`. */
-        Birthdate?: string;
-        /** CJS gender code: 0 not known, 1 male, 2 female, 9 not specified. */
-        Gender?: string;
-      };
-    };
-    Address?: { SimpleAddress?: WireSimpleAddress };
-  };
+export interface WireHearingDetails {
+  /** Court OU code, e.g. `B01EF01` (sometimes a bare PSA code such as `0413`). */
+  CourtHearingLocation?: string;
+  /** `YYYY-MM-DD`. */
+  DateOfHearing?: string;
+  /** `HH:MM:SS`. */
+  TimeOfHearing?: string;
 }
 
-export interface WireHearing {
-  HearingId?: string;
-  /** Court OU code, e.g. `B01EF01`. */
-  CourtHearingLocation?: string;
-  DateOfHearing?: string;
-  TimeOfHearing?: string;
-  /** CJS type-of-hearing code, e.g. `FH` first hearing, `TRIAL`. */
-  HearingType?: string;
+export interface WireNextHearing {
+  NextHearingDetails?: WireHearingDetails;
+  NextHearingReason?: string;
+  BailStatusOffence?: string;
 }
 
 export interface WireResult {
+  /** Four-digit CJS result code; absent on some lines (offences taken into consideration, warrants). */
   ResultCode?: string;
   ResultText?: string;
   ResultCodeQualifier?: string[];
+  NextHearing?: WireNextHearing;
+  Outcome?: unknown;
 }
 
 export interface WireOffence {
@@ -72,40 +71,112 @@ export interface WireOffence {
     };
     ChargeDate?: string;
     ArrestDate?: string;
+    LocationOfOffence?: string;
   };
+  InitiatedDate?: string;
   /** SPI plea code: 1 guilty, 2 not guilty, 3 no plea, ... */
   Plea?: string;
+  ModeOfTrial?: string;
+  FinalDisposalIndicator?: string;
+  ConvictionDate?: string;
   /** SPI verdict code: G guilty, N not guilty, ... */
   Finding?: string;
-  ConvictionDate?: string;
   Result?: WireResult[];
 }
 
-/** One case as GetCases and GetCasesByDefendant return it. */
-export interface WireCase {
-  PTIURN?: string;
-  /** The court that holds the case (OU code). */
-  CourtHearingLocation?: string;
-  Hearing?: WireHearing[];
-  Defendant?: {
-    DefendantId?: string;
-    /** The Arrest Summons Number. */
-    ProsecutorReference?: string;
-    CourtIndividualDefendant?: {
-      PersonDefendant?: { BasePersonDetails?: { Birthdate?: string } };
-      /** SPI remand status code: U unconditional bail, B conditional bail, C custody, ... */
-      BailStatus?: string;
-      /** Custody time limit expiry, `YYYY-MM-DD`, only while remanded in custody. */
-      CustodyTimeLimit?: string;
+export interface WireDefendant {
+  /** The Arrest Summons Number (ASN), e.g. `1101ZD0100000448754K`: the key that links the case to the police arrest. */
+  ProsecutorReference?: string;
+  CourtIndividualDefendant?: {
+    PersonDefendant?: {
+      BasePersonDetails?: {
+        PersonName?: WirePersonName;
+        /** `YYYY-MM-DD`. */
+        Birthdate?: string;
+        /** SPI gender code: 0 not known, 1 male, 2 female, 9 not specified; `N` (not known) in some feeds. */
+        Gender?: string;
+      };
     };
-    Offence?: WireOffence[];
-  }[];
+    /** SPI remand status code: U unconditional bail, B conditional bail, C custody, ... */
+    BailStatus?: string;
+    Address?: { SimpleAddress?: WireSimpleAddress };
+    PresentAtHearing?: string;
+  };
+  Offence?: WireOffence[];
 }
 
-export interface WireDefendantsResponse {
+export interface WireCase {
+  /** The police/prosecutor unique reference number, e.g. `01ZD0303208`. */
+  PTIURN?: string;
   Defendant?: WireDefendant[];
 }
 
-export interface WireCasesResponse {
+export interface WireSession {
+  CourtHearing?: { Hearing?: WireHearingDetails; PSAcode?: string };
   Case?: WireCase[];
+}
+
+export interface WireResultedCaseMessage {
+  Session?: WireSession[];
+}
+
+/** One delivered message, the envelope's metadata left aside. */
+export interface WireDeliverRequest {
+  MessageIdentifier?: string;
+  Message?: { ResultedCaseMessage?: WireResultedCaseMessage };
+}
+
+export interface WireResultedCasesResponse {
+  DeliverRequest?: WireDeliverRequest[];
+}
+
+// ---- Common Platform (HMCTS), the newer court system ---------------------------------------------
+// JSON as its prosecution-case search answers (reference/common-platform/api/search-prosecutionCaseResponse.json,
+// JSON Schema draft-04): UUID ids, ISO dates, the ASN on the defendant. Only what the mapping reads is typed.
+
+export interface CpPlea { pleaDate?: string; pleaValue?: string }
+export interface CpVerdict { verdictDate?: string; verdictType?: { category?: string; categoryType?: string; cjsVerdictCode?: string } }
+export interface CpOffenceSummary {
+  offenceId?: string;
+  offenceCode?: string;
+  orderIndex?: number;
+  offenceTitle?: string;
+  wording?: string;
+  arrestDate?: string;
+  chargeDate?: string;
+  startDate?: string;
+  plea?: CpPlea[];
+  verdict?: CpVerdict;
+}
+export interface CpDefendantSummary {
+  defendantId?: string;
+  defendantASN?: string;
+  /** The whole name, forenames first, when the parts are not given. */
+  defendantName?: string;
+  defendantFirstName?: string;
+  defendantMiddleName?: string;
+  defendantLastName?: string;
+  /** `YYYY-MM-DD`. */
+  defendantDOB?: string;
+  offenceSummary?: CpOffenceSummary[];
+}
+export interface CpHearingSummary {
+  hearingId?: string;
+  courtCentre?: { id?: string; code?: string; name?: string };
+  hearingType?: { id?: string; description?: string };
+  /** `sittingDay` is an instant (ISO date-time, UTC). */
+  hearingDays?: { sittingDay?: string }[];
+  defendantIds?: string[];
+}
+export interface CpProsecutionCaseSummary {
+  prosecutionCaseId?: string;
+  /** The URN. */
+  prosecutionCaseReference?: string;
+  caseStatus?: string;
+  defendantSummary?: CpDefendantSummary[];
+  hearingSummary?: CpHearingSummary[];
+}
+export interface CpProsecutionCaseResponse {
+  cases?: CpProsecutionCaseSummary[];
+  totalResults?: number;
 }

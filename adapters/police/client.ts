@@ -13,25 +13,27 @@ import {
 } from './mapping.js';
 import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from './wire.js';
 
-const NOMINAL_COLUMNS = `"NOMINAL_ID", "SURNAME", "FORENAME_1", "FORENAME_2", "FORENAME_3", "BIRTH_DATE", "SEX_CODE", "PNC_ID", "CRO_NO", "FORCE_CODE"`;
+// Each nominal comes with the ASNs of its arrests, in the same statement: identity links court records by them without another call.
+const NOMINAL_COLUMNS = `"NOMINAL_ID", "SURNAME", "FORENAME_1", "FORENAME_2", "FORENAME_3", "BIRTH_DATE", "SEX_CODE", "PNC_ID", "CRO_NO", "FORCE_CODE", asn."ASNS"`;
+const NOMINALS = `"NOMINALS" LEFT JOIN LATERAL (SELECT string_agg(a."ASN", ' ' ORDER BY a."ASN") AS "ASNS" FROM "ARRESTS" a WHERE a."NOMINAL_ID" = "NOMINALS"."NOMINAL_ID") asn ON true`;
 
 const SQL = {
-  nominalsById: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
+  nominalsById: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
     WHERE "NOMINAL_ID" = ANY($1::numeric[]) AND "DELETED_FLAG" = 'N' ORDER BY "NOMINAL_ID"`,
-  nominalsByIdentifier: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
+  nominalsByIdentifier: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
     WHERE "DELETED_FLAG" = 'N' AND ("NOMINAL_ID" = ANY($1::numeric[])
       OR upper(replace("PNC_ID", ' ', '')) = ANY($2::text[]) OR upper(replace("CRO_NO", ' ', '')) = ANY($3::text[]))
     ORDER BY "NOMINAL_ID"`,
   // The surname is compared as a key (letters only, upper case), the same reduction as nameKey.
-  nominalsBySurname: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
+  nominalsBySurname: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
     WHERE "DELETED_FLAG" = 'N' AND regexp_replace(upper("SURNAME"), '[^A-Z]', '', 'g') = $1 AND ($2::text IS NULL OR "BIRTH_DATE" = $2)
     ORDER BY "NOMINAL_ID" LIMIT 200`,
   // Several searches in one query: a row matches when its surname key and (if given) birth date match one pair.
-  nominalsBySurnames: `SELECT ${NOMINAL_COLUMNS} FROM "NOMINALS"
+  nominalsBySurnames: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
     WHERE "DELETED_FLAG" = 'N' AND EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS c(k, d)
       WHERE regexp_replace(upper("SURNAME"), '[^A-Z]', '', 'g') = c.k AND (c.d IS NULL OR "BIRTH_DATE" = c.d))
     ORDER BY "NOMINAL_ID" LIMIT $3`,
-  arrestsByNominal: `SELECT a."ARREST_ID", a."NOMINAL_ID", a."ARREST_DATE", a."OFFENCE_CODE", a."STATION_OU", a."OUTCOME_CODE", a."CASE_URN",
+  arrestsByNominal: `SELECT a."ARREST_ID", a."NOMINAL_ID", a."ARREST_DATE", a."OFFENCE_CODE", a."STATION_OU", a."OUTCOME_CODE", a."CASE_URN", a."ASN",
       c."CUSTODY_ID", to_char(c."DETAINED_DATETIME", 'YYYY-MM-DD HH24:MI:SS') AS "DETAINED_DATETIME",
       to_char(c."RELEASED_DATETIME", 'YYYY-MM-DD HH24:MI:SS') AS "RELEASED_DATETIME", c."RELEASE_REASON"
     FROM "ARRESTS" a LEFT JOIN "CUSTODY_RECORDS" c ON c."ARREST_ID" = a."ARREST_ID"

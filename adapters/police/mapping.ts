@@ -2,7 +2,7 @@
 // declared format, codes go through the CJS cross-walks and code lists, and anything that cannot be
 // read faithfully throws MappingError, which the client turns into BAD_SOURCE_DATA for that record only.
 import { MappingError } from '../errors.js';
-import { displayName, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate } from '../normalise.js';
+import { displayName, normaliseAsn, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate } from '../normalise.js';
 import { personName, type CheckedIdentifier, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import { crossWalk, offenceCodes, organisationUnits, standingData } from '../../reference/index.js';
 import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from './wire.js';
@@ -23,6 +23,8 @@ export interface PoliceNominal {
   cro: string | null;
   croValid: boolean;
   force: Organisation | null;
+  /** ASNs of the nominal's arrests, canonical: the keys of their court cases. */
+  asns: string[];
 }
 
 export type ArrestOutcome = 'CHARGED' | 'NO_FURTHER_ACTION' | 'CAUTIONED' | 'RELEASED_UNDER_INVESTIGATION';
@@ -41,6 +43,8 @@ export interface Arrest {
   station: Organisation | null;
   outcome: ArrestOutcome;
   caseUrn: string | null;
+  /** Arrest Summons Number, canonical 20-character form; null before charge. */
+  asn: string | null;
   custodyRecord: CustodyRecord | null;
 }
 
@@ -120,6 +124,7 @@ export function mapNominal(row: NominalRow): PoliceNominal {
     pncAsRecorded: pnc.raw, pnc: pnc.value, pncValid: pnc.valid,
     croAsRecorded: cro.raw, cro: cro.value, croValid: cro.valid,
     force: mapForce(row.FORCE_CODE),
+    asns: [...new Set((text(row.ASNS ?? null) ?? '').split(/\s+/).filter((a) => a !== '').map(normaliseAsn))],
   };
 }
 
@@ -130,7 +135,8 @@ export function toIdentityRecord(n: PoliceNominal): IdentityRecord {
     dateOfBirth: n.dateOfBirth, sex: n.sex,
     pnc: { raw: n.pncAsRecorded, value: n.pnc, valid: n.pncValid },
     cro: { raw: n.croAsRecorded, value: n.cro, valid: n.croValid },
-    crossReferences: [],
+    // The court keys its result messages by the ASN the police gave at charge: they are the police's cross-references to court records.
+    crossReferences: n.asns.map((value) => ({ type: 'ASN' as const, value })),
   };
 }
 
@@ -190,6 +196,7 @@ export function mapArrest(row: ArrestRow): Arrest {
     station: mapStation(row.STATION_OU),
     outcome,
     caseUrn: text(row.CASE_URN),
+    asn: text(row.ASN ?? null) === null ? null : normaliseAsn(row.ASN!),
     custodyRecord: custodyId === null ? null : {
       id: custodyId,
       detainedAt: ukLocalToUtc(required(row.DETAINED_DATETIME, 'DETAINED_DATETIME', 'a detention time'), 'DETAINED_DATETIME'),

@@ -20,6 +20,8 @@ export interface NominalRow {
   CRO_NO: string | null;
   /** PNC force code, two digits (`01` Metropolitan Police). */
   FORCE_CODE: string | null;
+  /** The ASNs of the nominal's arrests, space-separated (aggregated from ARRESTS."ASN"); null when none. */
+  ASNS?: string | null;
 }
 
 /** ARRESTS joined with its CUSTODY_RECORDS row, when there is one. */
@@ -35,6 +37,8 @@ export interface ArrestRow {
   /** REFERENCE_CODES domain ARR_OUTCOME: CHG, NFA, CAU, RUI. */
   OUTCOME_CODE: string | null;
   CASE_URN: string | null;
+  /** Arrest Summons Number given at charge, e.g. `2601ZD0100000448754K`; null before charge. */
+  ASN?: string | null;
   CUSTODY_ID: string | null;
   /** TIMESTAMP in UK local time (no offset), formatted `YYYY-MM-DD HH24:MI:SS`. */
   DETAINED_DATETIME: string | null;

@@ -1,38 +1,41 @@
-// Stand-in for the magistrates' courts case system (Libra): a SOAP 1.1 service at POST /libra/CaseService
-// answering in Libra's own element names (namespace http://www.dca.gov.uk/xmlschemas/libra). Operations,
-// dispatched on the body element (the SOAPAction header must agree when sent):
-//   GetDefendants        DC:DefendantId*            → DC:Defendant*
-//   FindDefendants       DC:PNCIdentifier* (exact text, as keyed: long or short form)
-//                        | DC:PersonFamilyName [DC:PersonGivenName1 (initial)] [DC:Birthdate] → DC:Defendant*
-//   GetCasesByDefendant  DC:DefendantId*            → DC:Case*
-//   GetCases             DC:PTIURN*                 → DC:Case*
-// Quirks kept: family names in capitals, PNC ids as keyed, codes in SPI (plea, verdict, remand status) and
-// CJS (gender, offence, result, OU, type of hearing), sequence numbers as `001`, addresses as bare lines.
-// Faults: down → 503; error → soap:Server fault; malformed → the first record carries an impossible date
-// (Birthdate for defendants, DateOfHearing for cases), or truncated XML when there is no record.
+// Stand-in for the magistrates' courts result store (Libra): it holds Libra court result messages
+// (DC:ResultedCaseMessage, namespace http://www.dca.gov.uk/xmlschemas/libra, schema 0.6g) in the CJSE
+// DeliverRequest envelope, exactly as the CJSE delivers them, and answers one SOAP 1.1 operation at
+// POST /libra/CaseService (a stand-in extension: the real Libra pushes these messages, and a consumer
+// keeps what it was delivered):
+//   GetResultedCases  DC:ProsecutorReference* (ASNs) | DC:PTIURN* | DC:PersonFamilyName [DC:Birthdate]
+//                     → GetResultedCasesResponse holding every matching DeliverRequest, unchanged
+// Messages come from the shared population (one per hearing session that has happened: the first
+// hearing adjourns the case to the next with a NextHearing; a concluded case's last session records
+// pleas, findings and disposals) and, when given, from a folder of delivered messages (COURTS_LIBRA_DIR,
+// every *.xml file in it). Messages carry no PNC and no defendant id: the ASN is the key, as in Libra.
+// Faults: down → 503; error → soap:Server fault; malformed → the first message carries an impossible
+// DateOfHearing, or truncated XML when there is no message.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen } from '../http.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { listen } from '../http.js';
 import { crossWalk, offenceCodes, resultCodes, standingData } from '../../reference/index.js';
 import { FaultControl, RequestCounter, type StandIn, type StandInOptions, type StartStandIn } from '../faults.js';
-import type { CourtCase, CourtDefendant, CourtOffence } from '../population.js';
+import type { CourtCase, CourtDefendant, CourtOffence, Population } from '../population.js';
 
 const LIBRA_NS = 'http://www.dca.gov.uk/xmlschemas/libra';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const PATH = '/libra/CaseService';
-const OPERATIONS = ['GetDefendants', 'FindDefendants', 'GetCasesByDefendant', 'GetCases'] as const;
-type Operation = (typeof OPERATIONS)[number];
-const MAX_IDS = 500;
+const OPERATION = 'GetResultedCases';
+const MAX_KEYS = 500;
 const MAX_BODY = 1_000_000;
-const HEARING_TYPE_CODES: Record<CourtCase['hearings'][number]['type'], string> = { FIRST_HEARING: 'FH', TRIAL: 'TRIAL', SENTENCE: 'STPSR' };
+/** Remand results that adjourn a case to its next hearing, by SPI remand status (CJS result codes). */
+const REMAND_RESULT: Record<CourtCase['bailStatus'], string> = { U: '4047', B: '4027', C: '4028' };
 
 class ClientFault extends Error {}
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 const el = (name: string, value: string | number | null | undefined) => (value == null || value === '' ? '' : `<DC:${name}>${esc(String(value))}</DC:${name}>`);
 const wrap = (name: string, inner: string) => (inner === '' ? '' : `<DC:${name}>${inner}</DC:${name}>`);
-/** A date Libra could never have accepted: 30 February of the same year. */
-const impossible = (iso: string | null) => `${(iso ?? '1980').slice(0, 4)}-02-30`;
+/** A date Libra could never have sent: 30 February of the same year. */
+const impossible = (iso: string) => `${iso.slice(0, 4)}-02-30`;
 /** Letters only, upper case: the search key Libra builds from a family name. */
 const searchKey = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^A-Z]/g, '');
 
@@ -43,39 +46,110 @@ function fault(code: 'Client' | 'Server', message: string): string {
   return envelope(`<soap:Fault><faultcode>soap:${code}</faultcode><faultstring>${esc(message)}</faultstring></soap:Fault>`);
 }
 
-function renderDefendant(d: CourtDefendant, corrupt: boolean): string {
-  const [given1, given2, given3] = d.forenames;
-  const name = el('PersonTitle', d.title) + el('PersonGivenName1', given1) + el('PersonGivenName2', given2) + el('PersonGivenName3', given3) + el('PersonFamilyName', d.surname.toUpperCase());
-  const birthdate = corrupt ? impossible(d.dateOfBirth) : d.dateOfBirth;
-  const details = wrap('PersonName', name) + el('Birthdate', birthdate) + el('Gender', d.sex === 'M' ? '1' : d.sex === 'F' ? '2' : '0');
-  const address = d.address.map((line, i) => el(`AddressLine${i + 1}`, line)).join('');
-  return wrap('Defendant', el('DefendantId', d.defendantId) + el('PNCIdentifier', d.pnc)
-    + wrap('CourtIndividualDefendant', wrap('PersonDefendant', wrap('BasePersonDetails', details)) + wrap('Address', wrap('SimpleAddress', address))));
+/** The CJSE envelope's fixed header, as in delivered messages (reference/libra/). */
+function deliverRequest(id: string, created: string, resultedCase: string): string {
+  return '<DeliverRequest xmlns="http://schemas.cjse.gov.uk/messages/deliver/2006-05" xmlns:mf="http://schemas.cjse.gov.uk/messages/format/2006-05" xmlns:mm="http://schemas.cjse.gov.uk/messages/metadata/2006-05" xmlns:msg="http://schemas.cjse.gov.uk/messages/messaging/2006-05">'
+    + `<msg:MessageIdentifier>${esc(id)}</msg:MessageIdentifier>`
+    + '<msg:RequestingSystem><msg:Name>CJSE</msg:Name><msg:OrgUnitCode>Z000000</msg:OrgUnitCode><msg:Environment>Production</msg:Environment></msg:RequestingSystem>'
+    + '<msg:AckRequested>1</msg:AckRequested>'
+    + `<mm:MessageMetadata SchemaVersion="1.0"><mm:OriginatingSystem><msg:Name>LIBRA</msg:Name><msg:OrgUnitCode>B00LI00</msg:OrgUnitCode><msg:Environment>Production</msg:Environment></mm:OriginatingSystem><mm:CreationDateTime>${created}T18:00:00Z</mm:CreationDateTime></mm:MessageMetadata>`
+    + '<mf:MessageFormat SchemaVersion="1.0"><mf:MessageType><msg:Type>SPIResults</msg:Type><msg:Version>1.200</msg:Version></mf:MessageType><mf:MessageSchema><msg:Namespace>http://www.dca.gov.uk/xmlschemas/libra</msg:Namespace><msg:Version>TBC</msg:Version></mf:MessageSchema></mf:MessageFormat>'
+    + `<Message><DC:ResultedCaseMessage xmlns:DC="${LIBRA_NS}" Flow="ResultedCasesForThePolice" Interface="LibraStandardProsecutorPolice" SchemaVersion="0.6g">${resultedCase}</DC:ResultedCaseMessage></Message>`
+    + '</DeliverRequest>';
 }
 
-function renderOffence(o: CourtOffence): string {
+/** A delivered message and the keys it is found by. */
+interface Stored { asns: string[]; urns: string[]; names: { key: string; birthdate: string }[]; xml: string; firstHearingDate: string | null }
+
+function renderOffence(o: CourtOffence, final: boolean, next: { courtOu: string; date: string; time: string } | null, bail: CourtCase['bailStatus']): string {
   const wording = o.wording || offenceCodes().get(o.offenceCode)?.title || '';
   const timing = el('OffenceDateCode', '1') + wrap('OffenceStart', el('OffenceDateStartDate', o.offenceDate));
   const base = el('OffenceSequenceNumber', String(o.sequence).padStart(3, '0')) + el('OffenceCode', o.offenceCode) + el('OffenceWording', wording)
     + wrap('OffenceTiming', timing) + el('ChargeDate', o.chargeDate) + el('ArrestDate', o.arrestDate);
+  let results = '';
+  if (final) {
+    results = o.results.map((r) => wrap('Result', el('ResultCode', r.code) + el('ResultText', r.text || resultCodes().get(r.code)?.description))).join('');
+  } else if (next) {
+    const code = REMAND_RESULT[bail];
+    const nextHearing = wrap('NextHearing', wrap('NextHearingDetails', el('CourtHearingLocation', next.courtOu) + el('DateOfHearing', next.date) + el('TimeOfHearing', next.time))
+      + el('NextHearingReason', 'to continue the hearing;') + el('BailStatusOffence', bail));
+    results = wrap('Result', el('ResultCode', code) + el('ResultText', resultCodes().get(code)?.description) + nextHearing);
+  }
   // Population findings are CJS verdict codes; Libra speaks SPI.
-  const finding = o.finding ? crossWalk(standingData.verdict(), 'cjsCode', o.finding)?.spiCode ?? o.finding : null;
-  const results = o.results.map((r) => wrap('Result', el('ResultCode', r.code) + el('ResultText', r.text || resultCodes().get(r.code)?.description))).join('');
-  return wrap('Offence', wrap('BaseOffenceDetails', base) + el('Plea', o.plea) + el('ConvictionDate', o.convictionDate) + el('Finding', finding) + results);
+  const finding = final && o.finding ? crossWalk(standingData.verdict(), 'cjsCode', o.finding)?.spiCode ?? o.finding : null;
+  return wrap('Offence', wrap('BaseOffenceDetails', base) + el('Plea', o.plea) + el('ModeOfTrial', '01') + el('FinalDisposalIndicator', final ? 'Y' : 'N')
+    + el('ConvictionDate', final ? o.convictionDate : null) + el('Finding', finding) + results);
 }
 
-function renderCase(c: CourtCase, corrupt: boolean, birthdate: string | null): string {
-  const hearings = c.hearings.map((h, i) => wrap('Hearing', el('HearingId', h.hearingId) + el('CourtHearingLocation', h.courtOu)
-    + el('DateOfHearing', corrupt && i === 0 ? impossible(h.date) : h.date) + el('TimeOfHearing', h.time) + el('HearingType', HEARING_TYPE_CODES[h.type]))).join('');
-  // As in Libra's resulted-case messages, the case carries the defendant's date of birth.
-  const individual = wrap('PersonDefendant', wrap('BasePersonDetails', el('Birthdate', birthdate))) + el('BailStatus', c.bailStatus) + el('CustodyTimeLimit', c.custodyTimeLimitExpiry);
-  const defendant = el('DefendantId', c.defendantId) + el('ProsecutorReference', c.asn) + wrap('CourtIndividualDefendant', individual) + c.offences.map(renderOffence).join('');
-  return wrap('Case', el('PTIURN', c.urn) + el('CourtHearingLocation', c.hearings[0]?.courtOu) + hearings + wrap('Defendant', defendant));
+/** Every message the court has delivered about a case: one per hearing session up to the reference date. */
+function caseMessages(c: CourtCase, d: CourtDefendant, referenceDate: string): Stored[] {
+  const [given1, given2, given3] = d.forenames;
+  const name = el('PersonTitle', d.title) + el('PersonGivenName1', given1) + el('PersonGivenName2', given2) + el('PersonGivenName3', given3) + el('PersonFamilyName', d.surname.toUpperCase());
+  const details = wrap('PersonName', name) + el('Birthdate', d.dateOfBirth) + el('Gender', d.sex === 'M' ? '1' : d.sex === 'F' ? '2' : '0');
+  const address = d.address.map((line, i) => el(`AddressLine${i + 1}`, line)).join('');
+  const concluded = c.offences.some((o) => o.finding != null);
+  const out: Stored[] = [];
+  c.hearings.forEach((h, i) => {
+    if (h.date > referenceDate) return; // not heard yet: nothing delivered
+    const next = c.hearings[i + 1] ?? null;
+    const final = concluded && next == null;
+    const individual = wrap('PersonDefendant', wrap('BasePersonDetails', details)) + el('BailStatus', final ? 'U' : c.bailStatus)
+      + wrap('Address', wrap('SimpleAddress', address)) + el('PresentAtHearing', 'A');
+    const defendant = el('ProsecutorReference', c.asn) + wrap('CourtIndividualDefendant', individual) + c.offences.map((o) => renderOffence(o, final, next, c.bailStatus)).join('');
+    const session = wrap('CourtHearing', wrap('Hearing', el('CourtHearingLocation', h.courtOu) + el('DateOfHearing', h.date) + el('TimeOfHearing', h.time)))
+      + wrap('Case', el('PTIURN', c.urn) + wrap('Defendant', defendant));
+    out.push({
+      asns: [c.asn], urns: [c.urn], names: [{ key: searchKey(d.surname), birthdate: d.dateOfBirth ?? '' }],
+      xml: deliverRequest(`${c.urn}-${i + 1}`, h.date, wrap('Session', session)), firstHearingDate: h.date,
+    });
+  });
+  return out;
+}
+
+const fileParser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true, trimValues: true, isArray: (name) => ['Session', 'Case', 'Defendant'].includes(name) });
+
+/** A delivered message from a file: its keys read here, with the stand-in's own parser; the text kept as it came. */
+function storedFromFile(text: string): Stored | null {
+  if (XMLValidator.validate(text) !== true) return null;
+  const doc = fileParser.parse(text) as { DeliverRequest?: { Message?: { ResultedCaseMessage?: { Session?: any[] } } } };
+  const sessions = doc.DeliverRequest?.Message?.ResultedCaseMessage?.Session;
+  if (!sessions) return null;
+  const s: Stored = { asns: [], urns: [], names: [], xml: text.replace(/^\s*<\?xml[^>]*\?>\s*/, ''), firstHearingDate: null };
+  for (const session of sessions) {
+    s.firstHearingDate ??= String(session.CourtHearing?.Hearing?.DateOfHearing ?? '') || null;
+    for (const c of session.Case ?? []) {
+      s.urns.push(String(c.PTIURN ?? '').toUpperCase());
+      for (const d of c.Defendant ?? []) {
+        s.asns.push(String(d.ProsecutorReference ?? '').toUpperCase());
+        const details = d.CourtIndividualDefendant?.PersonDefendant?.BasePersonDetails;
+        s.names.push({ key: searchKey(String(details?.PersonName?.PersonFamilyName ?? '')), birthdate: String(details?.Birthdate ?? '') });
+      }
+    }
+  }
+  return s;
+}
+
+/** Every message the stand-in holds: the population's, then each *.xml of `dir`. */
+export function storedMessages(population: Population, dir?: string): Stored[] {
+  const defendants = new Map(population.courts.defendants.map((d) => [d.defendantId, d]));
+  const out = population.courts.cases.flatMap((c) => caseMessages(c, defendants.get(c.defendantId)!, population.referenceDate));
+  if (dir) {
+    for (const f of readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.xml')).sort()) {
+      const s = storedFromFile(readFileSync(join(dir, f), 'utf8'));
+      if (s) out.push(s);
+    }
+  }
+  return out;
+}
+
+/** The delivered messages of a population as files would hold them (with the XML declaration). */
+export function populationMessages(population: Population): { xml: string; text: string }[] {
+  return storedMessages(population).map((s) => ({ xml: s.xml, text: `<?xml version="1.0" encoding="UTF-8"?>\n${s.xml}` }));
 }
 
 const parser = new XMLParser({
   removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true, trimValues: true,
-  isArray: (name) => name === 'DefendantId' || name === 'PTIURN' || name === 'PNCIdentifier',
+  isArray: (name) => name === 'ProsecutorReference' || name === 'PTIURN',
 });
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -89,70 +163,44 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** The operation a request asks for, from its body element; the SOAPAction header, when sent, must agree. */
-function parseRequest(req: IncomingMessage, text: string): { operation: Operation; args: Record<string, unknown> } {
+/** The request's arguments; the body element names the operation and the SOAPAction header, when sent, must agree. */
+function parseRequest(req: IncomingMessage, text: string): Record<string, unknown> {
   if (XMLValidator.validate(text) !== true) throw new ClientFault('Request is not well-formed XML');
   const body = (parser.parse(text) as { Envelope?: { Body?: Record<string, unknown> } }).Envelope?.Body;
   const element = body ? Object.keys(body)[0] : undefined;
-  const operation = OPERATIONS.find((op) => element === `${op}Request` || element === op);
-  if (!operation || !body) throw new ClientFault(`Unknown operation ${element ?? '(none)'}`);
+  if (!body || (element !== `${OPERATION}Request` && element !== OPERATION)) throw new ClientFault(`Unknown operation ${element ?? '(none)'}`);
   const action = String(req.headers.soapaction ?? '').replace(/"/g, '').trim();
-  if (action !== '' && action.split('/').pop() !== operation) throw new ClientFault('SOAPAction does not match the request body');
-  const args = body[element!];
-  return { operation, args: typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {} };
+  if (action !== '' && action.split('/').pop() !== OPERATION) throw new ClientFault('SOAPAction does not match the request body');
+  const args = body[element];
+  return typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
 }
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v : v == null ? [] : [v]).map((x) => String(x).trim()).filter((x) => x !== '');
+const list = (v: unknown): string[] => (Array.isArray(v) ? v : v == null ? [] : [v]).map((x) => String(x).trim().toUpperCase()).filter((x) => x !== '');
 
 export const startStandIn: StartStandIn = async (options: StandInOptions): Promise<StandIn> => {
-  const { population } = options;
   const faults = new FaultControl(options.faultSeed ?? 1);
   const requests = new RequestCounter();
+  const messages = storedMessages(options.population, process.env.COURTS_LIBRA_DIR?.trim() || undefined);
 
   // Indexed once, so every request is a few Map lookups.
-  const defendants = new Map<string, CourtDefendant>();
-  const byPnc = new Map<string, CourtDefendant[]>();
-  const bySurname = new Map<string, CourtDefendant[]>();
-  for (const d of population.courts.defendants) {
-    defendants.set(d.defendantId, d);
-    if (d.pnc) byPnc.set(d.pnc.toUpperCase(), [...(byPnc.get(d.pnc.toUpperCase()) ?? []), d]);
-    const key = searchKey(d.surname);
-    bySurname.set(key, [...(bySurname.get(key) ?? []), d]);
-  }
-  const cases = new Map<string, CourtCase>();
-  const casesByDefendant = new Map<string, CourtCase[]>();
-  for (const c of population.courts.cases) {
-    cases.set(c.urn, c);
-    casesByDefendant.set(c.defendantId, [...(casesByDefendant.get(c.defendantId) ?? []), c]);
-  }
+  const index = (keys: (s: Stored) => string[]) => {
+    const m = new Map<string, Stored[]>();
+    for (const s of messages) for (const k of new Set(keys(s))) m.set(k, [...(m.get(k) ?? []), s]);
+    return m;
+  };
+  const byAsn = index((s) => s.asns);
+  const byUrn = index((s) => s.urns);
+  const bySurname = index((s) => s.names.map((n) => n.key));
 
-  function ids(args: Record<string, unknown>, name: string): string[] {
-    const values = list(args[name]);
-    if (values.length > MAX_IDS) throw new ClientFault(`At most ${MAX_IDS} ${name} per request`);
-    return values;
-  }
-
-  function answer(operation: Operation, args: Record<string, unknown>): { defendants?: CourtDefendant[]; cases?: CourtCase[] } {
-    switch (operation) {
-      case 'GetDefendants':
-        return { defendants: ids(args, 'DefendantId').map((id) => defendants.get(id)).filter((d): d is CourtDefendant => d != null) };
-      case 'FindDefendants': {
-        const pncs = ids(args, 'PNCIdentifier');
-        if (pncs.length) return { defendants: [...new Set(pncs.flatMap((p) => byPnc.get(p.toUpperCase()) ?? []))] };
-        const surname = searchKey(String(args.PersonFamilyName ?? ''));
-        if (!surname) throw new ClientFault('FindDefendants needs PNCIdentifier or PersonFamilyName');
-        const initial = searchKey(String(args.PersonGivenName1 ?? '')).slice(0, 1);
-        const birthdate = String(args.Birthdate ?? '').trim();
-        return {
-          defendants: (bySurname.get(surname) ?? []).filter((d) =>
-            (!initial || searchKey(d.forenames[0] ?? '').startsWith(initial)) && (!birthdate || d.dateOfBirth === birthdate)),
-        };
-      }
-      case 'GetCasesByDefendant':
-        return { cases: ids(args, 'DefendantId').flatMap((id) => casesByDefendant.get(id) ?? []) };
-      case 'GetCases':
-        return { cases: ids(args, 'PTIURN').map((u) => cases.get(u.toUpperCase())).filter((c): c is CourtCase => c != null) };
-    }
+  function answer(args: Record<string, unknown>): Stored[] {
+    const asns = list(args.ProsecutorReference);
+    const urns = list(args.PTIURN);
+    if (asns.length + urns.length > MAX_KEYS) throw new ClientFault(`At most ${MAX_KEYS} keys per request`);
+    if (asns.length || urns.length) return [...new Set([...asns.flatMap((a) => byAsn.get(a) ?? []), ...urns.flatMap((u) => byUrn.get(u) ?? [])])];
+    const surname = searchKey(String(args.PersonFamilyName ?? ''));
+    const birthdate = String(args.Birthdate ?? '').trim();
+    if (!surname) return []; // an empty request: the health check
+    return (bySurname.get(surname) ?? []).filter((s) => s.names.some((n) => n.key === surname && (!birthdate || n.birthdate === birthdate)));
   }
 
   function send(res: ServerResponse, status: number, body: string, type = 'text/xml; charset=utf-8'): void {
@@ -167,36 +215,36 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
       await faults.apply();
       return send(res, 404, 'Not Found', 'text/plain');
     }
-    let parsed: { operation: Operation; args: Record<string, unknown> } | null = null;
+    let args: Record<string, unknown> | null = null;
     let clientFault: string | null = null;
     try {
-      parsed = parseRequest(req, await readBody(req));
+      args = parseRequest(req, await readBody(req));
     } catch (err) {
       if (!(err instanceof ClientFault)) throw err;
       clientFault = err.message;
     }
-    requests.count(parsed?.operation ?? 'Unknown');
+    requests.count(args ? OPERATION : 'Unknown');
     const outcome = await faults.apply();
     if (outcome === 'down') return send(res, 503, 'Service Unavailable', 'text/plain');
-    if (outcome === 'error') return send(res, 500, fault('Server', 'Case service internal error: transaction rolled back'));
-    if (clientFault || !parsed) return send(res, 500, fault('Client', clientFault ?? 'Bad request'));
-    let result: ReturnType<typeof answer>;
+    if (outcome === 'error') return send(res, 500, fault('Server', 'Result store internal error: transaction rolled back'));
+    if (clientFault || !args) return send(res, 500, fault('Client', clientFault ?? 'Bad request'));
+    let found: Stored[];
     try {
-      result = answer(parsed.operation, parsed.args);
+      found = answer(args);
     } catch (err) {
       if (!(err instanceof ClientFault)) throw err;
       return send(res, 500, fault('Client', err.message));
     }
     const malformed = outcome === 'malformed';
-    const records = result.defendants
-      ? result.defendants.map((d, i) => renderDefendant(d, malformed && i === 0))
-      : (result.cases ?? []).map((c, i) => renderCase(c, malformed && i === 0, defendants.get(c.defendantId)?.dateOfBirth ?? null));
-    const xml = envelope(`<DC:${parsed.operation}Response>${records.join('')}</DC:${parsed.operation}Response>`);
-    send(res, 200, malformed && records.length === 0 ? xml.slice(0, Math.floor(xml.length / 2)) : xml);
+    const docs = found.map((s, i) => (malformed && i === 0 && s.firstHearingDate
+      ? s.xml.replace(`<DC:DateOfHearing>${s.firstHearingDate}</DC:DateOfHearing>`, `<DC:DateOfHearing>${impossible(s.firstHearingDate)}</DC:DateOfHearing>`)
+      : s.xml));
+    const xml = envelope(`<DC:${OPERATION}Response>${docs.join('')}</DC:${OPERATION}Response>`);
+    send(res, 200, malformed && docs.length === 0 ? xml.slice(0, Math.floor(xml.length / 2)) : xml);
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, fault('Server', 'Case service internal error')));
+    handle(req, res).catch(() => send(res, 500, fault('Server', 'Result store internal error')));
   });
   const { base, close } = await listen(server, options);
   const location = `${base}${PATH}`;

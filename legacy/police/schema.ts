@@ -36,7 +36,8 @@ CREATE TABLE "ARRESTS" (
   "OFFENCE_CODE" VARCHAR(8),
   "STATION_OU" VARCHAR(7),
   "OUTCOME_CODE" VARCHAR(12),
-  "CASE_URN" VARCHAR(20)
+  "CASE_URN" VARCHAR(20),
+  "ASN" VARCHAR(21)
 );
 CREATE INDEX "ARRESTS_NI1" ON "ARRESTS" ("NOMINAL_ID");
 CREATE TABLE "CUSTODY_RECORDS" (
@@ -133,7 +134,7 @@ export async function createAndSeed(exec: Exec, execScript: (sql: string) => Pro
     const [f1 = null, f2 = null, f3 = null] = n.forenames;
     nominals.push([n.nominalId, n.surname, indexedName(n.surname), f1, f2, f3, n.dateOfBirth ? ddmmyyyy(n.dateOfBirth) : null, n.sex, pncAsKeyed(n.nominalId, n.pnc), n.cro, n.forceCode]);
     for (const a of n.arrests) {
-      arrests.push([a.arrestId, n.nominalId, ddMonYyyy(a.arrestDate), a.offenceCode, a.stationOu, OUTCOME_CODES[a.outcome], a.caseUrn]);
+      arrests.push([a.arrestId, n.nominalId, ddMonYyyy(a.arrestDate), a.offenceCode, a.stationOu, OUTCOME_CODES[a.outcome], a.caseUrn, a.asn]);
       if (a.custody) custody.push([a.custody.custodyId, a.arrestId, ukLocalTime(a.custody.detainedAt), a.custody.releasedAt ? ukLocalTime(a.custody.releasedAt) : null, a.custody.releaseReason]);
     }
     n.warningMarkers.forEach((m, i) => markers.push([n.nominalId, i + 1, m.code, m.startDate, m.endDate, m.endDate ? 'N' : 'Y']));
@@ -143,7 +144,7 @@ export async function createAndSeed(exec: Exec, execScript: (sql: string) => Pro
     }
   }
   await insertRows(exec, 'NOMINALS', ['NOMINAL_ID', 'SURNAME', 'SURNAME_KEY', 'FORENAME_1', 'FORENAME_2', 'FORENAME_3', 'BIRTH_DATE', 'SEX_CODE', 'PNC_ID', 'CRO_NO', 'FORCE_CODE'], nominals);
-  await insertRows(exec, 'ARRESTS', ['ARREST_ID', 'NOMINAL_ID', 'ARREST_DATE', 'OFFENCE_CODE', 'STATION_OU', 'OUTCOME_CODE', 'CASE_URN'], arrests);
+  await insertRows(exec, 'ARRESTS', ['ARREST_ID', 'NOMINAL_ID', 'ARREST_DATE', 'OFFENCE_CODE', 'STATION_OU', 'OUTCOME_CODE', 'CASE_URN', 'ASN'], arrests);
   await insertRows(exec, 'CUSTODY_RECORDS', ['CUSTODY_ID', 'ARREST_ID', 'DETAINED_DATETIME', 'RELEASED_DATETIME', 'RELEASE_REASON'], custody);
   await insertRows(exec, 'WARNING_MARKERS', ['NOMINAL_ID', 'MARKER_SEQ', 'MARKER_CODE', 'START_DATE', 'END_DATE', 'ACTIVE_FLAG'], markers);
   await insertRows(exec, 'INTEL_FLAGS', ['FLAG_ID', 'NOMINAL_ID', 'CATEGORY_CODE', 'GRADING', 'RECORDED_DATE', 'NOTE_TEXT'], intel);

@@ -12,21 +12,22 @@ const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
   name: 'courts',
   agency: 'COURTS',
   subjects: { case: 'CASE' },
-  description: "Magistrates' court cases, hearings, charges, pleas, results and defendant records (Libra, SOAP)",
+  description: "Magistrates' court cases, hearings, charges, pleas, results and defendants, from Libra result messages (ResultedCaseMessage 0.6g), keyed by ASN",
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers,
   createClient: (env) => new CourtsClient(courtsConfig(env)),
   createLoaders,
   identity: (client) => client.identity,
-  identifierTypes: ['COURT_DEFENDANT_ID', 'PNC'],
+  // Libra result messages carry no PNC: court records are found by the ASN police arrests carry.
+  identifierTypes: ['ASN'],
   // A case tells the policy its URN and whether it is a youth record (unknown age counts as youth).
   policyFacts: {
     Case: (c: Partial<CourtCase>) => ({ caseUrn: c.urn, youth: c.defendantDateOfBirth ? c.youthAtOffence : null }),
   },
   relationships: {
     async defendantsOfCases(client, urns) {
-      const cases = await client.getCases(urns);
-      return [...new Set([...cases.values()].filter((c): c is CourtCase => !(c instanceof Error)).map((c) => c.defendantId))];
+      const cases = await client.casesByUrn(urns);
+      return [...new Set([...cases.values()].filter((c): c is CourtCase => !(c instanceof Error)).map((c) => c.asn))];
     },
   },
   health: (client) => client.health(),

@@ -2,7 +2,7 @@
 // page of people or cases costs one Libra call per operation, whatever its size.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { AdapterError } from '../../adapters/errors.js';
-import type { CourtCase, CourtDefendant } from '../../adapters/courts/mapping.js';
+import type { CourtCase } from '../../adapters/courts/mapping.js';
 import { localIdsFor } from '../../schema/person-id.js';
 import type { SubgraphContext } from '../types.js';
 import type { CourtsLoaders } from './loaders.js';
@@ -13,6 +13,17 @@ type CaseRef = Partial<CourtCase> & { urn: string };
 
 const firstHearing = (c: CourtCase | AdapterError) => (c instanceof AdapterError ? '9999' : c.hearings[0]?.date ?? '9999');
 
+/** The person's court case records: one per ASN in their key. */
+async function casesOf(person: { id: string }, ctx: Ctx): Promise<(CourtCase | AdapterError)[]> {
+  const asns = localIdsFor(person.id, 'courts');
+  if (asns.length === 0) return [];
+  const boxes = await ctx.loaders.caseByAsn.loadMany(asns);
+  // Unreadable cases come boxed; an Error here is the call itself failing (court down, timeout): the whole field fails.
+  const failed = boxes.find((b): b is Error => b instanceof Error);
+  if (failed) throw failed;
+  return boxes.map((b) => (b as { record: CourtCase | AdapterError | null }).record).filter((c): c is CourtCase | AdapterError => c != null);
+}
+
 export const resolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     case: (_parent: unknown, args: { urn: string }, ctx: Ctx) => ctx.loaders.caseByUrn.load(args.urn),
@@ -20,26 +31,17 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
   Person: {
     // No fetching here: fields below decode the key and fetch only what the query asks for.
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    cases: async (person: { id: string }, _args: unknown, ctx: Ctx) => {
-      const ids = localIdsFor(person.id, 'courts');
-      if (ids.length === 0) return [];
-      const lists = await Promise.all(ids.map((id) => ctx.loaders.casesByDefendant.load(id)));
-      // Unreadable cases stay in the list as errors (null at their index with BAD_SOURCE_DATA), last.
-      return lists.flat().sort((a, b) => firstHearing(a).localeCompare(firstHearing(b)));
-    },
+    // Unreadable cases stay in the list as errors (null at their index with BAD_SOURCE_DATA), last.
+    cases: async (person: { id: string }, _args: unknown, ctx: Ctx) => (await casesOf(person, ctx)).sort((a, b) => firstHearing(a).localeCompare(firstHearing(b))),
+    // The defendant as the most recent case names them.
     courtDefendant: async (person: { id: string }, _args: unknown, ctx: Ctx) => {
-      const ids = localIdsFor(person.id, 'courts');
-      const found = await Promise.all(ids.map((id) => ctx.loaders.defendant.load(id)));
-      return found.find((d) => d != null) ?? null;
+      const cases = (await casesOf(person, ctx)).filter((c): c is CourtCase => !(c instanceof AdapterError));
+      const latest = cases.sort((a, b) => (b.hearings[0]?.date ?? '').localeCompare(a.hearings[0]?.date ?? ''))[0];
+      return latest?.defendant ?? null;
     },
   },
   Case: {
     __resolveReference: async (ref: { urn: string }, ctx: Ctx): Promise<CaseRef> => (await ctx.loaders.caseByUrn.load(ref.urn)) ?? { urn: ref.urn },
-    defendant: (c: CaseRef, _args: unknown, ctx: Ctx) => (c.defendantId ? ctx.loaders.defendant.load(c.defendantId) : null),
-  },
-  CourtDefendantRecord: {
-    pncRecorded: (d: CourtDefendant) => d.pnc.raw,
-    pnc: (d: CourtDefendant) => d.pnc.value,
-    pncValid: (d: CourtDefendant) => d.pnc.valid,
+    defendant: (c: CaseRef) => c.defendant ?? null,
   },
 };

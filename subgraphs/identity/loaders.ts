@@ -81,8 +81,12 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     }
   }
 
-  /** Follows trusted identifiers outwards from every seed at once, one wave per round. */
-  async function expandAll(seeds: Seed[]): Promise<Expansion> {
+  /**
+   * Follows trusted identifiers outwards from every seed at once, one wave per round. `afterFirstRound`
+   * sees the records of the first wave as soon as it is in, so that work needing only those (candidate
+   * searches) overlaps the later waves (courts by the ASNs police records carry) instead of following them.
+   */
+  async function expandAll(seeds: Seed[], afterFirstRound?: (found: IdentityRecord[]) => void): Promise<Expansion> {
     const until = Date.now() + remaining(deadline, client.linkBudgetMs, ANSWER_MARGIN_MS);
     const found = new Map<string, IdentityRecord>();
     const asked = new Map(sources.map((s) => [s.agency, new Set<string>()]));
@@ -102,37 +106,61 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       agenciesOf.set(top, agencies);
     };
     const held = (agency: string, id: Identifier) => agenciesOf.get(root(idKey(id)))?.has(agency) ?? false;
+    /** The identifiers of `from` that `s` can be asked about and has not been: marked asked. */
+    const idsFor = (s: PeopleSource, from: Seed[]): Identifier[] => {
+      const mine = asked.get(s.agency)!;
+      const ids: Identifier[] = [];
+      for (const f of from) {
+        const k = idKey(f.id);
+        if ((f.agency && f.agency !== s.agency) || !s.supports.includes(f.id.type) || mine.has(k) || held(s.agency, f.id)) continue;
+        mine.add(k);
+        ids.push(f.id);
+      }
+      return ids;
+    };
+    /** One agency's call; its new records are joined at once and returned. */
+    const ask = async (s: PeopleSource, ids: Identifier[], fresh: IdentityRecord[]): Promise<IdentityRecord[]> => {
+      const r = await call(s.agency, 'findByIdentifiers', until, (signal) => s.find(ids, signal));
+      if (r instanceof AdapterError) {
+        const f = failed.get(s.agency) ?? { error: r, ids: new Set<string>() };
+        ids.forEach((i) => f.ids.add(idKey(i)));
+        failed.set(s.agency, f);
+        return [];
+      }
+      const mineFresh: IdentityRecord[] = [];
+      for (const rec of r) {
+        if (found.has(recordKey(rec))) continue;
+        found.set(recordKey(rec), rec);
+        mineFresh.push(rec);
+      }
+      mineFresh.forEach(join);
+      fresh.push(...mineFresh);
+      return mineFresh;
+    };
     let frontier = seeds;
     for (let round = 0; round < MAX_ROUNDS && frontier.length; round++) {
       const wave: [PeopleSource, Identifier[]][] = [];
       for (const s of sources) {
-        const mine = asked.get(s.agency)!;
-        const ids: Identifier[] = [];
-        for (const f of frontier) {
-          const k = idKey(f.id);
-          if ((f.agency && f.agency !== s.agency) || !s.supports.includes(f.id.type) || mine.has(k) || held(s.agency, f.id)) continue;
-          mine.add(k);
-          ids.push(f.id);
-        }
+        const ids = idsFor(s, frontier);
         if (ids.length) wave.push([s, ids]);
       }
       if (!wave.length) break;
       const fresh: IdentityRecord[] = [];
+      // An agency this wave does not ask (courts, keyed by the ASNs police records carry) is asked as soon as
+      // an answer brings identifiers it can take, not after the slowest agency of the wave: at most one such
+      // early call per agency per wave, so the calls stay batched; what later answers bring waits for the next wave.
+      const inWave = new Set(wave.map(([s]) => s.agency));
+      const early: Promise<unknown>[] = [];
       await Promise.all(wave.map(async ([s, ids]) => {
-        const r = await call(s.agency, 'findByIdentifiers', until, (signal) => s.find(ids, signal));
-        if (r instanceof AdapterError) {
-          const f = failed.get(s.agency) ?? { error: r, ids: new Set<string>() };
-          ids.forEach((i) => f.ids.add(idKey(i)));
-          failed.set(s.agency, f);
-          return;
-        }
-        for (const rec of r) {
-          if (found.has(recordKey(rec))) continue;
-          found.set(recordKey(rec), rec);
-          fresh.push(rec);
+        const recs = await ask(s, ids, fresh);
+        for (const t of sources) {
+          if (inWave.has(t.agency) || !recs.length) continue;
+          const tids = idsFor(t, recs.flatMap(trustedIdentifiers).map((id) => ({ id })));
+          if (tids.length) { inWave.add(t.agency); early.push(ask(t, tids, fresh)); }
         }
       }));
-      fresh.forEach(join);
+      if (round === 0) afterFirstRound?.([...found.values()]);
+      await Promise.all(early);
       frontier = fresh.flatMap(trustedIdentifiers).map((id) => ({ id }));
     }
     return { records: found, failed };
@@ -189,11 +217,35 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     return seeds;
   }
 
+  /** The records holding the seeds, and those trusted identifiers join to them, among `found` so far. */
+  function recordsOf(seeds: Seed[], found: IdentityRecord[]): IdentityRecord[] {
+    const holds = (r: IdentityRecord) => seeds.some((s) => (!s.agency || s.agency === r.agency) && recordHasIdentifier(r, s.id));
+    return cluster(found).filter((c) => c.records.some(holds)).flatMap((c) => c.records);
+  }
+
+  /** By loader key: the person's records after the first wave (settled at the latest when linking ends). */
+  const early = new Map<string, { promise: Promise<IdentityRecord[]>; settle: (r: IdentityRecord[]) => void; settled: boolean }>();
+  function earlyOf(key: string) {
+    let e = early.get(key);
+    if (!e) {
+      let settle!: (r: IdentityRecord[]) => void;
+      const promise = new Promise<IdentityRecord[]>((resolve) => { settle = resolve; });
+      e = { promise, settled: false, settle: (r) => { if (!e!.settled) { e!.settled = true; settle(r); } } };
+      early.set(key, e);
+    }
+    return e;
+  }
+
   /** Everyone asked for in one tick, linked in shared waves. */
   const resolver = new DataLoader<string, ResolvedPerson | null>(async (keys) => {
     const seeds = keys.map(seedsOf);
-    const exp = await expandAll(seeds.flat());
-    return seeds.map((s) => { try { return personOf(s, exp); } catch (err) { return err as Error; } });
+    try {
+      const exp = await expandAll(seeds.flat(), (found) => keys.forEach((k, i) => earlyOf(k).settle(recordsOf(seeds[i], found))));
+      keys.forEach((k, i) => earlyOf(k).settle(recordsOf(seeds[i], [...exp.records.values()])));
+      return seeds.map((s) => { try { return personOf(s, exp); } catch (err) { return err as Error; } });
+    } finally {
+      keys.forEach((k) => earlyOf(k).settle([]));
+    }
   });
 
   /** Every agency searched once for all the criteria of the wave; failures by agency. */
@@ -210,23 +262,35 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     return { records, failures };
   }
 
-  /** Candidates of every person whose candidates were asked for in one tick: two searches each, batched across people. */
-  const candidates = new DataLoader<string, (Candidate | AdapterError)[]>(async (ids) => {
+  /** A candidates question: the records its searches are made from, and the person they are graded against (possibly still linking). */
+  interface CandidateAsk { from: IdentityRecord[]; person: Promise<ResolvedPerson> }
+  const asks = new Map<string, CandidateAsk>();
+  let askSeq = 0;
+
+  /**
+   * Candidates of every person whose candidates were asked for in one tick: two searches each, batched
+   * across people. The searches start from the records known when asked (after the first wave), while
+   * linking may still be completing; hits are graded against the person's final records.
+   */
+  const candidates = new DataLoader<string, (Candidate | AdapterError)[]>(async (tokens) => {
     const criteria: IdentitySearch[] = [];
-    const wanted = ids.map((id) => {
-      const records = people.get(id)?.records ?? [];
+    const wanted = tokens.map((t) => asks.get(t)!);
+    for (const a of wanted) {
+      const records = a.from;
       const surname = tally(records, (r) => r.name.surname)[0]?.value;
-      if (!surname) return records;
+      if (!surname) continue;
       const forename = tally(records, (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
       const dob = tally(records, (r) => r.dateOfBirth)[0]?.value ?? null;
       // Same surname and date of birth (catches forename variants), same surname and forename (catches date slips).
       if (dob) criteria.push({ surname, dateOfBirth: dob });
       if (forename) criteria.push({ surname, forename });
-      return records;
-    });
-    if (!criteria.length) return ids.map(() => []);
-    const found = await searchAll(criteria);
-    return wanted.map((records) => {
+    }
+    tokens.forEach((t) => asks.delete(t));
+    if (!criteria.length) return tokens.map(() => []);
+    // A person whose linking failed has no candidates to grade: that failure is reported on the person.
+    const [found, persons] = await Promise.all([searchAll(criteria), Promise.all(wanted.map((a) => a.person.catch(() => null)))]);
+    return persons.map((person) => {
+      const records = person?.records ?? [];
       const have = new Set(records.map(recordKey));
       const out = new Map<string, Candidate>();
       for (const r of found.records) {
@@ -237,7 +301,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       const sorted = [...out.values()].sort((x, y) => (x.grade === y.grade ? recordKey(x.record).localeCompare(recordKey(y.record)) : x.grade === 'PROBABLE' ? -1 : 1));
       return [...sorted, ...found.failures.values()];
     });
-  });
+  }, { cache: false });
 
   return {
     /** One name search (searchPeople), then its hits completed by the records trusted identifiers join to them. */
@@ -264,8 +328,20 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     byIdentifier: (id: Identifier) => resolver.load(`id|${idKey(id)}`),
     /** The person behind a Person.id: each agency's own record, then everything joined to those. */
     byPersonId: (personId: string) => (people.has(personId) ? Promise.resolve(people.get(personId)!) : resolver.load(`person|${personId}`)),
-    /** Probable and possible records in other agencies that no trusted identifier joins to the person (an error per agency that could not be searched). */
-    candidatesOf: (person: ResolvedPerson) => { people.set(person.id, person); return candidates.load(person.id); },
+    /** The records of the person holding `id` known after the first wave of linking (call after byIdentifier). */
+    firstRecords: (id: Identifier) => earlyOf(`id|${idKey(id)}`).promise,
+    /**
+     * Probable and possible records in other agencies that no trusted identifier joins to the person (an
+     * error per agency that could not be searched). `from`: the records to search from when the person is
+     * still being linked (by default the person's own).
+     */
+    candidatesOf: (person: ResolvedPerson | Promise<ResolvedPerson>, from?: IdentityRecord[]) => {
+      const token = String(askSeq++);
+      const p = Promise.resolve(person);
+      if (!(person instanceof Promise)) people.set(person.id, person);
+      asks.set(token, { from: from ?? (person instanceof Promise ? [] : person.records), person: p });
+      return candidates.load(token);
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { forenamesMatch, nameKey, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
+import { forenamesMatch, nameKey, normaliseAsn, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
 import { agencyEnum, IDENTIFIER_TYPES, type Identifier, type IdentifierType, type IdentityRecord } from '../../schema/model.js';
 import { encodePersonId } from '../../schema/person-id.js';
 import type { SubgraphContext } from '../types.js';
@@ -7,7 +7,11 @@ import { conflicts, recordKey, tally, trustedIdentifiers, type LinkBasis, type M
 import { unavailable, type IdentityLoaders, type ResolvedPerson } from './loaders.js';
 
 type Ctx = SubgraphContext<IdentityLoaders>;
-interface PersonParent { id: string; resolved?: ResolvedPerson }
+/**
+ * A person as the identity resolvers hand it on: by key, resolved, or still linking (`pending`) with the
+ * records the first wave found (`first`), so fields that need only those do not wait for later waves.
+ */
+interface PersonParent { id?: string; resolved?: ResolvedPerson; pending?: Promise<ResolvedPerson>; first?: IdentityRecord[] }
 
 const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -21,14 +25,15 @@ export function normaliseInput(type: IdentifierType, value: string): Identifier 
     return { type, value: check.value };
   }
   if (!/^[A-Za-z0-9/-]{1,30}$/.test(v)) throw badInput(`${type} must be letters and digits, got ${JSON.stringify(v.slice(0, 20))}`);
-  return { type, value: v.toUpperCase() };
+  return { type, value: type === 'ASN' ? normaliseAsn(v) : v.toUpperCase() };
 }
 
 async function resolve(parent: PersonParent, ctx: Ctx): Promise<ResolvedPerson> {
   if (parent.resolved) return parent.resolved;
-  const r = await ctx.loaders.byPersonId(parent.id);
+  if (parent.pending) return parent.pending;
+  const r = await ctx.loaders.byPersonId(parent.id!);
   // A key whose records have all gone: an empty person, so agency fields still resolve (to nothing).
-  return r ?? { id: parent.id, records: [], basis: new Map(), failures: [] };
+  return r ?? { id: parent.id!, records: [], basis: new Map(), failures: [] };
 }
 
 function link(r: IdentityRecord, grade: MatchGrade, basis: LinkBasis[]) {
@@ -55,8 +60,21 @@ export const resolvers = {
   Query: {
     async personByIdentifier(_: unknown, args: { type: IdentifierType; value: string }, ctx: Ctx): Promise<PersonParent | null> {
       if (!IDENTIFIER_TYPES.includes(args.type)) throw badInput(`unknown identifier type ${args.type}`);
-      const r = await ctx.loaders.byIdentifier(normaliseInput(args.type, args.value));
-      return r ? { id: r.id, resolved: r } : null;
+      const id = normaliseInput(args.type, args.value);
+      const full = ctx.loaders.byIdentifier(id);
+      // Answered once the first wave has found the person: later waves (courts by the ASNs police
+      // records carry) complete the person while fields needing only the first records (candidates) go on.
+      const first = await ctx.loaders.firstRecords(id);
+      if (!first.length) {
+        const r = await full;
+        return r ? { id: r.id, resolved: r } : null;
+      }
+      const pending = full.then((r) => {
+        if (!r) throw new Error('a person found in the first wave of linking was lost in a later one');
+        return r;
+      });
+      pending.catch(() => {}); // reported by the fields that wait on it, not as an unhandled rejection
+      return { pending, first };
     },
     async person(_: unknown, args: { id: string }, ctx: Ctx): Promise<PersonParent | null> {
       const r = await ctx.loaders.byPersonId(args.id);
@@ -80,7 +98,7 @@ export const resolvers = {
   },
   Person: {
     __resolveReference: (ref: { id: string }): PersonParent => ({ id: ref.id }),
-    id: (p: PersonParent) => p.id,
+    id: async (p: PersonParent, _: unknown, ctx: Ctx) => p.id ?? (await resolve(p, ctx)).id,
     async name(p: PersonParent, _: unknown, ctx: Ctx) {
       const r = await resolve(p, ctx);
       const key = tally(r.records, (x) => `${nameKey(x.name.forenames[0])}|${nameKey(x.name.surname)}`)[0]?.value;
@@ -99,7 +117,7 @@ export const resolvers = {
     },
     // Searched only when selected, for every person of the request at once.
     async candidates(p: PersonParent, _: unknown, ctx: Ctx) {
-      const found = await ctx.loaders.candidatesOf(await resolve(p, ctx));
+      const found = await ctx.loaders.candidatesOf(p.pending && p.first ? p.pending : await resolve(p, ctx), p.first);
       return found.map((c) => (c instanceof Error ? c : { link: link(c.record, c.grade, [c.basis]), person: singleton(c.record), reason: c.reason }));
     },
     conflicts: async (p: PersonParent, _: unknown, ctx: Ctx) =>

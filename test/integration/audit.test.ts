@@ -28,7 +28,7 @@ describe('the audit trail', () => {
     const rec = await lastRecord();
     expect(rec.seq).toBe(before + 1);
     expect(rec).toMatchObject({ caller: { agency: 'POLICE', roles: ['POLICE_OFFICER'] }, purpose: 'INVESTIGATION', operationName: 'Lookup', outcome: 'PARTIAL' });
-    expect(rec.subjects.map((s) => s.id)).toEqual(expect.arrayContaining([`police=${person().nominalId}`, `courts=${person().defendantId}`]));
+    expect(rec.subjects.map((s) => s.id)).toEqual(expect.arrayContaining([`police=${person().nominalId}`, `courts=${person().asns[0]}`]));
     expect(rec.disclosed.map((d) => d.coordinate)).toEqual(expect.arrayContaining(['Person.arrests', 'Person.name', 'Case.victims']));
     expect(rec.disclosed.find((d) => d.coordinate === 'Person.arrests')).toMatchObject({ agency: 'police', rule: 'POLICE : * | own', agreement: null });
     expect(rec.withheld).toContainEqual(expect.objectContaining({ coordinate: 'Victim.address', reason: 'NOT_PERMITTED' }));

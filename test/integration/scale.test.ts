@@ -33,6 +33,8 @@ describe('cost of a request is a property of its plan, not of its number of peop
     for (const n of SIZES) for (const [agency, calls] of Object.entries(table[n])) expect(calls, `${agency} for ${n} people`).toBeLessThanOrEqual(MAX_CALLS_PER_AGENCY);
     // Not vacuous: every agency holding people was asked.
     for (const agency of ['police', 'courts', 'prisons', 'probation']) expect(table[1][agency]).toBeGreaterThan(0);
+    // The courts are asked once, for every ASN the police records of all the people carry.
+    expect(table[100].courts, 'courts: one call by ASN whatever the number of people').toBe(table[1].courts);
   }, 120_000);
 
   it('costs each agency the same few calls for 1, 10, 50 and 100 people with every record field of the README example', async () => {
@@ -57,6 +59,7 @@ describe('cost of a request is a property of its plan, not of its number of peop
     for (const n of SIZES) for (const [agency, calls] of Object.entries(table[n])) expect(calls, `${agency} for ${n} people: ${JSON.stringify(table)}`).toBeLessThanOrEqual(bound[agency]);
     // Record operations happen once per request, not once per person.
     expect(table[100].police, 'police: nominals, arrests, warning markers').toBeLessThanOrEqual(table[1].police + 1);
+    expect(table[100].courts, 'courts: one call by ASN for linking, one for the cases').toBe(table[1].courts);
   }, 180_000);
 
   it('costs each agency the same few calls for every hit of a search, arrests and supervision included', async () => {

@@ -73,7 +73,8 @@ describe('a list of court cases with a youth case in it', () => {
   });
 
   const casesOf = (selection: string) => `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person { cases { ${selection} } } } }`;
-  const reps = () => ({ reps: [{ __typename: 'Person', id: `P1:courts=${defendantId}` }] });
+  // The person key the identity subgraph gives: one courts part per ASN of the defendant's cases.
+  const reps = () => ({ reps: [{ __typename: 'Person', id: `P1:${population.courts.cases.filter((c) => c.defendantId === defendantId).map((c) => `courts=${c.asn}`).sort().join(',')}` }] });
   const listed = (r: Result) => (r.data as { _entities: { cases: { urn?: string }[] }[] })._entities[0].cases;
 
   it('a prison officer\'s list of cases omits a youth case without an error', async () => {

@@ -119,12 +119,12 @@ function seeds(pop: Population): QuerySeeds {
   // Real person keys, and crafted ones: one person's record joined with another person's record.
   const personIds: Seed[] = [];
   for (const t of people) {
-    const refs = ([['courts', t.defendantId], ['police', t.nominalId], ['prisons', t.prisonNumber], ['probation', t.crn]] as const).filter(([, id]) => id != null);
+    const refs = ([...t.asns.map((a) => ['courts', a] as const), ['police', t.nominalId], ['prisons', t.prisonNumber], ['probation', t.crn]] as const).filter(([, id]) => id != null);
     if (refs.length) personIds.push({ value: `P1:${refs.map(([a, id]) => `${a}=${id}`).join(',')}`, related: rel(t.index) });
   }
   if (CRAFTED_IDS) {
     const ref = (t: (typeof people)[number], agency: 'courts' | 'police' | 'prisons' | 'probation') =>
-      ({ courts: t.defendantId, police: t.nominalId, prisons: t.prisonNumber, probation: t.crn })[agency];
+      ({ courts: t.asns[0] ?? null, police: t.nominalId, prisons: t.prisonNumber, probation: t.crn })[agency];
     const pairs: ['courts' | 'police' | 'prisons' | 'probation', 'courts' | 'police' | 'prisons' | 'probation'][] = [
       ['courts', 'probation'], ['police', 'probation'], ['courts', 'prisons'], ['police', 'courts'], ['prisons', 'probation'],
     ];

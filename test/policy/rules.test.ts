@@ -21,7 +21,7 @@ const agreement = (id: string) => (AGREEMENTS as Record<string, Agreement>)[id]!
 // One world in which every record condition holds: the person is on the caller's caseload and is the
 // defendant in their victim's case, the victim is theirs, the record is an adult one and not restricted.
 const CRN = 'X123456';
-const DEFENDANT = 'D1001';
+const DEFENDANT = '2601ZD0100000001001A'; // the ASN courts key a defendant's case by
 const URN = '01ZD0303208';
 const VICTIM = 'V-0001';
 // Like the gateway (gateway/relationships.ts), only an offender manager has a caseload and only a victim

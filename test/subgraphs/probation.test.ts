@@ -14,8 +14,8 @@ import { caller, executeAs } from '../helpers/subgraph.js';
 const population = generatePopulation({ size: 300 });
 const example = population.probation.find((p) => p.personIndex === population.examples.everywhere)!;
 const idOf = (crn: string) => encodePersonId([{ agency: 'probation', localId: crn }, { agency: 'police', localId: '400000' }]);
-const defendantId = population.people[example.personIndex].defendantId!;
-/** The example as a victim liaison officer's query reaches it: with the court defendant id the gateway linked. */
+const defendantId = population.people[example.personIndex].asns[0];
+/** The example as a victim liaison officer's query reaches it: with the ASN of the court case the gateway linked. */
 const idWithCourt = encodePersonId([{ agency: 'probation', localId: example.crn }, { agency: 'courts', localId: defendantId }]);
 const restrictedOne = population.probation.find((p) => p.currentRestriction)!;
 const excludedOne = population.probation.find((p) => p.currentExclusion)!;

@@ -1,25 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MappingError } from '../../../adapters/errors.js';
+import { AdapterError, MappingError } from '../../../adapters/errors.js';
+import { parseDeliverRequest } from '../../../adapters/courts/client.js';
 import {
-  mapAddress, mapBailStatus, mapCase, mapDefendant, mapFinding, mapGender, mapOffenceCode, mapPlea, mapResult, mapTime,
-  matchesSearch, pncSearchForms, toIdentityRecord,
+  mapAddress, mapBailStatus, mapCase, mapFinding, mapGender, mapMessages, mapOffenceCode, mapPlea, mapResult, mapTime,
+  matchesSearch, partsOf, toIdentityRecord, type CourtCase, type Outcome,
 } from '../../../adapters/courts/mapping.js';
-import { REPEATING, type WireCase, type WireDefendant, type WireHearing } from '../../../adapters/courts/wire.js';
-import { createSoapParser } from '../../../adapters/soap.js';
+import { normaliseAsn } from '../../../adapters/normalise.js';
+import type { WireDeliverRequest } from '../../../adapters/courts/wire.js';
 
-const parser = createSoapParser(REPEATING);
-
-/** The DC:Case of a real Libra result message, with its session's hearing, as the case service returns it. */
-function libraCase(file: string): { wire: WireCase; defendant: WireDefendant } {
-  const doc = parser.parse(readFileSync(new URL(`../../fixtures/courts/${file}`, import.meta.url), 'utf8'));
-  const session = doc.DeliverRequest.Message.ResultedCaseMessage.Session;
-  const kase = session.Case[0] as WireCase; // Case repeats in service answers, so the parser always gives an array
-  const def = kase.Defendant![0];
-  return {
-    wire: { ...kase, Hearing: session.CourtHearing.Hearing as WireHearing[], Defendant: [{ ...def, DefendantId: '7000123' }] },
-    defendant: { ...(def as WireDefendant), DefendantId: '7000123' },
-  };
+/** A real Libra result message from the project's copy of the corpus (reference/libra/). */
+const real = (file: string): WireDeliverRequest => parseDeliverRequest(readFileSync(new URL(`../../../reference/libra/${file}`, import.meta.url), 'utf8'));
+const ok = (c: CourtCase | AdapterError | undefined): CourtCase => {
+  if (!c || c instanceof AdapterError) throw new Error(`expected a case, got ${c instanceof AdapterError ? c.message : c}`);
+  return c;
+};
+const caseOf = (m: WireDeliverRequest[]) => ok(mapMessages(m)[0]?.record);
+const outcome = (o: Outcome | AdapterError): Outcome => {
+  if (o instanceof AdapterError) throw new Error(`expected an outcome, got ${o.message}`);
+  return o;
+};
+/** A deep copy of a parsed message with `edit` applied to its (first) defendant. */
+function withDefendant(m: WireDeliverRequest, edit: (d: any) => void, session?: (s: any) => void): WireDeliverRequest {
+  const copy = structuredClone(m) as any;
+  const s = copy.Message.ResultedCaseMessage.Session[0];
+  edit(s.Case[0].Defendant[0]);
+  session?.(s);
+  return copy;
 }
 
 describe('courts mapping: code cross-walks', () => {
@@ -48,8 +55,8 @@ describe('courts mapping: code cross-walks', () => {
     expect(mapFinding(spi, date)).toEqual(expected);
   });
 
-  it('rejects an impossible conviction date', () => {
-    expect(() => mapFinding('G', '2011-02-30')).toThrow(/real calendar date/);
+  it.each([['2011-02-30'], ['26/09/2011'], ['2011-9-26']])('rejects the conviction date %s: dates are read as YYYY-MM-DD and must exist', (date) => {
+    expect(() => mapFinding('G', date)).toThrow(MappingError);
   });
 
   it.each([
@@ -62,9 +69,10 @@ describe('courts mapping: code cross-walks', () => {
     expect(mapBailStatus(spi)).toEqual({ code, spiCode: spi, description });
   });
 
-  it.each([['1', 'MALE'], ['2', 'FEMALE'], ['0', 'NOT_KNOWN'], ['9', 'NOT_SPECIFIED'], ['', null]])('maps CJS gender %s to %s', (code, sex) => {
-    expect(mapGender(code)).toBe(sex);
-  });
+  it.each([['1', 'MALE'], ['2', 'FEMALE'], ['0', 'NOT_KNOWN'], ['9', 'NOT_SPECIFIED'], ['N', 'NOT_KNOWN'], ['n', 'NOT_KNOWN'], ['U', 'NOT_KNOWN'], ['', null], ['Q', null]])(
+    'maps defendant sex %s to %s', (code, sex) => {
+      expect(mapGender(code)).toBe(sex);
+    });
 
   it.each([
     ['SX03001A', 'SX03001', 'Rape a girl aged 13 / 14 / 15 - SOA 2003', { code: 'A', description: 'Attempt' }],
@@ -83,6 +91,7 @@ describe('courts mapping: code cross-walks', () => {
       .toEqual({ code: '1002', description: 'Imprisonment', text: 'Imprisonment 6 months', resultType: 'F', qualifiers: ['B'] });
     expect(mapResult({ ResultCode: '0001', ResultText: 'Uncoded' }).description).toBeNull();
     expect(() => mapResult({ ResultCode: '10' })).toThrow(MappingError);
+    expect(() => mapResult({ ResultText: '2 other offences taken into consideration' })).toThrow(/ResultCode/);
   });
 
   it.each([['10:00:00', '10:00'], ['13:30', '13:30'], ['', null]])('reads hearing time %s as %s', (raw, time) => {
@@ -91,6 +100,14 @@ describe('courts mapping: code cross-walks', () => {
 
   it('rejects a time that is not a clock time', () => {
     expect(() => mapTime('25:00:00')).toThrow(MappingError);
+  });
+
+  it.each([
+    ['1101ZD0100000448754K', '1101ZD0100000448754K'],
+    ['11/01ZD/01/448754K', '1101ZD0100000448754K'],
+    [' 1101zd0100000448754k ', '1101ZD0100000448754K'],
+  ])('reads the ASN %s as %s', (raw, asn) => {
+    expect(normaliseAsn(raw)).toBe(asn);
   });
 });
 
@@ -105,65 +122,21 @@ describe('courts mapping: addresses', () => {
   });
 });
 
-describe('courts mapping: records', () => {
-  const defendant = (over: Partial<{ pnc: string; birthdate: string; family: string }> = {}): WireDefendant => ({
-    DefendantId: '7000042',
-    PNCIdentifier: over.pnc,
-    CourtIndividualDefendant: {
-      PersonDefendant: { BasePersonDetails: { PersonName: { PersonTitle: 'Ms', PersonGivenName1: 'siobhan', PersonGivenName2: 'Amy', PersonFamilyName: over.family ?? "O'BRIEN-SMITH" }, Birthdate: over.birthdate ?? '1985-04-03', Gender: '2' } },
-      Address: { SimpleAddress: { AddressLine1: '4 Mill Lane', AddressLine2: 'Bristol', AddressLine3: 'BS1 4QT' } },
-    },
-  });
-
-  it('maps a defendant with a PNC keyed in short form to the long form, keeping what was keyed', () => {
-    const d = mapDefendant(defendant({ pnc: '18/100006A' }));
-    expect(d).toEqual({
-      defendantId: '7000042',
-      name: { title: 'Ms', forenames: ['Siobhan', 'Amy'], surname: "O'Brien-Smith", fullName: "Siobhan Amy O'Brien-Smith" },
-      dateOfBirth: '1985-04-03', sex: 'FEMALE',
-      pnc: { raw: '18/100006A', value: '2018/0100006A', valid: true },
-      address: { lines: ['4 Mill Lane'], town: 'Bristol', postcode: 'BS1 4QT' },
-    });
-  });
-
-  it('keeps a PNC with a wrong check character only as recorded', () => {
-    expect(mapDefendant(defendant({ pnc: '2018/0100006B' })).pnc).toEqual({ raw: '2018/0100006B', value: null, valid: false });
-  });
-
-  it('refuses a defendant with an impossible date of birth or no family name', () => {
-    expect(() => mapDefendant(defendant({ birthdate: '1985-02-30' }))).toThrow(/Birthdate/);
-    expect(() => mapDefendant(defendant({ family: '' }))).toThrow(/PersonFamilyName/);
-  });
-
-  it('makes an identity record for linking from a defendant', () => {
-    const r = toIdentityRecord(mapDefendant(defendant({ pnc: '18/100006A' })));
-    expect(r).toMatchObject({ agency: 'courts', localId: '7000042', localIdType: 'COURT_DEFENDANT_ID', dateOfBirth: '1985-04-03', sex: 'FEMALE', pnc: { value: '2018/0100006A', valid: true }, cro: { valid: false } });
-    expect(matchesSearch(mapDefendant(defendant()), 'obrien smith', '1985-04-03')).toBe(true);
-    expect(matchesSearch(mapDefendant(defendant()), "O'Brien-Smith", '1985-03-04')).toBe(false);
-  });
-
-  it('searches for a PNC in both the long and the short form the court may hold', () => {
-    expect(pncSearchForms('2018/0100006A')).toEqual(['2018/0100006A', '18/100006A']);
-    expect(pncSearchForms('18/100006A')).toEqual(['2018/0100006A', '18/100006A']);
-    expect(pncSearchForms('not a pnc')).toEqual(['NOT A PNC']);
-  });
-
-  it('maps the defendant of a real Libra result message', () => {
-    const d = mapDefendant(libraCase('resulted-case-input-message-001.xml').defendant);
-    expect(d.name).toEqual({ title: 'Mr', forenames: ['Trprfour'], surname: 'Sexoffence', fullName: 'Trprfour Sexoffence' });
-    expect(d.dateOfBirth).toBe('1948-11-11');
-    expect(d.sex).toBe('MALE');
-    expect(d.pnc).toEqual({ raw: null, value: null, valid: false });
-    expect(d.address?.lines).toHaveLength(3);
-  });
-
-  it('maps the case of a real Libra result message, offence sequence 001 included', () => {
-    const c = mapCase(libraCase('resulted-case-input-message-001.xml').wire);
+describe('courts mapping: real Libra result messages', () => {
+  it('maps the message of reference/libra/resulted-case-input-message-001.xml field for field', () => {
+    const c = caseOf([real('resulted-case-input-message-001.xml')]);
     expect(c).toMatchObject({
-      urn: '01ZD0303208', asn: '1101ZD0100000448754K', defendantId: '7000123',
+      urn: '01ZD0303208', asn: '1101ZD0100000448754K',
       court: { code: 'B01EF01' },
       bailStatus: { code: 'UNCONDITIONAL_BAIL', spiCode: 'U' }, remandedInCustody: false, custodyTimeLimitExpiry: null,
-      hearings: [{ date: '2011-09-26', time: '10:00', court: { code: 'B01EF01' }, type: 'OTHER', typeCode: null }],
+      hearings: [{ date: '2011-09-26', time: '10:00', court: { code: 'B01EF01' }, type: null, typeCode: null }],
+      defendant: {
+        asn: '1101ZD0100000448754K', urn: '01ZD0303208',
+        name: { title: 'Mr', forenames: ['Trprfour'], surname: 'Sexoffence', fullName: 'Trprfour Sexoffence' },
+        dateOfBirth: '1948-11-11', sex: 'MALE',
+        address: { lines: ['Scenario1 Address Line 1', 'Scenario1 Address Line 2', 'Scenario1 Address Line 3'], town: null, postcode: null },
+      },
+      youthAtOffence: false,
     });
     expect(c.charges.map((ch) => [ch.sequence, ch.offence.code, ch.offenceQualifier?.code ?? null])).toEqual([[1, 'SX03001', 'A'], [2, 'SX03001', null], [3, 'RT88191', null]]);
     expect(c.charges[0]).toMatchObject({
@@ -173,25 +146,85 @@ describe('courts mapping: records', () => {
       finding: { code: 'GUILTY', convictionDate: '2011-09-26' },
       outcomes: [{ code: '3078', description: 'Travel Restriction Order', text: 'Travel Restriction Order' }],
     });
+    expect(c.charges[2].outcomes).toEqual([{ code: '1015', description: expect.any(String), text: 'Fined 100.', resultType: expect.anything(), qualifiers: [] }]);
   });
 
-  it('maps the many results and qualifiers of the variations message', () => {
-    const c = mapCase(libraCase('resulted-case-input-message-001-variations.xml').wire);
-    const outcomes = c.charges[0].outcomes;
-    expect(outcomes.length).toBeGreaterThan(10);
-    expect(outcomes.find((o) => o.code === '3068')?.qualifiers).toEqual(['BA', 'AW', 'RA']);
-    expect(outcomes.find((o) => o.code === '9999')?.description).toBe('Non Standard BRC Disposal');
+  it('maps the variations message: every result line, qualifiers, and next hearings (prefixed or not) as hearings of the case', () => {
+    const c = caseOf([real('resulted-case-input-message-001-variations.xml')]);
+    const outcomes = c.charges[0].outcomes.map(outcome);
+    expect(outcomes.map((o) => o.code)).toEqual(['3078', '1015', '3008', '3105', '1116', '3068', '3068', '1115', '1115', '9999', '3068', '4575', '3118', '4014', '3105']);
+    expect(outcomes[5].qualifiers).toEqual(['BA', 'AW', 'RA']);
+    expect(outcomes[9].description).toBe('Non Standard BRC Disposal');
+    // The session, and the next hearings results fixed (one of them written without the DC: prefix).
+    expect(c.hearings.map((h) => [h.date, h.time, h.court.code])).toEqual([
+      ['2008-09-24', '10:00', 'B01EF01'], ['2011-05-08', '13:30', 'B41ME01'], ['2011-05-08', '13:30', '0413'], ['2011-09-26', '10:00', 'B01EF01'], ['2011-10-01', '14:00', 'B01EF01'],
+    ]);
+    expect(c.charges[1].offence).toMatchObject({ code: 'XX001', title: null });
   });
 
-  it('refuses a case whose hearing date is impossible', () => {
-    const { wire } = libraCase('resulted-case-input-message-001.xml');
-    expect(() => mapCase({ ...wire, Hearing: [{ ...wire.Hearing![0], DateOfHearing: '2011-02-30' }] })).toThrow(/DateOfHearing/);
+  it('fails only the result line that has no ResultCode (offences taken into consideration, warrants), keeping the case and the other lines', () => {
+    const m = withDefendant(real('resulted-case-input-message-001-variations.xml'), (d) => {
+      delete d.Offence[0].Result[12].ResultCode; // the TIC line: "5 Other Offences admitted and taken into consideration"
+      delete d.Offence[0].Result[11].ResultCode; // the warrant line
+    });
+    const c = caseOf([m]);
+    const lines = c.charges[0].outcomes;
+    expect(lines).toHaveLength(15);
+    expect(lines.filter((o) => o instanceof AdapterError)).toHaveLength(2);
+    const bad = lines[12] as AdapterError;
+    expect(bad).toBeInstanceOf(AdapterError);
+    expect(bad.extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts', recordId: '1101ZD0100000448754K offence 1 result 13' });
+    expect(bad.message).toMatch(/ResultCode/);
+    expect(bad.message).not.toMatch(/taken into consideration/); // the record's text never reaches the error
+    expect(outcome(lines[13]).code).toBe('4014');
   });
 
-  it('marks a defendant remanded in custody and reads the custody time limit', () => {
-    const { wire } = libraCase('resulted-case-input-message-001.xml');
-    const def = wire.Defendant![0];
-    const c = mapCase({ ...wire, Defendant: [{ ...def, CourtIndividualDefendant: { BailStatus: 'C', CustodyTimeLimit: '2011-12-01' } }] });
-    expect(c).toMatchObject({ bailStatus: { code: 'CUSTODY' }, remandedInCustody: true, custodyTimeLimitExpiry: '2011-12-01' });
+  it('maps a defendant whose sex is N (not known) instead of refusing the case', () => {
+    const m = withDefendant(real('resulted-case-input-message-001.xml'), (d) => { d.CourtIndividualDefendant.PersonDefendant.BasePersonDetails.Gender = 'N'; });
+    expect(caseOf([m]).defendant.sex).toBe('NOT_KNOWN');
+  });
+
+  it.each([
+    ['an impossible hearing date', (s: any) => { s.CourtHearing.Hearing.DateOfHearing = '2011-02-30'; }, /DateOfHearing/],
+    ['a hearing date written day first', (s: any) => { s.CourtHearing.Hearing.DateOfHearing = '26/09/2011'; }, /DateOfHearing/],
+    ['an impossible date of birth', (s: any) => { s.Case[0].Defendant[0].CourtIndividualDefendant.PersonDefendant.BasePersonDetails.Birthdate = '1948-02-30'; }, /Birthdate/],
+    ['no family name', (s: any) => { s.Case[0].Defendant[0].CourtIndividualDefendant.PersonDefendant.BasePersonDetails.PersonName.PersonFamilyName = ''; }, /PersonFamilyName/],
+  ])('fails the case, typed and naming the element, for %s', (_label, edit, field) => {
+    const [mapped] = mapMessages([withDefendant(real('resulted-case-input-message-001.xml'), () => {}, edit)]);
+    expect(mapped.record).toBeInstanceOf(AdapterError);
+    expect((mapped.record as AdapterError).extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts', recordId: '1101ZD0100000448754K' });
+    expect((mapped.record as AdapterError).message).toMatch(field);
+  });
+
+  it('merges the messages of several hearings of one case: hearings from all, charges and bail from the latest', () => {
+    const first = withDefendant(real('resulted-case-input-message-001.xml'), (d) => {
+      d.CourtIndividualDefendant.BailStatus = 'C';
+      for (const o of d.Offence) { delete o.Finding; delete o.ConvictionDate; }
+    }, (s) => { s.CourtHearing.Hearing.DateOfHearing = '2011-08-01'; });
+    const c = caseOf([real('resulted-case-input-message-001.xml'), first]);
+    expect(c.hearings.map((h) => h.date)).toEqual(['2011-08-01', '2011-09-26']);
+    expect(c.bailStatus?.code).toBe('UNCONDITIONAL_BAIL');
+    expect(c.charges[0].finding?.code).toBe('GUILTY');
+  });
+
+  it('keys the case by the ASN and leaves out a defendant without one', () => {
+    const m = withDefendant(real('resulted-case-input-message-001.xml'), (d) => { delete d.ProsecutorReference; });
+    expect(partsOf([m])).toHaveLength(1);
+    expect(mapMessages([m])).toEqual([]);
+  });
+
+  it('makes an identity record keyed by the ASN, with no PNC or CRO (the message carries none)', () => {
+    const c = caseOf([real('resulted-case-input-message-001.xml')]);
+    expect(toIdentityRecord(c.defendant)).toMatchObject({
+      agency: 'courts', localId: '1101ZD0100000448754K', localIdType: 'ASN', dateOfBirth: '1948-11-11', sex: 'MALE',
+      pnc: { raw: null, value: null, valid: false }, cro: { raw: null, valid: false }, crossReferences: [],
+    });
+    expect(matchesSearch(c.defendant, 'sex offence', '1948-11-11')).toBe(true);
+    expect(matchesSearch(c.defendant, 'Sexoffence', '1948-11-12')).toBe(false);
+  });
+
+  it('refuses a document that is not a delivered result message, typed', () => {
+    expect(() => parseDeliverRequest('<DeliverRequest><Message/></DeliverRequest>')).toThrow(AdapterError);
+    expect(() => parseDeliverRequest('<DeliverRequest><Message>')).toThrow(/well-formed/);
   });
 });

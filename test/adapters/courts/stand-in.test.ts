@@ -1,12 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../adapters/errors.js';
-import { displayName, normalisePnc } from '../../../adapters/normalise.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { displayName } from '../../../adapters/normalise.js';
 import { CourtsClient } from '../../../adapters/courts/client.js';
 import { courtsConfig } from '../../../adapters/courts/config.js';
-import type { CourtCase as ModelCase, CourtDefendant as ModelDefendant } from '../../../adapters/courts/mapping.js';
 import type { StandIn } from '../../../legacy/faults.js';
 import { generatePopulation, type Population } from '../../../legacy/population.js';
-import { startStandIn } from '../../../legacy/courts/server.js';
+import { populationMessages, startStandIn } from '../../../legacy/courts/server.js';
+import type { CourtCase as TruthCase } from '../../../legacy/population.js';
 import { createLoaders } from '../../../subgraphs/courts/loaders.js';
 
 let population: Population;
@@ -25,33 +30,42 @@ afterEach(() => {
 afterAll(() => standIn.close());
 
 const defendants = () => population.courts.defendants;
+/** Cases the court has resulted by the population's "today": the ones it has delivered messages about. */
+const delivered = () => population.courts.cases.filter((c) => c.hearings[0].date <= population.referenceDate);
+const defendantOf = (c: TruthCase) => defendants().find((d) => d.defendantId === c.defendantId)!;
 const ok = <T>(v: T | AdapterError | null | undefined): T => {
-  if (v == null || v instanceof AdapterError) throw new Error(`expected a record, got ${v instanceof AdapterError ? v.code : v}`);
+  if (v == null || v instanceof AdapterError) throw new Error(`expected a record, got ${v instanceof AdapterError ? v.message : v}`);
   return v;
 };
 
 describe('courts stand-in with the courts client', () => {
-  it('serves defendant records as the court recorded them', async () => {
-    const sample = defendants().slice(0, 20);
-    const found = await client.getDefendants(sample.map((d) => d.defendantId));
-    expect(standIn.requests.get('GetDefendants')).toBe(1);
-    for (const d of sample) {
-      const m = ok(found.get(d.defendantId));
-      expect(m.name.surname).toBe(displayName(d.surname));
-      expect(m.name.forenames).toEqual(d.forenames.map(displayName));
-      expect(m.dateOfBirth).toBe(d.dateOfBirth);
-      expect(m.sex).toBe(d.sex === 'M' ? 'MALE' : 'FEMALE');
-      expect(m.pnc.raw).toBe(d.pnc);
-      expect(m.address).toEqual({ lines: [d.address[0]], town: d.address[1], postcode: d.address[2] });
+  it('serves each case as the defendant is named in its result messages, keyed by ASN, in one call for many ASNs', async () => {
+    const sample = delivered().slice(0, 20);
+    const found = await client.casesByAsn(sample.map((c) => c.asn));
+    expect(standIn.requests.snapshot()).toEqual({ GetResultedCases: 1 });
+    for (const c of sample) {
+      const m = ok(found.get(c.asn));
+      const d = defendantOf(c);
+      expect(m.defendant.name.surname).toBe(displayName(d.surname));
+      expect(m.defendant.name.forenames).toEqual(d.forenames.map(displayName));
+      expect(m.defendant.dateOfBirth).toBe(d.dateOfBirth);
+      expect(m.defendant.sex).toBe(d.sex === 'M' ? 'MALE' : 'FEMALE');
+      expect(m.defendant.address).toEqual({ lines: [d.address[0]], town: d.address[1], postcode: d.address[2] });
     }
   });
 
-  it('serves cases with hearings, charges, pleas, findings and results through the code lists', async () => {
-    const truth = population.courts.cases.find((c) => c.offences.some((o) => o.finding === 'NG'))!;
-    const kase = ok((await client.getCases([truth.urn])).get(truth.urn));
-    expect(kase).toMatchObject({ urn: truth.urn, asn: truth.asn, defendantId: truth.defendantId, court: { code: truth.hearings[0].courtOu } });
+  it('holds nothing about a case not yet heard: no message has been delivered', async () => {
+    const unheard = population.courts.cases.find((c) => c.hearings[0].date > population.referenceDate);
+    if (!unheard) return; // every case of this population has been heard
+    expect((await client.casesByAsn([unheard.asn])).size).toBe(0);
+  });
+
+  it('serves concluded cases with every hearing, pleas, findings and results through the code lists', async () => {
+    const truth = delivered().find((c) => c.offences.some((o) => o.finding === 'NG') && c.hearings.every((h) => h.date <= population.referenceDate))!;
+    const kase = ok((await client.casesByUrn([truth.urn])).get(truth.urn));
+    expect(kase).toMatchObject({ urn: truth.urn, asn: truth.asn, court: { code: truth.hearings[0].courtOu }, bailStatus: { code: 'UNCONDITIONAL_BAIL' } });
     expect(kase.court?.name).toBeTruthy();
-    expect(kase.hearings.map((h) => [h.date, h.type])).toEqual(truth.hearings.map((h) => [h.date, h.type]));
+    expect(kase.hearings.map((h) => [h.date, h.court.code])).toEqual(truth.hearings.map((h) => [h.date, h.courtOu]));
     expect(kase.charges).toHaveLength(truth.offences.length);
     truth.offences.forEach((o, i) => {
       const ch = kase.charges[i];
@@ -59,96 +73,64 @@ describe('courts stand-in with the courts client', () => {
       expect(ch.offence.code).toBe(o.offenceCode);
       expect(ch.wording).toBe(ch.offence.title); // the population leaves wording empty: the court fills the CJS title
       expect(ch.finding?.code).toBe(o.finding === 'NG' ? 'NOT_GUILTY' : 'GUILTY');
-      expect(ch.outcomes.map((r) => r.code)).toEqual(o.results.map((r) => r.code));
-      expect(ch.outcomes.every((r) => r.text === r.description)).toBe(true);
+      expect(ch.outcomes.map((r) => ok(r).code)).toEqual(o.results.map((r) => r.code));
     });
   });
 
-  it('shows a defendant remanded in custody with the custody time limit', async () => {
-    const truth = population.courts.cases.find((c) => c.bailStatus === 'C')!;
-    const kase = ok((await client.getCases([truth.urn.toLowerCase()])).get(truth.urn));
-    expect(kase).toMatchObject({ bailStatus: { code: 'CUSTODY', description: 'Custody' }, remandedInCustody: true, custodyTimeLimitExpiry: truth.custodyTimeLimitExpiry });
+  it('shows an open case remanded in custody, with the next hearing the remand result fixed', async () => {
+    const truth = delivered().find((c) => c.bailStatus === 'C' && c.hearings[1].date > population.referenceDate)!;
+    const kase = ok((await client.casesByUrn([truth.urn.toLowerCase()])).get(truth.urn));
+    expect(kase).toMatchObject({ bailStatus: { code: 'CUSTODY', description: 'Custody' }, remandedInCustody: true, custodyTimeLimitExpiry: null });
+    expect(kase.hearings.map((h) => h.date)).toEqual(truth.hearings.map((h) => h.date));
+    expect(kase.charges.every((ch) => ch.outcomes.map((o) => ok(o).code).join() === '4028')).toBe(true);
   });
 
-  it('batches every lookup of one loader tick into one legacy call per operation', async () => {
+  it('batches every lookup of one loader tick into one legacy call per loader', async () => {
     const loaders = createLoaders(client, 'test');
-    const ids = defendants().slice(0, 8).map((d) => d.defendantId);
-    const urns = population.courts.cases.slice(0, 6).map((c) => c.urn);
-    const [records, caseLists, cases, missing] = await Promise.all([
-      Promise.all(ids.map((id) => loaders.defendant.load(id))),
-      Promise.all(ids.map((id) => loaders.casesByDefendant.load(id))),
+    const asns = delivered().slice(0, 8).map((c) => c.asn);
+    const urns = delivered().slice(0, 6).map((c) => c.urn);
+    const [byAsn, byUrn, missing] = await Promise.all([
+      Promise.all(asns.map((a) => loaders.caseByAsn.load(a))),
       Promise.all(urns.map((u) => loaders.caseByUrn.load(u))),
-      loaders.defendant.load('9999999'),
+      loaders.caseByAsn.load('2601ZZ0000000000000A'),
     ]);
-    expect(standIn.requests.snapshot()).toEqual({ GetCases: 1, GetCasesByDefendant: 1, GetDefendants: 1 });
-    expect(records.map((r) => r?.defendantId)).toEqual(ids);
-    expect(missing).toBeNull();
-    const expectedCounts = ids.map((id) => population.courts.cases.filter((c) => c.defendantId === id).length);
-    expect(caseLists.map((l) => l.length)).toEqual(expectedCounts);
-    expect(cases.map((c) => c?.urn)).toEqual(urns);
+    expect(standIn.requests.snapshot()).toEqual({ GetResultedCases: 2 });
+    expect(byAsn.map((b) => (b.record as { asn: string }).asn)).toEqual(asns);
+    expect(missing.record).toBeNull();
+    expect(byUrn.map((c) => c?.urn)).toEqual(urns);
   });
 
-  it('finds a defendant whose PNC is stored in short form', async () => {
-    const d = defendants().find((x) => x.pnc && /^\d{2}\//.test(x.pnc))!;
-    const long = normalisePnc(d.pnc).value!;
-    const records = await client.identity.findByIdentifiers([{ type: 'PNC', value: long }]);
-    expect(records.map((r) => r.localId)).toContain(d.defendantId);
-    expect(records.find((r) => r.localId === d.defendantId)?.pnc).toEqual({ raw: d.pnc, value: long, valid: true });
-    expect(standIn.requests.get('FindDefendants')).toBe(1);
-  });
-
-  it('finds defendants by court id and PNC together with one call of each kind', async () => {
-    const [a, b] = defendants().filter((x) => x.pnc && /^\d{4}\//.test(x.pnc));
-    const records = await client.identity.findByIdentifiers([
-      { type: 'COURT_DEFENDANT_ID', value: a.defendantId }, { type: 'PNC', value: b.pnc! }, { type: 'PNC', value: a.pnc! }, { type: 'PRISON_NUMBER', value: 'A1234BC' },
-    ]);
-    expect(records.map((r) => r.localId).sort()).toEqual([a.defendantId, b.defendantId].sort());
-    expect(standIn.requests.snapshot()).toEqual({ FindDefendants: 1, GetDefendants: 1 });
+  it('finds a person\'s court records by the ASNs police arrests carry, one record per case', async () => {
+    const truth = population.people.find((p) => p.asns.filter((a) => delivered().some((c) => c.asn === a)).length > 1)!;
+    const asns = truth.asns.filter((a) => delivered().some((c) => c.asn === a));
+    const records = await client.identity.findByIdentifiers([...asns.map((value) => ({ type: 'ASN' as const, value })), { type: 'PRISON_NUMBER', value: 'A1234BC' }]);
+    expect(records.map((r) => r.localId).sort()).toEqual([...asns].sort());
+    expect(records.every((r) => r.localIdType === 'ASN' && r.name.surname.toUpperCase().replace(/[^A-Z]/g, '') !== '')).toBe(true);
+    expect(standIn.requests.snapshot()).toEqual({ GetResultedCases: 1 });
   });
 
   it('searches by surname and date of birth, ignoring case and punctuation', async () => {
-    const d = defendants().find((x) => /['-]/.test(x.surname) && x.dateOfBirth) ?? defendants()[0];
+    const c = delivered().find((x) => /['-]/.test(defendantOf(x).surname)) ?? delivered()[0];
+    const d = defendantOf(c);
     const records = await client.identity.search({ surname: d.surname.toLowerCase().replace(/['-]/g, ' '), dateOfBirth: d.dateOfBirth });
-    expect(records.map((r) => r.localId)).toContain(d.defendantId);
+    expect(records.map((r) => r.localId)).toContain(c.asn);
     expect(records.every((r) => r.dateOfBirth === d.dateOfBirth)).toBe(true);
   });
 
-  it('narrows a name search by the forename initial the court matches on', async () => {
-    const d = defendants()[0];
-    const found = (await client.findDefendantsByName({ surname: d.surname, forename: d.forenames[0] })).map((x) => ok(x));
-    expect(found.map((r) => r.defendantId)).toContain(d.defendantId);
-    expect(found.every((r) => r.name.forenames[0]?.[0] === d.forenames[0][0].toUpperCase())).toBe(true);
-  });
-
-  it('does not let the court drop an identity match over an informal forename', async () => {
-    const d = defendants()[0];
-    const records = await client.identity.search({ surname: d.surname, forename: 'Zebedee', dateOfBirth: d.dateOfBirth });
-    expect(records.map((r) => r.localId)).toContain(d.defendantId);
-  });
-
-  it('reports a defendant with an impossible birth date as BAD_SOURCE_DATA for that record only', async () => {
+  it('reports a case with an impossible hearing date as BAD_SOURCE_DATA for that case only', async () => {
     standIn.faults.set({ malformedRate: 1 });
-    const ids = defendants().slice(0, 3).map((d) => d.defendantId);
-    const found = await client.getDefendants(ids);
-    const bad = found.get(ids[0]) as AdapterError;
+    const asns = delivered().slice(0, 3).map((c) => c.asn);
+    const found = await client.casesByAsn(asns);
+    const bad = found.get(asns[0]) as AdapterError;
     expect(bad).toBeInstanceOf(AdapterError);
-    expect(bad.extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', recordId: ids[0] });
-    expect(ok<ModelDefendant>(found.get(ids[1])).defendantId).toBe(ids[1]);
-    expect(ok<ModelDefendant>(found.get(ids[2])).defendantId).toBe(ids[2]);
-  });
-
-  it('reports a malformed case as BAD_SOURCE_DATA at its place in the defendant’s list', async () => {
-    standIn.faults.set({ malformedRate: 1 });
-    const owner = population.courts.cases.find((c) => population.courts.cases.filter((x) => x.defendantId === c.defendantId).length > 1)!.defendantId;
-    const list = (await client.getCasesByDefendant([owner])).get(owner)!;
-    expect(list[0]).toBeInstanceOf(AdapterError);
-    expect((list[0] as AdapterError).extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', operation: 'GetCasesByDefendant' });
-    expect(list.slice(1).every((c) => !(c instanceof AdapterError) && (c as ModelCase).defendantId === owner)).toBe(true);
+    expect(bad.extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', recordId: asns[0] });
+    expect(ok(found.get(asns[1])).asn).toBe(asns[1]);
+    expect(ok(found.get(asns[2])).asn).toBe(asns[2]);
   });
 
   it('reports a truncated answer as BAD_SOURCE_DATA for the call', async () => {
     standIn.faults.set({ malformedRate: 1 });
-    const err = await client.getDefendants(['0000000']).catch((e: unknown) => e);
+    const err = await client.casesByAsn(['0000000000000000000A']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterError);
     expect((err as AdapterError).code).toBe('BAD_SOURCE_DATA');
   });
@@ -156,7 +138,7 @@ describe('courts stand-in with the courts client', () => {
   it('gives SOURCE_TIMEOUT when the court answers slower than COURTS_TIMEOUT_MS', async () => {
     standIn.faults.set({ latencyMs: 400 });
     const slowClient = new CourtsClient(courtsConfig({ ...standIn.env, COURTS_TIMEOUT_MS: '100' }));
-    const err = await slowClient.getCases([population.courts.cases[0].urn]).catch((e: unknown) => e);
+    const err = await slowClient.casesByUrn([population.courts.cases[0].urn]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterError);
     expect((err as AdapterError).code).toBe('SOURCE_TIMEOUT');
     expect((err as AdapterError).message).not.toMatch(/127\.0\.0\.1|CaseService|http/);
@@ -167,7 +149,7 @@ describe('courts stand-in with the courts client', () => {
     ['failing with SOAP server faults', { errorRate: 1 }],
   ])('gives SOURCE_UNAVAILABLE when the court is %s', async (_label, faults) => {
     standIn.faults.set(faults);
-    const err = await client.getDefendants([defendants()[0].defendantId]).catch((e: unknown) => e);
+    const err = await client.casesByAsn([delivered()[0].asn]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterError);
     expect((err as AdapterError).code).toBe('SOURCE_UNAVAILABLE');
     expect((err as AdapterError).message).not.toMatch(/127\.0\.0\.1|CaseService|http|rolled back/);
@@ -176,7 +158,7 @@ describe('courts stand-in with the courts client', () => {
 
   it('answers a health check', async () => {
     await expect(client.health()).resolves.toBeUndefined();
-    expect(standIn.requests.get('GetDefendants')).toBe(1);
+    expect(standIn.requests.get('GetResultedCases')).toBe(1);
   });
 
   it('rejects an unknown operation with a soap:Client fault and counts it', async () => {
@@ -187,6 +169,43 @@ describe('courts stand-in with the courts client', () => {
     expect(res.status).toBe(500);
     expect(await res.text()).toContain('<faultcode>soap:Client</faultcode>');
     expect(standIn.requests.get('Unknown')).toBe(1);
+  });
+
+  it('serves a folder of delivered messages (COURTS_LIBRA_DIR) unchanged alongside the population', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-'));
+    for (const f of ['resulted-case-input-message-001.xml']) writeFileSync(join(dir, f), readFileSync(new URL(`../../../reference/libra/${f}`, import.meta.url)));
+    const before = process.env.COURTS_LIBRA_DIR;
+    process.env.COURTS_LIBRA_DIR = dir;
+    const other = await startStandIn({ population, port: 0 }).finally(() => { if (before === undefined) delete process.env.COURTS_LIBRA_DIR; else process.env.COURTS_LIBRA_DIR = before; });
+    try {
+      const otherClient = new CourtsClient(courtsConfig(other.env));
+      const kase = ok((await otherClient.casesByUrn(['01ZD0303208'])).get('01ZD0303208'));
+      expect(kase).toMatchObject({ asn: '1101ZD0100000448754K', defendant: { name: { fullName: 'Trprfour Sexoffence' } } });
+      expect((await otherClient.casesByAsn([delivered()[0].asn])).size).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('writes its population as message files that, served from COURTS_LIBRA_DIR alone, give the same cases', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libra-population-'));
+    const small = generatePopulation({ size: 15 });
+    execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../scripts/courts-messages.ts', import.meta.url)), dir],
+      { env: { ...process.env, POPULATION_SIZE: '15' }, stdio: 'pipe' });
+    expect(readdirSync(dir).length).toBe(populationMessages(small).length);
+    const before = process.env.COURTS_LIBRA_DIR;
+    process.env.COURTS_LIBRA_DIR = dir;
+    const fromFiles = await startStandIn({ population: generatePopulation({ size: 0 }), port: 0 }).finally(() => { if (before === undefined) delete process.env.COURTS_LIBRA_DIR; else process.env.COURTS_LIBRA_DIR = before; });
+    const generated = await startStandIn({ population: small, port: 0 });
+    try {
+      const asns = small.courts.cases.map((c) => c.asn);
+      const [a, b] = await Promise.all([fromFiles, generated].map((s) => new CourtsClient(courtsConfig(s.env)).casesByAsn(asns)));
+      expect(a.size).toBe(asns.length);
+      expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
+    } finally {
+      await fromFiles.close();
+      await generated.close();
+    }
   });
 
   it('frees its port on close, after which the client reports SOURCE_UNAVAILABLE', async () => {

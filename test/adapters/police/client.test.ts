@@ -67,7 +67,7 @@ describe.each(['embedded', 'postgres'])('police adapter on %s', (engine) => {
     const arrests = (await client.arrests([truth.nominalId])).get(truth.nominalId)!;
     expect(arrests).toEqual(truth.arrests.map((a) => ({
       id: a.arrestId, date: a.arrestDate, offence: expect.objectContaining({ code: a.offenceCode, title: expect.any(String) }),
-      station: expect.objectContaining({ code: a.stationOu }), outcome: a.outcome, caseUrn: a.caseUrn,
+      station: expect.objectContaining({ code: a.stationOu }), outcome: a.outcome, caseUrn: a.caseUrn, asn: a.asn,
       custodyRecord: { id: a.custody!.custodyId, detainedAt: a.custody!.detainedAt, releasedAt: a.custody!.releasedAt, releaseReason: a.custody!.releaseReason },
     })));
   });
@@ -95,6 +95,8 @@ describe.each(['embedded', 'postgres'])('police adapter on %s', (engine) => {
     const shortForm = population.police.find((n) => n.pnc && Number(n.nominalId) % 7 === 3 && n.pnc === population.people[n.personIndex].pnc)!;
     const records = await client.identity.findByIdentifiers([{ type: 'PNC', value: shortForm.pnc! }]);
     expect(records.map((r) => r.localId)).toEqual([shortForm.nominalId]);
+    // In the same statement: the ASNs of its arrests, by which identity finds the court's records of the person.
+    expect(records[0].crossReferences).toEqual(shortForm.arrests.filter((a) => a.asn).map((a) => ({ type: 'ASN', value: a.asn! })).sort((x, y) => x.value!.localeCompare(y.value!)));
     expect(records[0].pnc).toEqual({ raw: expect.stringMatching(/^\d{2}\/\d{1,7}[A-Z]$/), value: shortForm.pnc, valid: true });
   });
 

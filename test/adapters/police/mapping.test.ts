@@ -12,7 +12,7 @@ const nominal = (over: Partial<NominalRow> = {}): NominalRow => ({
 });
 const arrest = (over: Partial<ArrestRow> = {}): ArrestRow => ({
   ARREST_ID: '400000-1', NOMINAL_ID: '400000', ARREST_DATE: '03-JUN-2021', OFFENCE_CODE: 'OF61131', STATION_OU: '04BE00',
-  OUTCOME_CODE: 'CHG', CASE_URN: '04SW7909783', CUSTODY_ID: 'CU0466002674', DETAINED_DATETIME: '2021-06-04 00:55:00',
+  OUTCOME_CODE: 'CHG', CASE_URN: '04SW7909783', ASN: '2104SW0012345678901A', CUSTODY_ID: 'CU0466002674', DETAINED_DATETIME: '2021-06-04 00:55:00',
   RELEASED_DATETIME: '2021-06-05 12:00:00', RELEASE_REASON: 'CHARGED AND BAILED', ...over,
 });
 const marker = (over: Partial<WarningMarkerRow> = {}): WarningMarkerRow => ({
@@ -77,6 +77,17 @@ describe('mapNominal', () => {
     expect(id).toMatchObject({ agency: 'police', localId: '400000', localIdType: 'POLICE_NOMINAL_ID', dateOfBirth: '2002-12-28', crossReferences: [] });
     expect(id.pnc).toEqual({ raw: '18/100006A', value: '2018/0100006A', valid: true });
   });
+
+  it('lists the ASNs of the nominal\'s arrests as cross-references, the keys of their court cases, in canonical form', () => {
+    const n = mapNominal(nominal({ ASNS: '2104SW0012345678901A 11/01ZD/01/448754K' }));
+    expect(n.asns).toEqual(['2104SW0012345678901A', '1101ZD0100000448754K']);
+    expect(toIdentityRecord(n).crossReferences).toEqual([{ type: 'ASN', value: '2104SW0012345678901A' }, { type: 'ASN', value: '1101ZD0100000448754K' }]);
+    expect(mapNominal(nominal({ ASNS: null })).asns).toEqual([]);
+  });
+
+  it('keeps an arrest without an ASN (not charged) with a null ASN', () => {
+    expect(mapArrest(arrest({ ASN: null, OUTCOME_CODE: 'NFA' })).asn).toBeNull();
+  });
 });
 
 describe('keyed forms of identifiers', () => {
@@ -106,7 +117,7 @@ describe('mapArrest', () => {
       id: '400000-1', date: '2021-06-03',
       offence: { code: 'OF61131', title: 'Wound / inflict grievous bodily harm without intent', category: 'CE' },
       station: { code: '04BE00', name: 'CARNFORTH STATION Police Service' },
-      outcome: 'CHARGED', caseUrn: '04SW7909783',
+      outcome: 'CHARGED', caseUrn: '04SW7909783', asn: '2104SW0012345678901A',
       custodyRecord: { id: 'CU0466002674', detainedAt: '2021-06-03T23:55:00Z', releasedAt: '2021-06-05T11:00:00Z', releaseReason: 'CHARGED AND BAILED' },
     });
   });

@@ -13,7 +13,7 @@ import { caller, executeAs } from '../../helpers/subgraph.js';
 
 const population = generatePopulation({ size: 300 });
 const example = population.prisons.find((o) => o.personIndex === population.examples.everywhere)!;
-const defendantId = population.people[example.personIndex].defendantId!;
+const defendantId = population.people[example.personIndex].asns[0];
 let standIn: PrisonsStandIn;
 let client: PrisonsClient;
 let restoreClock: () => void;
@@ -35,7 +35,7 @@ const codes = (errors: readonly { path?: readonly (string | number)[]; extension
 /** Withheld fields (path below the entity) with the reason the policy gave. */
 const withheld = (errors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] = []) =>
   Object.fromEntries(errors.filter((e) => e.extensions?.code === 'FORBIDDEN').map((e) => [e.path!.slice(2).join('.'), e.extensions?.reason]));
-/** The example as a victim liaison officer's query reaches it: with the court defendant id the gateway linked. */
+/** The example as a victim liaison officer's query reaches it: with the ASN of the court case the gateway linked. */
 const withCourt = { __typename: 'Person', id: encodePersonId([{ agency: 'prisons', localId: example.offenderNo }, { agency: 'courts', localId: defendantId }]) };
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ const CRO = formatCro(4242, 9);
 
 function rec(over: Partial<IdentityRecord> & Pick<IdentityRecord, 'agency' | 'localId'>): IdentityRecord {
   return {
-    localIdType: over.agency === 'police' ? 'POLICE_NOMINAL_ID' : over.agency === 'prisons' ? 'PRISON_NUMBER' : over.agency === 'probation' ? 'CRN' : 'COURT_DEFENDANT_ID',
+    localIdType: over.agency === 'police' ? 'POLICE_NOMINAL_ID' : over.agency === 'prisons' ? 'PRISON_NUMBER' : over.agency === 'probation' ? 'CRN' : 'ASN',
     name: personName(['John'], 'Smith'), aliases: [], dateOfBirth: '1980-02-01', sex: 'MALE',
     pnc: { raw: null, value: null, valid: false }, cro: { raw: null, value: null, valid: false }, crossReferences: [],
     ...over,
