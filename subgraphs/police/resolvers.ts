@@ -29,11 +29,15 @@ const OUTCOME: Record<Arrest['outcome'], string> = {
   CHARGED: 'charged', NO_FURTHER_ACTION: 'no further action', CAUTIONED: 'cautioned', RELEASED_UNDER_INVESTIGATION: 'released under investigation',
 };
 
-/** An arrest as an event: codes and register titles only, never free text the police typed. */
+/**
+ * An arrest as an event: codes and register titles only, never free text the police typed. Its reference is
+ * the arrest's own id, not the case it led to: a court case's URN in a list of events would tell that the
+ * case exists where the courts' list leaves it out (a youth case).
+ */
 const arrestEvent = (a: Arrest) => ({
   date: a.date, kind: 'ARREST' as const, offence: a.offence,
   summary: `Arrested: ${a.offence?.title ?? a.offence?.code ?? 'offence not recorded'} (${OUTCOME[a.outcome] ?? a.outcome})`,
-  reference: a.caseUrn ?? a.id,
+  reference: a.id,
 });
 
 export const resolvers: GraphQLResolverMap<Ctx> = {
