@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePopulation, type Population } from '../../legacy/population.js';
 import { startStack, type Stack } from '../../platform/stack.js';
-import { callsPerAgency, resetCounts } from '../helpers/legacy-calls.js';
+import { callsPerAgency, readmeBlock, resetCounts } from '../helpers/legacy-calls.js';
 import { query, type GraphQLResponse } from '../helpers/stack.js';
 
 /** An offender manager and a liaison officer with long lists, made from the synthetic population. */
@@ -67,22 +67,8 @@ function mondayOf(date: string): string {
 
 const caseloadCrns = () => pop.probation.filter((o) => o.offenderManager.staffCode === OM).map((o) => o.crn).sort();
 
-const CASELOAD_QUERY = `query Caseload($since: Date!, $first: Int, $after: String) {
-  myCaseload(first: $first, after: $after) {
-    totalCount nextCursor
-    items {
-      localId
-      person {
-        id
-        name { fullName }
-        links { agency localId }
-        policeEvents(since: $since) { date kind summary reference }
-        courtEvents(since: $since) { date kind summary reference }
-        custodyPeriods { receptionDate releaseDate }
-      }
-    }
-  }
-}`;
+/** The query an offender manager pastes, from the README. */
+const CASELOAD_QUERY = readmeBlock('caseload-query');
 
 describe('my caseload', () => {
   it('a probation officer sees their caseload with what happened since Monday', async () => {
@@ -178,6 +164,7 @@ describe('my caseload', () => {
     // Custody periods are left out here: the Prison API has no batch form of a booking read, so prisons
     // costs one call per person in custody (measured below, and in the notes).
     const q = CASELOAD_QUERY.replace('custodyPeriods { receptionDate releaseDate }', '');
+    expect(q).not.toBe(CASELOAD_QUERY);
     const table: Record<number, Record<string, number>> = {};
     for (const first of [1, 10, CASELOAD]) {
       resetCounts(stack);
@@ -197,27 +184,8 @@ describe('my caseload', () => {
   }, 120_000);
 });
 
-const VICTIMS_QUERY = `query Victims($first: Int, $after: String) {
-  myVictims(first: $first, after: $after) {
-    totalCount nextCursor
-    items {
-      id
-      name { fullName }
-      contactScheme { optedIn }
-      informedCase {
-        urn
-        offender {
-          person {
-            id
-            nextReleaseDate
-            custodyPeriods { receptionDate expectedReleaseDate }
-            supervision { licenceConditions { code description detail } }
-          }
-        }
-      }
-    }
-  }
-}`;
+/** The query a liaison officer pastes, from the README. */
+const VICTIMS_QUERY = readmeBlock('victims-query');
 
 const myVictims = () => pop.victims.filter((v) => v.liaisonOfficer === VLO).sort((a, b) => a.victimId.localeCompare(b.victimId));
 
