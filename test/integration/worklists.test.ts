@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePopulation, type Population } from '../../legacy/population.js';
 import { startStack, type Stack } from '../../platform/stack.js';
-import { callsPerAgency, readmeBlock, resetCounts } from '../helpers/legacy-calls.js';
+import { callsPerAgency, readmeBlock, resetCounts, waves } from '../helpers/legacy-calls.js';
 import { query, type GraphQLResponse } from '../helpers/stack.js';
 
 /** An offender manager and a liaison officer with long lists, made from the synthetic population. */
@@ -131,6 +131,7 @@ describe('my caseload', () => {
     expect(safeguarding.body.data?.myCaseload ?? null).toBeNull();
     expect(forbidden(safeguarding)).toEqual({ myCaseload: 'PURPOSE_NOT_PERMITTED' });
     expect(safeguarding.text).not.toContain(caseloadCrns()[0]);
+    expect((await lastRecord()).withheld).toContainEqual(expect.objectContaining({ agency: 'probation', coordinate: 'Query.myCaseload', reason: 'PURPOSE_NOT_PERMITTED' }));
   });
 
   it('another offender manager sees their own caseload, and is withheld the events of a person on this one', async () => {
@@ -181,6 +182,32 @@ describe('my caseload', () => {
     resetCounts(stack);
     await asOM(CASELOAD_QUERY, { since: '2020-01-01', first: CASELOAD });
     console.log(`caseload page of ${CASELOAD} with custody periods: ${JSON.stringify(callsPerAgency(stack))}`);
+  }, 120_000);
+
+  it('answers a page of 40 in a bounded number of legacy waves with 50 ms on every system', async () => {
+    const latencyMs = 50;
+    for (const s of stack.standIns.values()) s.faults.set({ latencyMs });
+    try {
+      const times: number[] = [];
+      let fewest = Infinity;
+      let chain: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        resetCounts(stack);
+        const t0 = Date.now();
+        const r = await asOM(CASELOAD_QUERY, { since: '2026-01-01', first: CASELOAD });
+        times.push(Date.now() - t0);
+        expect(r.body.errors).toBeUndefined();
+        const w = waves(stack, latencyMs);
+        if (w.waves < fewest) { fewest = w.waves; chain = w.chain; }
+      }
+      times.sort((a, b) => a - b);
+      console.log(`caseload page of ${CASELOAD}, ${latencyMs} ms per legacy call: ${fewest} waves (${chain.join(' → ')}); p50 ${times[1]} ms`);
+      // The caseload (the gateway's one call), the CRNs' own records, linking's expansion rounds (at most
+      // three), then every agency's fields at once: none of these grows with the page.
+      expect(fewest, chain.join(' → ')).toBeLessThanOrEqual(1 + 1 + MAX_LINK_WAVES + 1);
+    } finally {
+      for (const s of stack.standIns.values()) s.faults.reset();
+    }
   }, 120_000);
 });
 
