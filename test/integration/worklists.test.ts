@@ -42,7 +42,9 @@ beforeAll(async () => {
   for (const v of mine) v.liaisonOfficer = VLO;
   stack = await startStack({ population: p, logLevel: 'silent', breaker: { failures: 1_000_000, cooldownMs: 1000 } });
   pop = stack.population;
-  await query(stack, 'POLICE', '{ personByIdentifier(type: PNC, value: "' + pop.people[pop.examples.everywhere].pnc + '") { id } }'); // tokens fetched once
+  // Tokens fetched and every path warmed once, so a busy machine's cold start does not read as an agency timing out.
+  await query(stack, 'PROBATION', readmeBlock('caseload-query'), { since: '2026-01-01', first: 50 }, { staffCode: OM });
+  await query(stack, 'VICTIMS', readmeBlock('victims-query'), { first: 50 }, { staffCode: VLO });
 }, 120_000);
 afterAll(async () => stack?.close());
 
@@ -267,6 +269,10 @@ describe('my victims', () => {
     expect(r.body.data.case.offender).toBeNull();
     expect(forbidden(r)).toEqual({ 'case.offender': 'NOT_OWN_VICTIM_CASE' });
     expect((await lastRecord()).withheld).toContainEqual(expect.objectContaining({ coordinate: 'Case.offender', reason: 'NOT_OWN_VICTIM_CASE' }));
+    // Nor does a probation officer reach a defendant from a case URN: they work from their caseload.
+    const om = await asOM(`{ case(urn: "${other.caseUrn}") { offender { person { id } } } }`);
+    expect(om.body.data.case.offender).toBeNull();
+    expect(forbidden(om)).toEqual({ 'case.offender': 'NOT_PERMITTED' });
   });
 
   it('costs each agency the same calls for a page of 1, 10 or 30 victims', async () => {
