@@ -54,9 +54,14 @@ export interface PlantedPopulation {
 }
 
 /** Roots by which a Person is reached. (Person.candidates → MatchCandidate.person adds no grant of its own.) */
-export const PERSON_ROOTS: readonly string[][] = [['Query.personByIdentifier'], ['Query.person'], ['Query.searchPeople', 'PersonMatch.person']];
-export const CASE_ROOTS: readonly string[][] = [['Query.case'], ...PERSON_ROOTS.map((r) => [...r, 'Person.cases'])];
-export const VICTIM_ROOTS: readonly string[][] = [['Query.victim'], ...CASE_ROOTS.map((r) => [...r, 'Case.victims'])];
+export const PERSON_ROOTS: readonly string[][] = [['Query.personByIdentifier'], ['Query.person'], ['Query.searchPeople', 'PersonMatch.person'],
+  // Worklists: an offender manager's caseload; a liaison officer's victim's case's offender (adds no grant a Person root lacks).
+  ['Query.myCaseload', 'CaseloadPage.items', 'LinkedRecord.person'],
+  ['Query.myVictims', 'VictimPage.items', 'Victim.informedCase', 'Case.offender', 'LinkedRecord.person'],
+  ['Query.case', 'Case.offender', 'LinkedRecord.person']];
+export const CASE_ROOTS: readonly string[][] = [['Query.case'], ['Query.myVictims', 'VictimPage.items', 'Victim.informedCase'], ['Query.victim', 'Victim.informedCase'],
+  ...PERSON_ROOTS.map((r) => [...r, 'Person.cases'])];
+export const VICTIM_ROOTS: readonly string[][] = [['Query.victim'], ['Query.myVictims', 'VictimPage.items'], ...CASE_ROOTS.map((r) => [...r, 'Case.victims'])];
 
 const CANARY_TEXT = /canary-(\d+)-[a-z0-9]{4}/g;
 const CANARY_PHONE = /09990 (\d{6})/g;

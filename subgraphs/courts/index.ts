@@ -8,6 +8,8 @@ import type { SubgraphModule } from '../types.js';
 import { createLoaders, type CourtsLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 
+const caseFacts = (c: Partial<CourtCase>) => ({ caseUrn: c.urn, youth: c.defendantDateOfBirth ? c.youthAtOffence : null });
+
 const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
   name: 'courts',
   agency: 'COURTS',
@@ -22,7 +24,9 @@ const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
   identifierTypes: ['ASN'],
   // A case tells the policy its URN and whether it is a youth record (unknown age counts as youth).
   policyFacts: {
-    Case: (c: Partial<CourtCase>) => ({ caseUrn: c.urn, youth: c.defendantDateOfBirth ? c.youthAtOffence : null }),
+    Case: caseFacts,
+    // An event is its case's: a youth case's events are left out of lists as the case is.
+    CourtEvent: (e: { case: Partial<CourtCase> }) => caseFacts(e.case),
   },
   relationships: {
     async defendantsOfCases(client, urns) {

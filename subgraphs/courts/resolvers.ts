@@ -4,6 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { AdapterError } from '../../adapters/errors.js';
 import type { CourtCase } from '../../adapters/courts/mapping.js';
 import { localIdsFor } from '../../schema/person-id.js';
+import { since, type PersonEvent } from '../events.js';
 import type { SubgraphContext } from '../types.js';
 import type { CourtsLoaders } from './loaders.js';
 
@@ -24,6 +25,27 @@ async function casesOf(person: { id: string }, ctx: Ctx): Promise<(CourtCase | A
   return boxes.map((b) => (b as { record: CourtCase | AdapterError | null }).record).filter((c): c is CourtCase | AdapterError => c != null);
 }
 
+/** A court event, carrying its case so the policy reads the case's facts (URN, youth) off it. */
+export type CourtEvent = PersonEvent & { offence: CourtCase['charges'][number]['offence'] | null; court: CourtCase['court']; case: CourtCase };
+
+/** A case's charges, hearings and verdicts as events: codes and register titles only, never wording or result text. */
+export function courtEventsOf(c: CourtCase): CourtEvent[] {
+  const out: CourtEvent[] = [];
+  const base = { reference: c.urn, case: c };
+  for (const h of c.hearings) {
+    out.push({ ...base, date: h.date, kind: 'HEARING', offence: null, court: h.court, summary: `${h.typeDescription ?? h.type.replace(/_/g, ' ').toLowerCase()} at ${h.court.name ?? h.court.code}` });
+  }
+  for (const ch of c.charges) {
+    const offence = ch.offence.title ?? ch.offence.code;
+    if (ch.chargeDate) out.push({ ...base, date: ch.chargeDate, kind: 'CHARGE', offence: ch.offence, court: c.court, summary: `Charged: ${offence}` });
+    if (ch.finding?.convictionDate) {
+      const results = ch.outcomes.map((o) => o.code).join(', ');
+      out.push({ ...base, date: ch.finding.convictionDate, kind: 'FINDING', offence: ch.offence, court: c.court, summary: `${ch.finding.description}: ${offence}${results ? `; results ${results}` : ''}` });
+    }
+  }
+  return out;
+}
+
 export const resolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     case: (_parent: unknown, args: { urn: string }, ctx: Ctx) => ctx.loaders.caseByUrn.load(args.urn),
@@ -33,6 +55,10 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     // Unreadable cases stay in the list as errors (null at their index with BAD_SOURCE_DATA), last.
     cases: async (person: { id: string }, _args: unknown, ctx: Ctx) => (await casesOf(person, ctx)).sort((a, b) => firstHearing(a).localeCompare(firstHearing(b))),
+    courtEvents: async (person: { id: string }, args: { since: string }, ctx: Ctx) => {
+      // An unreadable case has no events to list; it is reported (BAD_SOURCE_DATA) in `cases`.
+      return since((await casesOf(person, ctx)).filter((c): c is CourtCase => !(c instanceof AdapterError)).flatMap(courtEventsOf), args.since);
+    },
     // The defendant as the most recent case names them.
     courtDefendant: async (person: { id: string }, _args: unknown, ctx: Ctx) => {
       const cases = (await casesOf(person, ctx)).filter((c): c is CourtCase => !(c instanceof AdapterError));
@@ -42,6 +68,8 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
   },
   Case: {
     __resolveReference: async (ref: { urn: string }, ctx: Ctx): Promise<CaseRef> => (await ctx.loaders.caseByUrn.load(ref.urn)) ?? { urn: ref.urn },
+    // The defendant as a person of the graph, by the ASN the case is keyed by: identity links it.
+    offender: (c: CaseRef) => (c.asn ? { agency: 'COURTS', localId: c.asn } : null),
     defendant: (c: CaseRef) => c.defendant ?? null,
   },
 };

@@ -56,6 +56,9 @@ function gradeAgainstSearch(records: IdentityRecord[], surname: string, forename
   return best;
 }
 
+/** The identifier type of each agency's own record id, for a LinkedRecord an agency's worklist names. */
+const LOCAL_ID_TYPES: Record<string, IdentifierType> = { PROBATION: 'CRN', COURTS: 'ASN', PRISONS: 'PRISON_NUMBER', POLICE: 'POLICE_NOMINAL_ID' };
+
 export const resolvers = {
   Query: {
     async personByIdentifier(_: unknown, args: { type: IdentifierType; value: string }, ctx: Ctx): Promise<PersonParent | null> {
@@ -94,6 +97,16 @@ export const resolvers = {
       if (!IDENTIFIER_TYPES.includes(args.type)) throw badInput(`unknown identifier type ${args.type}`);
       const r = await ctx.loaders.byIdentifier(normaliseInput(args.type, args.value));
       return r?.records.map((x) => ({ agency: x.agency, localId: x.localId })) ?? [];
+    },
+  },
+  LinkedRecord: {
+    __resolveReference: (ref: { agency: string; localId: string }) => ref,
+    // Every record of a worklist page is linked in the same tick: one batched call per agency per wave.
+    async person(ref: { agency: string; localId: string }, _: unknown, ctx: Ctx): Promise<PersonParent | null> {
+      const type = LOCAL_ID_TYPES[ref.agency];
+      if (!type) return null; // an agency whose records carry no person id of their own (victims)
+      const r = await ctx.loaders.byIdentifier(normaliseInput(type, ref.localId));
+      return r ? { id: r.id, resolved: r } : null;
     },
   },
   Person: {

@@ -4,6 +4,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type DataLoader from 'dataloader';
 import { localIdsFor } from '../../schema/person-id.js';
+import type { Arrest } from '../../adapters/police/mapping.js';
+import { AdapterError } from '../../adapters/errors.js';
+import { since } from '../events.js';
 import type { SubgraphContext } from '../types.js';
 import type { PoliceLoaders } from './loaders.js';
 
@@ -22,6 +25,21 @@ async function listFor<V>(loader: DataLoader<string, V[]>, person: PersonRef): P
   return (lists as V[][]).flat();
 }
 
+const OUTCOME: Record<Arrest['outcome'], string> = {
+  CHARGED: 'charged', NO_FURTHER_ACTION: 'no further action', CAUTIONED: 'cautioned', RELEASED_UNDER_INVESTIGATION: 'released under investigation',
+};
+
+/**
+ * An arrest as an event: codes and register titles only, never free text the police typed. Its reference is
+ * the arrest's own id, not the case it led to: a court case's URN in a list of events would tell that the
+ * case exists where the courts' list leaves it out (a youth case).
+ */
+const arrestEvent = (a: Arrest) => ({
+  date: a.date, kind: 'ARREST' as const, offence: a.offence,
+  summary: `Arrested: ${a.offence?.title ?? a.offence?.code ?? 'offence not recorded'} (${OUTCOME[a.outcome] ?? a.outcome})`,
+  reference: a.id,
+});
+
 export const resolvers: GraphQLResolverMap<Ctx> = {
   Person: {
     __resolveReference: (ref: PersonRef) => ({ id: ref.id }),
@@ -35,6 +53,8 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
     },
     arrests: (person: PersonRef, _args: unknown, ctx: Ctx) => listFor(ctx.loaders.arrests, person),
     warningMarkers: (person: PersonRef, _args: unknown, ctx: Ctx) => listFor(ctx.loaders.warningMarkers, person),
+    policeEvents: async (person: PersonRef, args: { since: string }, ctx: Ctx) =>
+      since((await listFor(ctx.loaders.arrests, person)).filter((a): a is Arrest => a != null && !(a instanceof AdapterError)).map(arrestEvent), args.since),
     intelligenceFlags: (person: PersonRef, _args: unknown, ctx: Ctx) => listFor(ctx.loaders.intelligenceFlags, person),
   },
 };

@@ -2,8 +2,10 @@
 // from the key and loads through the per-request loaders, so a query over many people makes one
 // batch call per kind of data. A person without a probation record gets null.
 import type { GraphQLResolveInfo } from 'graphql';
+import { AdapterError } from '../../adapters/errors.js';
 import type { ProbationRecord } from '../../adapters/probation/mapping.js';
 import { localIdsFor } from '../../schema/person-id.js';
+import { pageOf } from '../paging.js';
 import type { SubgraphContext } from '../types.js';
 import type { ProbationLoaders } from './loaders.js';
 
@@ -71,7 +73,27 @@ function listOf<T>(value: T | Error | null | undefined, pick: (v: T) => unknown[
   return value == null ? [] : pick(value);
 }
 
+/**
+ * The caller's caseload as the gateway established it for this request, from nDelius through this
+ * subgraph's own `_caseload` (signed into the caller's assertion). Paging that answer rather than asking
+ * again costs no second legacy call, and the list is by construction exactly the set of cases ON_CASELOAD
+ * holds for: no item of the page can be one the policy then treats as someone else's.
+ */
+function caseloadOf(ctx: Ctx): string[] {
+  const rel = ctx.caller.relationships;
+  if (rel.unavailable.includes('probation')) {
+    throw new AdapterError({ agency: 'probation', operation: 'caseload', code: 'SOURCE_UNAVAILABLE', message: 'probation system could not list the caseload' });
+  }
+  return rel.caseloadCrns.map((c) => c.trim().toUpperCase());
+}
+
 export const resolvers = {
+  Query: {
+    myCaseload(_: unknown, args: { first?: number | null; after?: string | null }, ctx: Ctx) {
+      const page = pageOf(caseloadOf(ctx), args);
+      return { items: page.keys.map((crn) => ({ agency: 'PROBATION', localId: crn })), totalCount: page.totalCount, nextCursor: page.nextCursor };
+    },
+  },
   Person: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     // Supervision's own fields (crn, offenderManager, restricted, excluded, officerNotes) are on the record.

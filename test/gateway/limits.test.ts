@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { admitOperation, bracketDepthExceeds, DEFAULT_LIMITS, QueryRefused } from '../../gateway/limits.js';
+import { readmeBlock } from '../helpers/legacy-calls.js';
 import { apiSchemaFromSupergraph } from '../policy/query-arbitrary.js';
 
 const schema = apiSchemaFromSupergraph();
@@ -13,6 +14,16 @@ const admit = (query: string, variables: Record<string, unknown> = {}, limits = 
 const refusal = (f: () => unknown) => { try { f(); return null; } catch (e) { return e instanceof QueryRefused ? e.code : e; } };
 
 describe('the query limits', () => {
+  it('admit the README\'s worklist queries, at a cost that follows the page size', () => {
+    for (const name of ['caseload-query', 'victims-query']) {
+      const q = readmeBlock(name);
+      const small = admit(q, { since: '2026-01-01', first: 1 }).cost;
+      const full = admit(q, { since: '2026-01-01', first: 50 }).cost;
+      expect(full, name).toBeLessThanOrEqual(DEFAULT_LIMITS.maxCost);
+      expect(full / small, name).toBeGreaterThan(40);
+    }
+  });
+
   it('admit the README example, at a cost of a few hundred', () => {
     expect(admit(example, { pnc: '2018/0100006A' }).cost).toBeGreaterThan(100);
     expect(admit(example, { pnc: '2018/0100006A' }).cost).toBeLessThan(1000);

@@ -5,9 +5,14 @@ import type { Stack } from '../../platform/stack.js';
 
 /** The README's example query, read from the README itself so the two cannot drift apart. */
 export function readmeQuery(): string {
+  return readmeBlock('example-query');
+}
+
+/** A query block of the README marked `<!-- name -->` (`caseload-query`, `victims-query`): what its users paste. */
+export function readmeBlock(name: string): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const m = /<!-- example-query -->\s*```graphql\n([\s\S]*?)```/.exec(readme);
-  if (!m) throw new Error('README.md has no example query block marked <!-- example-query -->');
+  const m = new RegExp(`<!-- ${name} -->\\s*\`\`\`graphql\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!m) throw new Error(`README.md has no query block marked <!-- ${name} -->`);
   return m[1];
 }
 

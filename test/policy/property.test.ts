@@ -151,6 +151,8 @@ function seeds(pop: Population): QuerySeeds {
     })),
     victimIds: pop.victims.map((v) => ({ value: v.victimId, related: [...new Set([`VICTIMS:${v.liaisonOfficer}`, ...rel(v.offenderPersonIndex)])].sort() })),
     personIds,
+    offenderManagers: [...new Set(pop.probation.map((p) => p.offenderManager.staffCode))].sort().map((code) => ({ value: code, related: [`PROBATION:${code}`] })),
+    liaisonOfficers: [...new Set(pop.victims.map((v) => v.liaisonOfficer))].sort().map((code) => ({ value: code, related: [`VICTIMS:${code}`] })),
   };
 }
 
@@ -177,7 +179,7 @@ describe('no protected value reaches a caller the policy does not allow', () => 
 async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promise<void> {
   const callers = callerArb(population);
   const today = new Date().toISOString().slice(0, 10);
-  const stats = { runs: 0, refused: 0, allowedSeen: 0, allowedBySource: new Map<string, number>(), statuses: new Map<number, number>() };
+  const stats = { runs: 0, refused: 0, allowedSeen: 0, allowedBySource: new Map<string, number>(), statuses: new Map<number, number>(), worklists: new Map<string, { asked: number; withItems: number }>() };
   console.log(`policy property: seed=${FIXED_SEED} runs=${runs} canaries=${canaries.length} crafted-ids=${CRAFTED_IDS} today=${today}`);
   const started = Date.now();
 
@@ -195,6 +197,13 @@ async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promi
       const text = await res.text();
       if (process.env.PROPERTY_DEBUG) console.log(`run ${stats.runs} ${Date.now() - t0}ms ${res.status} ${text.length}B ${caller.roles.join('+')}/${caller.purpose} ${q.query.replace(/\s+/g, ' ').slice(0, 200)}`);
       const headers = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
+      for (const root of ['myCaseload', 'myVictims']) {
+        if (!new RegExp(`\\b${root}\\(`).test(q.query)) continue;
+        const w = stats.worklists.get(root) ?? { asked: 0, withItems: 0 };
+        w.asked++;
+        if (/"items":\[\{/.test(text)) w.withItems++;
+        stats.worklists.set(root, w);
+      }
       stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
       const held = heldRoles(caller.roles, caller.agency);
       const body = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: string; limit?: string } }[] };
@@ -235,7 +244,8 @@ async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promi
   );
 
   console.log(`policy property: ${stats.runs} runs in ${((Date.now() - started) / 1000).toFixed(1)}s; refused ${stats.refused}; statuses ${JSON.stringify(Object.fromEntries(stats.statuses))}; `
-    + `allowed canaries seen ${stats.allowedSeen} ${JSON.stringify(Object.fromEntries(stats.allowedBySource))}`);
-  // Not vacuous: the queries do reach protected values when the policy allows them.
+    + `allowed canaries seen ${stats.allowedSeen} ${JSON.stringify(Object.fromEntries(stats.allowedBySource))}; worklists ${JSON.stringify(Object.fromEntries(stats.worklists))}`);
+  // Not vacuous: the queries do reach protected values when the policy allows them, and the worklists answer some callers.
   expect(stats.allowedSeen).toBeGreaterThan(0);
+  if (runs >= 100) for (const root of ['myCaseload', 'myVictims']) expect(stats.worklists.get(root)?.withItems ?? 0, root).toBeGreaterThan(0);
 }

@@ -49,6 +49,9 @@ export interface QuerySeeds {
   victimIds: Seed[];
   /** Person ids (P1:...): real ones and, to probe the key, crafted ones. */
   personIds: Seed[];
+  /** Staff codes for the worklists (`myCaseload`, `myVictims`), as Seeds whose `related` names the caller to use. */
+  offenderManagers?: Seed[];
+  liaisonOfficers?: Seed[];
 }
 
 export interface QueryOptions {
@@ -61,7 +64,7 @@ export interface QueryOptions {
   /** Relative weights of the root fields (default personByIdentifier 3, person 3, searchPeople 1, case 2, victim 2). */
   /** Most root fields in one query (default 2); more make lists of people resolved together in shared waves. */
   maxRoots?: number;
-  rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim', number>>;
+  rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim' | 'myCaseload' | 'myVictims', number>>;
 }
 
 export interface GeneratedQuery {
@@ -98,9 +101,18 @@ const condArb: fc.Arbitrary<Cond> = fc.oneof(
 
 const aliasArb = fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 
+/** A value for a required argument below the root: only dates are asked for there (`policeEvents(since:)`). */
+const REQUIRED_ARG_VALUES: Record<string, string> = { Date: '"2000-01-01"' };
+
 function selectable(type: GraphQLObjectType): GraphQLField<unknown, unknown>[] {
-  // Fields a selection can name without arguments (none here needs any below the root).
-  return Object.values(type.getFields()).filter((f) => f.args.every((a) => !isNonNullType(a.type)));
+  // Fields a selection can name without arguments, or with required arguments of a type given a value above.
+  return Object.values(type.getFields()).filter((f) => f.args.every((a) => !isNonNullType(a.type) || REQUIRED_ARG_VALUES[getNamedType(a.type).name]));
+}
+
+/** The required arguments of a field below the root, written out: `(since: "2000-01-01")`, or nothing. */
+function requiredArgs(field: GraphQLField<unknown, unknown>): string {
+  const args = field.args.filter((a) => isNonNullType(a.type)).map((a) => `${a.name}: ${REQUIRED_ARG_VALUES[getNamedType(a.type).name]}`);
+  return args.length ? `(${args.join(', ')})` : '';
 }
 
 export function queryArbitrary(schema: GraphQLSchema, seeds: QuerySeeds, options: QueryOptions = {}): fc.Arbitrary<GeneratedQuery> {
@@ -171,10 +183,17 @@ export function queryArbitrary(schema: GraphQLSchema, seeds: QuerySeeds, options
     fc.record({ id: pick(seeds.victimIds, 'victim ids'), v: asVar, cond: condArb, children: rootChildren('victim') })
       .map(({ id, v, cond, children }) => ({ field: 'victim', cond, children, related: id.related, args: [{ name: 'id', type: 'ID!', value: id.value, asVariable: v }] })),
   ];
-  const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, ...options.rootWeights };
+  // Worklists: a small page (the cost model sizes a page's lists by `first`), for a caller whose staff code the seed names.
+  const worklist = (field: 'myCaseload' | 'myVictims', list: readonly Seed[] | undefined) =>
+    fc.record({ who: list?.length ? fc.constantFrom(...list.map(seed)) : fc.constant({ value: '', related: [] as readonly string[] }), first: fc.integer({ min: 1, max: 4 }), v: asVar, cond: condArb, children: rootChildren(field) })
+      .map(({ who, first, v, cond, children }): RootSel => ({ field, cond, children, related: who.related, args: [{ name: 'first', type: 'Int', value: first, asVariable: v }] }));
+  if (query.getFields().myCaseload) roots.push(worklist('myCaseload', seeds.offenderManagers));
+  if (query.getFields().myVictims) roots.push(worklist('myVictims', seeds.liaisonOfficers));
+  const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, myCaseload: 2, myVictims: 2, ...options.rootWeights };
   const root = fc.oneof(
     { weight: w.personByIdentifier, arbitrary: roots[0] }, { weight: w.person, arbitrary: roots[1] }, { weight: w.searchPeople, arbitrary: roots[2] },
     { weight: w.case, arbitrary: roots[3] }, { weight: w.victim, arbitrary: roots[4] },
+    ...(roots[5] ? [{ weight: w.myCaseload, arbitrary: roots[5] }] : []), ...(roots[6] ? [{ weight: w.myVictims, arbitrary: roots[6] }] : []),
   );
 
   return fc.tuple(fc.array(root, { minLength: 1, maxLength: options.maxRoots ?? 2 }), fc.boolean())
@@ -211,7 +230,8 @@ function render(schema: GraphQLSchema, roots: RootSel[], namedOperation: boolean
       fragments.push(`fragment ${name} on ${type.name} ${set(type, s.children)}`);
       return `...${name}${spreadCond}`;
     }
-    const head = `${s.alias ? `a${alias++}: ` : ''}${s.name}${directive(s.cond)}`;
+    const def = type.getFields()[s.name];
+    const head = `${s.alias ? `a${alias++}: ` : ''}${s.name}${def ? requiredArgs(def) : ''}${directive(s.cond)}`;
     if (!s.children) return head;
     const child = getNamedType(type.getFields()[s.name].type) as GraphQLObjectType;
     return `${head} ${set(child, s.children)}`;

@@ -28,6 +28,14 @@ export const courts: FieldTable = {
   'Case.custodyTimeLimitExpiry': [LISTING, CPS, PRISONS],
   'Case.charges':                [CPS, POLICE, PRISONS, PROBATION],
   'Case.defendant':              [LISTING, CPS],
+  // The defendant as a person of the graph, for those who work from the case to the person: listing
+  // (custody status), prosecution, and victim liaison for their own victims' adult cases. What each agency
+  // shows of the person is decided there.
+  'Case.offender':               [LISTING, CPS, VICTIMS],
+  'LinkedRecord.*':              [LISTING, CPS, 'VICTIM_LIAISON_OFFICER : VICTIM_CONTACT | ISA-COURTS-VICTIMS'],
+  // What happened on a person's cases: to whoever may see their cases, item by item as the cases themselves.
+  'Person.courtEvents':          [LISTING, CPS, POLICE, PRISONS_ANY, PROBATION_ANY],
+  'CourtEvent.*':                [LISTING, CPS, POLICE, PRISONS, PROBATION],
   'BailStatus.*':                'INHERIT',
   'Hearing.*':                   'INHERIT',
   'Charge.*':                    'INHERIT',

@@ -15,6 +15,8 @@ export const identity: FieldTable = {
   'SourcedValue.*':            'INHERIT',
   'RejectedIdentifier.*':      'INHERIT',
   'PersonMatch.*':             'INHERIT',
+  // An agency worklist's record, linked to its person here; the worklist's own root field decides who gets it.
+  'LinkedRecord.*':            [IDENTITY],
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._linkedRecords':          ['SERVICE audit'],
 };

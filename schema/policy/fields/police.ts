@@ -9,6 +9,11 @@ export const police: FieldTable = {
   'Person.arrests':            ['POLICE : * | own',
                                 'CPS_PROSECUTOR : PROSECUTION | ISA-POLICE-CPS',
                                 'PROBATION_OFFICER : OFFENDER_MANAGEMENT | ISA-POLICE-HMPPS | if ON_CASELOAD'],
+  // Events are the arrests, one line each: whoever may see the arrests may see them.
+  'Person.policeEvents':       ['POLICE : * | own',
+                                'CPS_PROSECUTOR : PROSECUTION | ISA-POLICE-CPS',
+                                'PROBATION_OFFICER : OFFENDER_MANAGEMENT | ISA-POLICE-HMPPS | if ON_CASELOAD'],
+  'PoliceEvent.*':             'INHERIT',
   'Person.warningMarkers':     ['POLICE : * | own',
                                 'CPS_PROSECUTOR : PROSECUTION | ISA-POLICE-CPS',
                                 'PRISON_OFFICER : CUSTODY_MANAGEMENT, SAFEGUARDING | ISA-POLICE-HMPPS',

@@ -33,6 +33,10 @@ export const probation: FieldTable = {
   'Requirement.*':                 'INHERIT',
   'LicenceCondition.*':            'INHERIT',
   'ProbationIdentifierCheck.*':    'INHERIT',
+  // The caller's own caseload: an offender manager managing offenders, nobody else.
+  'Query.myCaseload':              ['PROBATION_OFFICER : OFFENDER_MANAGEMENT | own'],
+  'CaseloadPage.*':                'INHERIT',
+  'LinkedRecord.*':                ['PROBATION_OFFICER : OFFENDER_MANAGEMENT | own'],
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._identityRecords':        ['SERVICE identity'],
   'Query._identitySearch':         ['SERVICE identity'],

@@ -19,6 +19,10 @@ export const victims: FieldTable = {
   'Victim.contactPreferences':     [VLO_OWN],
   'Victim.liaisonOfficer':         [VLO_OWN],
   'Victim.lastUpdated':            [VLO_OWN],
+  'Victim.informedCase':           [VLO_OWN],
+  // The caller's own victims: a liaison officer keeping victims informed, nobody else.
+  'Query.myVictims':               [VLO],
+  'VictimPage.*':                  'INHERIT',
   'VictimContactScheme.*':         'INHERIT',
   'ContactPreferences.*':          'INHERIT',
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
