@@ -3,7 +3,7 @@
 // AdapterErrors (from adapters/sql.ts); a row that cannot be mapped becomes BAD_SOURCE_DATA for that
 // record alone.
 import { AdapterError, mapRecord } from '../errors.js';
-import { nameKey, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
+import { nameKey, normaliseAsn, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
 import { createSqlExecutor, sqlQuery, type SqlExecutor } from '../sql.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
 import type { PoliceConfig } from './config.js';
@@ -17,12 +17,28 @@ import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from './wi
 const NOMINAL_COLUMNS = `"NOMINAL_ID", "SURNAME", "FORENAME_1", "FORENAME_2", "FORENAME_3", "BIRTH_DATE", "SEX_CODE", "PNC_ID", "CRO_NO", "FORCE_CODE", asn."ASNS"`;
 const NOMINALS = `"NOMINALS" LEFT JOIN LATERAL (SELECT string_agg(a."ASN", ' ' ORDER BY a."ASN") AS "ASNS" FROM "ARRESTS" a WHERE a."NOMINAL_ID" = "NOMINALS"."NOMINAL_ID") asn ON true`;
 
+/**
+ * The forms an ASN may be stored in, as the statement compares them (letters and digits only): as given,
+ * canonical (sequence padded to 11 digits), and the slashed form's digits (sequence without padding).
+ */
+function asnWrittenForms(raw: string): string[] {
+  const out = new Set<string>();
+  const given = raw.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (given) out.add(given);
+  const c = normaliseAsn(raw);
+  out.add(c);
+  const m = /^(\d{2})(\d{2}[A-Z0-9]{2})(\d{2})(\d{11})([A-Z])$/.exec(c);
+  if (m) out.add(`${m[1]}${m[2]}${m[3]}${m[4].replace(/^0+(?=\d)/, '')}${m[5]}`);
+  return [...out].filter((f) => f !== '');
+}
+
 const SQL = {
   nominalsById: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
     WHERE "NOMINAL_ID" = ANY($1::numeric[]) AND "DELETED_FLAG" = 'N' ORDER BY "NOMINAL_ID"`,
   nominalsByIdentifier: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
     WHERE "DELETED_FLAG" = 'N' AND ("NOMINAL_ID" = ANY($1::numeric[])
-      OR upper(replace("PNC_ID", ' ', '')) = ANY($2::text[]) OR upper(replace("CRO_NO", ' ', '')) = ANY($3::text[]))
+      OR upper(replace("PNC_ID", ' ', '')) = ANY($2::text[]) OR upper(replace("CRO_NO", ' ', '')) = ANY($3::text[])
+      OR "NOMINAL_ID" IN (SELECT a."NOMINAL_ID" FROM "ARRESTS" a WHERE upper(regexp_replace(a."ASN", '[^A-Za-z0-9]', '', 'g')) = ANY($4::text[])))
     ORDER BY "NOMINAL_ID"`,
   // The surname is compared as a key (letters only, upper case), the same reduction as nameKey.
   nominalsBySurname: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
@@ -61,7 +77,7 @@ export class PoliceClient {
     this.db = createSqlExecutor(config.databaseUrl, { schema: config.schema, timeoutMs: config.timeoutMs, poolMax: config.poolMax });
     this.identity = {
       agency: AGENCY,
-      supports: ['PNC', 'CRO', 'POLICE_NOMINAL_ID'],
+      supports: ['PNC', 'CRO', 'POLICE_NOMINAL_ID', 'ASN'],
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.search(criteria),
       searchMany: (criteria) => this.searchMany(criteria),
@@ -112,14 +128,16 @@ export class PoliceClient {
 
   /** Nominals holding any of the identifiers, in one query. A PNC also finds records keyed in short form. */
   async findByIdentifiers(ids: Identifier[]): Promise<IdentityRecord[]> {
-    const nominalIds = new Set<string>(), pncs = new Set<string>(), cros = new Set<string>();
+    const nominalIds = new Set<string>(), pncs = new Set<string>(), cros = new Set<string>(), asns = new Set<string>();
     for (const id of ids) {
       if (id.type === 'POLICE_NOMINAL_ID' && isNominalId(id.value.trim())) nominalIds.add(id.value.trim());
       if (id.type === 'PNC') { const c = normalisePnc(id.value); if (c.valid) pncWrittenForms(c.value).forEach((f) => pncs.add(f)); }
       if (id.type === 'CRO') { const c = normaliseCro(id.value); if (c.valid) croKeyedForms(c.value).forEach((f) => cros.add(f)); }
+      // The ASN the police gave at charge, as the court keys its records by it: the arrest names the nominal.
+      if (id.type === 'ASN') asnWrittenForms(id.value).forEach((f) => asns.add(f));
     }
-    if (nominalIds.size + pncs.size + cros.size === 0) return [];
-    const rows = await this.run<NominalRow>('nominals by identifier', SQL.nominalsByIdentifier, [[...nominalIds], [...pncs], [...cros]]);
+    if (nominalIds.size + pncs.size + cros.size + asns.size === 0) return [];
+    const rows = await this.run<NominalRow>('nominals by identifier', SQL.nominalsByIdentifier, [[...nominalIds], [...pncs], [...cros], [...asns]]);
     return this.identityRecords(rows, 'nominals by identifier');
   }
 

@@ -33,7 +33,7 @@ export function courtEventsOf(c: CourtCase): CourtEvent[] {
   const out: CourtEvent[] = [];
   const base = { reference: c.urn, case: c };
   for (const h of c.hearings) {
-    out.push({ ...base, date: h.date, kind: 'HEARING', offence: null, court: h.court, summary: `${h.typeDescription ?? h.type.replace(/_/g, ' ').toLowerCase()} at ${h.court.name ?? h.court.code}` });
+    out.push({ ...base, date: h.date, kind: 'HEARING', offence: null, court: h.court, summary: `${h.typeDescription ?? h.type?.replace(/_/g, ' ').toLowerCase() ?? 'hearing'} at ${h.court.name ?? h.court.code}` });
   }
   for (const ch of c.charges) {
     const offence = ch.offence.title ?? ch.offence.code;

@@ -17,7 +17,7 @@ const police: SubgraphModule<PoliceClient, PoliceLoaders> = {
   createClient: (env) => new PoliceClient(policeConfig(env)),
   createLoaders,
   identity: (client) => client.identity,
-  identifierTypes: ['PNC', 'CRO', 'POLICE_NOMINAL_ID'],
+  identifierTypes: ['PNC', 'CRO', 'POLICE_NOMINAL_ID', 'ASN'],
   health: (client) => client.health(),
   close: (client) => client.close(),
   standIn: async () => (await import('../../legacy/police/server.ts')).startStandIn,

@@ -232,7 +232,7 @@ describe('my victims', () => {
       const truth = myVictims().find((t) => t.victimId === v.id)!;
       const c = pop.courts.cases.find((x) => x.urn === truth.caseUrn);
       if (!truth.vcsOptedIn || !c || isYouthCase(pop, c) || !v.informedCase?.offender) continue;
-      expect(v.informedCase.offender.person.id).toContain(`courts=${c.defendantId}`);
+      expect(v.informedCase.offender.person.id).toContain(`courts=${c.asn}`);
     }
     // Nothing of the offender is withheld for the officer's own victims' adult cases.
     expect(Object.values(forbidden(r)).filter((reason) => reason === 'NOT_OWN_VICTIM_CASE')).toEqual([]);

@@ -1,4 +1,5 @@
 // The pure parts of the worklists: keyset pages with opaque cursors, and events since a date, newest first.
+import { personName } from '../../schema/model.js';
 import { describe, expect, it } from 'vitest';
 import { courtEventsOf } from '../../subgraphs/courts/resolvers.js';
 import { since } from '../../subgraphs/events.js';
@@ -36,7 +37,9 @@ describe('events since a date', () => {
     const offence = { code: 'TH68010', title: 'Theft from a shop', category: 'CE' };
     const court = { code: 'B01BH00', name: 'Bromley' };
     const c = {
-      urn: '01ZD0303208', asn: null, defendantId: '7000001', court, bailStatus: null, custodyTimeLimitExpiry: null, remandedInCustody: null,
+      urn: '01ZD0303208', asn: '1101ZD0100000000001H',
+      defendant: { asn: '1101ZD0100000000001H', urn: '01ZD0303208', name: personName(['Jo'], 'Bloggs'), dateOfBirth: '1990-01-01', sex: null, address: null },
+      court, bailStatus: null, custodyTimeLimitExpiry: null, remandedInCustody: null,
       defendantDateOfBirth: '1990-01-01', youthAtOffence: false,
       hearings: [{ id: 'h1', court, date: '2026-02-01', time: null, type: 'FIRST_HEARING' as const, typeCode: 'FH', typeDescription: 'First Hearing' }],
       charges: [{
