@@ -178,3 +178,8 @@ export class LegacyPolicy {
     return err;
   }
 }
+
+/** The policy of an adapter client: its configured settings, or the defaults with its own timeout (tests that build a config by hand). */
+export function policyFor(agency: string, config: { timeoutMs: number; resilience?: ResilienceSettings }, opts: LegacyPolicyOptions = {}): LegacyPolicy {
+  return new LegacyPolicy(agency, config.resilience ?? { ...DEFAULT_RESILIENCE, timeoutMs: config.timeoutMs }, opts);
+}

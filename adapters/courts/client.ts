@@ -2,6 +2,7 @@
 // per batch of ids, each record mapped on its own so one bad record never fails the batch.
 import { AdapterError, mapRecord } from '../errors.js';
 import { nameKey } from '../normalise.js';
+import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
 import { createSoapParser, soapRequest, xmlText } from '../soap.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
 import { courtsConfig, type CourtsConfig } from './config.js';
@@ -11,6 +12,8 @@ import { LIBRA_NS, REPEATING, type WireCase, type WireCasesResponse, type WireDe
 export const AGENCY = 'courts';
 
 export type Operation = 'GetDefendants' | 'FindDefendants' | 'GetCasesByDefendant' | 'GetCases';
+/** What each operation does: all are enquiries, so all may be retried (adapters/resilience.ts). */
+const OPERATION_KINDS: Record<Operation, OperationKind> = { GetDefendants: 'read', FindDefendants: 'read', GetCasesByDefendant: 'read', GetCases: 'read' };
 
 export interface DefendantSearch {
   surname: string;
@@ -32,9 +35,12 @@ const unique = (ids: string[]) => [...new Set(ids.map((id) => id.trim()).filter(
 export class CourtsClient {
   readonly config: CourtsConfig;
   readonly identity: IdentitySource;
+  /** Breaker, bulkhead, timeout and retries of the case service. */
+  readonly policy: LegacyPolicy;
 
-  constructor(config: CourtsConfig = courtsConfig()) {
+  constructor(config: CourtsConfig = courtsConfig(), options: LegacyPolicyOptions = {}) {
     this.config = config;
+    this.policy = policyFor(AGENCY, config, options);
     this.identity = {
       agency: AGENCY,
       supports: ['COURT_DEFENDANT_ID', 'PNC'],
@@ -45,14 +51,14 @@ export class CourtsClient {
 
   /** Sends one operation and returns the named response element. */
   private async call<T>(operation: Operation, requestXml: string): Promise<T> {
-    const body = await soapRequest({
+    const body = await this.policy.run({ operation, kind: OPERATION_KINDS[operation] }, (signal) => soapRequest({
       agency: AGENCY, operation, url: this.config.url, action: `${LIBRA_NS}/${operation}`,
       body: `<DC:${operation}Request>${requestXml}</DC:${operation}Request>`,
-      namespaces: { DC: LIBRA_NS }, parser, timeoutMs: this.config.timeoutMs,
-    });
+      namespaces: { DC: LIBRA_NS }, parser, signal,
+    }));
     const response = body[`${operation}Response`];
     if (response === undefined) {
-      throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned no ${operation}Response` });
+      throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned an answer that could not be read`, detail: `no ${operation}Response` });
     }
     // An empty response element parses as '' rather than an object.
     return (typeof response === 'object' && response !== null ? response : {}) as T;

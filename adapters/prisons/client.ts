@@ -4,6 +4,7 @@
 import { AdapterError, mapRecord } from '../errors.js';
 import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials } from '../oauth.js';
+import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
 import { RestClient } from '../rest.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
 import { prisonsConfig, type PrisonsConfig } from './config.js';
@@ -35,12 +36,16 @@ export class PrisonsClient {
   readonly search: RestClient;
   readonly alertsApi: RestClient;
   readonly identity: IdentitySource;
+  /** Breaker, bulkhead, timeout and retries of the prisons systems (one policy: they fail together behind one gateway). */
+  readonly policy: LegacyPolicy;
 
-  constructor(readonly config: PrisonsConfig) {
+  constructor(readonly config: PrisonsConfig, options: LegacyPolicyOptions = {}) {
+    this.policy = policyFor(AGENCY, config, options);
     this.credentials = new ClientCredentials({ agency: AGENCY, tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
-    this.api = new RestClient({ agency: AGENCY, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
-    this.search = new RestClient({ agency: AGENCY, baseUrl: config.searchUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
-    this.alertsApi = new RestClient({ agency: AGENCY, baseUrl: config.alertsUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
+    const policy = this.policy;
+    this.api = new RestClient({ agency: AGENCY, baseUrl: config.apiUrl, policy, credentials: this.credentials });
+    this.search = new RestClient({ agency: AGENCY, baseUrl: config.searchUrl, policy, credentials: this.credentials });
+    this.alertsApi = new RestClient({ agency: AGENCY, baseUrl: config.alertsUrl, policy, credentials: this.credentials });
     this.identity = {
       agency: AGENCY,
       supports: ['PRISON_NUMBER', 'PNC', 'CRO'],
@@ -59,7 +64,7 @@ export class PrisonsClient {
     const out = new Map<string, PrisonerSummary | AdapterError>();
     for (let i = 0; i < wanted.length; i += MAX_NUMBERS) {
       const chunk = wanted.slice(i, i + MAX_NUMBERS);
-      const rows = await this.search.post<Prisoner[]>(OPERATIONS.prisonerNumbers, { prisonerNumbers: chunk });
+      const rows = await this.search.post<Prisoner[]>(OPERATIONS.prisonerNumbers, { prisonerNumbers: chunk }, { kind: 'read' });
       for (const row of asArray(rows, `POST ${OPERATIONS.prisonerNumbers}`)) {
         const id = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.toUpperCase() : null;
         if (id === null || !chunk.includes(id)) continue; // a record we did not ask for cannot be placed
@@ -92,10 +97,10 @@ export class PrisonsClient {
       const chunk = wanted.slice(i, i + MAX_NUMBERS);
       let res: AlertsResponse;
       try {
-        res = await this.alertsApi.post<AlertsResponse>(OPERATIONS.alerts, chunk, { query: { includeInactive: true } });
+        res = await this.alertsApi.post<AlertsResponse>(OPERATIONS.alerts, chunk, { query: { includeInactive: true }, kind: 'read' });
       } catch (err) {
         if (err instanceof AdapterError && err.code === 'NOT_FOUND') {
-          throw new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', message: `${AGENCY} alerts service could not answer (${op}: HTTP 404)`, cause: err });
+          throw new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', systemFault: false, detail: 'HTTP 404 from the alerts service', cause: err });
         }
         throw err;
       }
@@ -189,7 +194,7 @@ export class PrisonsClient {
     const hits: Prisoner[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
       const body: AttributeSearchRequest = { joinType: 'AND', queries: [query], pagination: { page, size: PAGE_SIZE } };
-      const res = await this.search.post<PagePrisoner>(OPERATIONS.attributeSearch, body);
+      const res = await this.search.post<PagePrisoner>(OPERATIONS.attributeSearch, body, { kind: 'read' });
       const content = asArray(res?.content, `POST ${OPERATIONS.attributeSearch}`);
       hits.push(...content);
       if (res.last !== false || content.length === 0) break;
@@ -205,7 +210,7 @@ function unique(values: (string | null)[]): string[] {
 /** A list payload, or BAD_SOURCE_DATA for the whole call when the system sent something else. */
 function asArray<T>(value: T[] | null | undefined, operation: string): T[] {
   if (Array.isArray(value)) return value;
-  throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned a response that is not a list (${operation})` });
+  throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned an answer that could not be read`, detail: 'not a list' });
 }
 
 export function createPrisonsClient(env: Record<string, string | undefined> = process.env): PrisonsClient {

@@ -8,6 +8,7 @@ import { AdapterError, mapRecord } from '../errors.js';
 import { httpRequest, parseJson, statusError } from '../http.js';
 import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials, withToken } from '../oauth.js';
+import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
 import type { Env } from '../../subgraphs/types.js';
 import { probationConfig, type ProbationConfig } from './config.js';
@@ -36,6 +37,14 @@ export const OPERATIONS = {
   caseload: 'GET /staff/{staffCode}/caseload',
   conditions: 'POST /probation-cases/conditions',
 } as const;
+type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
+
+/** What each operation does: every one is a lookup or a search (the POSTs carry search bodies), so all may be retried. */
+const OPERATION_KINDS: Record<Operation, OperationKind> = {
+  'POST /crns': 'read', 'POST /nomsNumbers': 'read', 'POST /match': 'read', 'POST /search/people': 'read', 'POST /phrase': 'read',
+  'POST /search/probation-cases': 'read', 'GET /case/{crn}/supervisions': 'read', 'POST /probation-cases/access': 'read',
+  'GET /staff/{staffCode}/caseload': 'read', 'POST /probation-cases/conditions': 'read',
+};
 
 /** The spec caps POST /crns at 512 CRNs per request. */
 const MAX_BATCH = 512;
@@ -76,8 +85,11 @@ const unique = (list: string[]) => [...new Set(list.map((s) => s.trim().toUpperC
 export class ProbationClient {
   readonly credentials: ClientCredentials;
   readonly identity: IdentitySource;
+  /** Breaker, bulkhead, timeout and retries of the probation systems. */
+  readonly policy: LegacyPolicy;
 
-  constructor(readonly config: ProbationConfig) {
+  constructor(readonly config: ProbationConfig, options: LegacyPolicyOptions = {}) {
+    this.policy = policyFor(AGENCY, config, options);
     this.credentials = new ClientCredentials({
       agency: AGENCY, tokenUrl: `${config.authUrl}/oauth/token`, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs,
     });
@@ -91,29 +103,29 @@ export class ProbationClient {
   }
 
   /** One authorised JSON call; any non-200 becomes a typed AdapterError (401 → SOURCE_AUTH → refresh and retry once). */
-  private call<T>(operation: string, url: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
-    return withToken(this.credentials, async (token) => {
+  private call<T>(operation: Operation, url: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
+    return this.policy.run({ operation, kind: OPERATION_KINDS[operation] }, (signal) => withToken(this.credentials, async (token) => {
       const res = await httpRequest({
-        agency: AGENCY, operation, url, method, timeoutMs: this.config.timeoutMs, body: body === undefined ? undefined : JSON.stringify(body),
+        agency: AGENCY, operation, url, method, signal, body: body === undefined ? undefined : JSON.stringify(body),
         headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       });
       if (res.status !== 200) throw statusError(AGENCY, operation, res.status);
       return parseJson<T>(AGENCY, operation, res.text);
-    });
+    }));
   }
 
   /** A POST to the offender search service. */
-  private post<T>(operation: string, path: string, body: unknown): Promise<T> {
+  private post<T>(operation: Operation, path: string, body: unknown): Promise<T> {
     return this.call<T>(operation, this.config.baseUrl + path, 'POST', body);
   }
 
   /** A call to the nDelius integration API (and its stand-in extension). */
-  private delius<T>(operation: string, path: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
+  private delius<T>(operation: Operation, path: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
     return this.call<T>(operation, this.config.deliusUrl + path, method, body);
   }
 
   private badShape(operation: string, expected: string): AdapterError {
-    return new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned ${expected} in an unexpected shape (${operation})` });
+    return new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned an answer that could not be read`, detail: `${expected} in an unexpected shape` });
   }
 
   private mapDetails(operation: string, list: unknown): Mapped<ProbationRecord>[] {
@@ -198,7 +210,7 @@ export class ProbationClient {
     const out = new Map<string, SupervisionDetail | AdapterError>();
     const within = asked.slice(0, this.config.supervisionMax);
     for (const c of asked.slice(this.config.supervisionMax)) {
-      out.set(c, new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', message: `${AGENCY} system answers supervisions one case at a time; more than ${this.config.supervisionMax} cases in one request were not asked (${op})` }));
+      out.set(c, new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', systemFault: false, message: `${AGENCY} system answers supervisions one case at a time; more than ${this.config.supervisionMax} cases in one request were not asked` }));
     }
     let next = 0;
     const worker = async () => {
