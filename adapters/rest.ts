@@ -98,8 +98,10 @@ export class RestClient {
     if (method === 'POST') headers['content-type'] = 'application/json';
     const body = method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined;
 
-    const exchange = async (signal?: AbortSignal) => {
-      const attempt = async (token: string | null) => {
+    const kind: OperationKind = method === 'GET' ? 'read' : req.kind ?? 'write';
+    // The policy wraps the API call itself; the token service is asked outside it, under its own deadline.
+    const attempt = async (token: string | null) => {
+      const exchange = async (signal?: AbortSignal) => {
         this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
         const res = await httpRequest({ agency, operation, url, method, body, signal, timeoutMs: signal ? undefined : timeoutMs, headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers });
         if (res.status === 403) return new Forbidden(res.status);
@@ -107,10 +109,9 @@ export class RestClient {
         if (res.status < 200 || res.status >= 300) throw statusError(agency, operation, res.status);
         return res.text;
       };
-      return credentials ? withToken(credentials, attempt) : attempt(null);
+      return this.opts.policy ? this.opts.policy.run({ operation, kind }, exchange) : exchange();
     };
-    const kind: OperationKind = method === 'GET' ? 'read' : req.kind ?? 'write';
-    const outcome = this.opts.policy ? await this.opts.policy.run({ operation, kind }, exchange) : await exchange();
+    const outcome = credentials ? await withToken(credentials, attempt) : await attempt(null);
     if (outcome instanceof Forbidden) throw statusError(agency, operation, outcome.status);
     if (outcome.trim() === '') return null as T;
     return parseJson<T>(agency, operation, outcome);

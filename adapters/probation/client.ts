@@ -104,7 +104,8 @@ export class ProbationClient {
 
   /** One authorised JSON call; any non-200 becomes a typed AdapterError (401 → SOURCE_AUTH → refresh and retry once). */
   private call<T>(operation: Operation, url: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
-    return this.policy.run({ operation, kind: OPERATION_KINDS[operation] }, (signal) => withToken(this.credentials, async (token) => {
+    // The policy wraps the API call itself; the token service is asked outside it, under its own deadline.
+    return withToken(this.credentials, (token) => this.policy.run({ operation, kind: OPERATION_KINDS[operation] }, async (signal) => {
       const res = await httpRequest({
         agency: AGENCY, operation, url, method, signal, body: body === undefined ? undefined : JSON.stringify(body),
         headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -16,7 +16,8 @@ let client: CourtsClient;
 beforeAll(async () => {
   population = generatePopulation({ size: 300 });
   standIn = await startStandIn({ population, port: 0 });
-  client = new CourtsClient(courtsConfig(standIn.env));
+  // One client meets every fault in turn here, so its breaker must not open (tested in test/adapters/resilience.test.ts).
+  client = new CourtsClient(courtsConfig({ ...standIn.env, COURTS_BREAKER_FAILURES: '1000' }));
 });
 afterEach(() => {
   standIn.faults.reset();
@@ -142,7 +143,8 @@ describe('courts stand-in with the courts client', () => {
     const owner = population.courts.cases.find((c) => population.courts.cases.filter((x) => x.defendantId === c.defendantId).length > 1)!.defendantId;
     const list = (await client.getCasesByDefendant([owner])).get(owner)!;
     expect(list[0]).toBeInstanceOf(AdapterError);
-    expect((list[0] as AdapterError).extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', operation: 'GetCasesByDefendant' });
+    expect((list[0] as AdapterError).extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts' });
+    expect((list[0] as AdapterError).operation).toBe('GetCasesByDefendant');
     expect(list.slice(1).every((c) => !(c instanceof AdapterError) && (c as ModelCase).defendantId === owner)).toBe(true);
   });
 
