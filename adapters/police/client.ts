@@ -3,10 +3,10 @@
 // AdapterErrors (from adapters/sql.ts); a row that cannot be mapped becomes BAD_SOURCE_DATA for that
 // record alone.
 import { AdapterError, mapRecord } from '../errors.js';
-import { nameKey, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
+import { checkedIdentifier, nameKey, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
 import { createSqlExecutor, sqlQuery, type SqlExecutor } from '../sql.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import type { PoliceConfig } from './config.js';
 import {
   AGENCY, croKeyedForms, mapArrest, mapIntelFlag, mapNominal, mapWarningMarker, toIdentityRecord,
@@ -166,12 +166,17 @@ export class PoliceClient {
     return this.identityRecords(rows, 'search nominals').filter((r) => keys.has(nameKey(r.name.surname)));
   }
 
-  /** Maps nominal rows for linking; an unreadable record is left out rather than failing the whole lookup. */
+  /**
+   * Maps nominal rows for linking. A row that cannot be read is kept as an unreadable record (its id and
+   * the identifiers that pass their check characters), so the person's police link is reported, not lost.
+   */
   private identityRecords(rows: NominalRow[], operation: Operation): IdentityRecord[] {
     const out: IdentityRecord[] = [];
     for (const row of rows) {
-      const mapped = mapRecord(AGENCY, operation, keyOf(row.NOMINAL_ID), row, mapNominal);
+      const id = keyOf(row.NOMINAL_ID);
+      const mapped = mapRecord(AGENCY, operation, id, row, mapNominal);
       if (!(mapped instanceof AdapterError)) out.push(toIdentityRecord(mapped));
+      else if (isNominalId(id)) out.push(unreadableIdentityRecord(AGENCY, id, 'POLICE_NOMINAL_ID', { pnc: checkedIdentifier('PNC', row.PNC_ID), cro: checkedIdentifier('CRO', row.CRO_NO) }));
     }
     return out;
   }

@@ -2,11 +2,11 @@
 // for batches and identity lookups, and the Prisoner Alerts API for alerts (one bulk call for many prison
 // numbers), all behind HMPPS Auth client credentials. Contracts: reference/openapi/.
 import { AdapterError, mapRecord } from '../errors.js';
-import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { checkedIdentifier, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials } from '../oauth.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
 import { RestClient } from '../rest.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import { prisonsConfig, type PrisonsConfig } from './config.js';
 import { AGENCY, mapAlert, mapCustodyPeriod, mapPrisoner, toIdentityRecord, type CustodyPeriod, type PrisonAlert, type PrisonerSummary } from './mapping.js';
 import type { Alert, AlertsResponse, AttributeQuery, AttributeSearchRequest, InmateDetail, Matcher, PagePrisoner, Prison, Prisoner } from './wire.js';
@@ -140,10 +140,18 @@ export class PrisonsClient {
           })
         : [],
     ]);
-    for (const s of byNumber.values()) if (!(s instanceof AdapterError)) found.set(s.record.prisonNumber, toIdentityRecord(s.record));
+    // A record that cannot be read is kept as unreadable (its number and the keys that pass their checks):
+    // the person's prisons link is then reported with BAD_SOURCE_DATA instead of silently lost.
+    for (const [number, s] of byNumber) found.set(number, s instanceof AdapterError ? unreadableIdentityRecord(AGENCY, number, 'PRISON_NUMBER') : toIdentityRecord(s.record));
     for (const row of byKey) {
       const s = mapRecord(AGENCY, `POST ${OPERATIONS.attributeSearch}`, String(row?.prisonerNumber ?? 'unknown'), row, mapPrisoner);
-      if (s instanceof AdapterError) continue; // a record that cannot be read cannot be linked either
+      if (s instanceof AdapterError) {
+        const number = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.trim().toUpperCase() : '';
+        const pnc = checkedIdentifier('PNC', row?.pncNumber), cro = checkedIdentifier('CRO', row?.croNumber);
+        const asked = (pnc.valid && pncs.includes(pnc.value!)) || (cro.valid && cros.includes(cro.value!));
+        if (isPrisonNumber(number) && asked && !found.has(number)) found.set(number, unreadableIdentityRecord(AGENCY, number, 'PRISON_NUMBER', { pnc, cro }));
+        continue;
+      }
       // Keep only real hits on a key we asked for: the search index's own PNC matching is not relied upon.
       const r = s.record;
       if ((r.pnc.valid && pncs.includes(r.pnc.value!)) || (r.cro.valid && cros.includes(r.cro.value!))) found.set(r.prisonNumber, toIdentityRecord(r));

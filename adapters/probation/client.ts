@@ -6,10 +6,10 @@
 // 500); supervisions have no bulk operation, so they are one bounded, counted GET per case.
 import { AdapterError, mapRecord } from '../errors.js';
 import { httpRequest, parseJson, statusError } from '../http.js';
-import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { checkedIdentifier, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials, withToken } from '../oauth.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import type { Env } from '../../subgraphs/types.js';
 import { probationConfig, type ProbationConfig } from './config.js';
 import {
@@ -131,8 +131,18 @@ export class ProbationClient {
 
   private mapDetails(operation: string, list: unknown): Mapped<ProbationRecord>[] {
     if (!Array.isArray(list)) throw this.badShape(operation, 'a list of offenders');
-    return (list as WireOffenderDetail[]).map((w, i) =>
-      mapRecord(AGENCY, operation, String(w?.otherIds?.crn ?? w?.offenderId ?? `#${i}`), w, mapOffenderDetail));
+    return (list as WireOffenderDetail[]).map((w, i) => {
+      const r = mapRecord(AGENCY, operation, String(w?.otherIds?.crn ?? w?.offenderId ?? `#${i}`), w, mapOffenderDetail);
+      const crn = typeof w?.otherIds?.crn === 'string' ? w.otherIds.crn.trim().toUpperCase() : '';
+      if (r instanceof AdapterError && CRN.test(crn)) {
+        const noms = typeof w.otherIds.nomsNumber === 'string' && w.otherIds.nomsNumber.trim() ? w.otherIds.nomsNumber.trim().toUpperCase() : null;
+        unreadable.set(r, unreadableIdentityRecord(AGENCY, crn, 'CRN', {
+          pnc: checkedIdentifier('PNC', w.otherIds.pncNumber), cro: checkedIdentifier('CRO', w.otherIds.croNumber),
+          crossReferences: noms ? [{ type: 'PRISON_NUMBER', value: noms }] : [],
+        }));
+      }
+      return r;
+    });
   }
 
   private badList(operation: string, value: unknown, what: string): unknown[] {
@@ -315,8 +325,12 @@ export class ProbationClient {
       of('PRISON_NUMBER').length ? this.offendersByNomsNumber(of('PRISON_NUMBER')) : new Map<string, Mapped<ProbationRecord>>(),
       pncs.length || cros.length ? this.phraseSearch([...pncs, ...cros]) : Promise.resolve([]),
     ]);
-    // The service matches PNCs across long and short forms and terms loosely; we confirm on the normalised value.
-    const hits = byPhrase.filter((x) => !(x instanceof AdapterError) && ((x.pnc.valid && pncs.includes(x.pnc.value!)) || (x.cro.valid && cros.includes(x.cro.value!))));
+    // The service matches PNCs across long and short forms and terms loosely; we confirm on the normalised value
+    // (of an unreadable record too, from the keys that could still be read).
+    const hits = byPhrase.filter((x) => {
+      const keys = x instanceof AdapterError ? unreadable.get(x) : x;
+      return keys != null && ((keys.pnc.valid && pncs.includes(keys.pnc.value!)) || (keys.cro.valid && cros.includes(keys.cro.value!)));
+    });
     return dedupe([...byCrn.values(), ...byNoms.values(), ...hits]);
   }
 
@@ -353,10 +367,19 @@ export class ProbationClient {
   }
 }
 
-/** Identity records, one per CRN. Records that could not be mapped are left out: they cannot be linked faithfully. */
+/** The identity record of an offender record that could not be mapped: its CRN and the keys that still pass their checks. */
+const unreadable = new WeakMap<AdapterError, IdentityRecord>();
+
+/**
+ * Identity records, one per CRN. A record that could not be mapped is kept as an unreadable record when
+ * its CRN is known (the person's probation link is then reported with BAD_SOURCE_DATA, not lost).
+ */
 function dedupe(records: Mapped<ProbationRecord>[]): IdentityRecord[] {
   const seen = new Map<string, IdentityRecord>();
-  for (const r of records) if (!(r instanceof AdapterError) && !seen.has(r.crn)) seen.set(r.crn, toIdentityRecord(r));
+  for (const r of records) {
+    const rec = r instanceof AdapterError ? unreadable.get(r) : toIdentityRecord(r);
+    if (rec && (!seen.has(rec.localId) || seen.get(rec.localId)!.unreadable)) seen.set(rec.localId, rec);
+  }
   return [...seen.values()];
 }
 

@@ -189,7 +189,7 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
     }
     const malformed = outcome === 'malformed';
     const records = result.defendants
-      ? result.defendants.map((d, i) => renderDefendant(d, malformed && i === 0))
+      ? result.defendants.map((d, i) => renderDefendant(d, (malformed && i === 0) || faults.isMalformed(d.defendantId)))
       : (result.cases ?? []).map((c, i) => renderCase(c, malformed && i === 0, defendants.get(c.defendantId)?.dateOfBirth ?? null));
     const xml = envelope(`<DC:${parsed.operation}Response>${records.join('')}</DC:${parsed.operation}Response>`);
     send(res, 200, malformed && records.length === 0 ? xml.slice(0, Math.floor(xml.length / 2)) : xml);
