@@ -9,7 +9,7 @@ import { GraphQLError } from 'graphql';
 import { AdapterError } from '../../adapters/errors.js';
 import { remaining } from '../../platform/deadline.js';
 import { decodePersonId, encodePersonId, type Unconsulted } from '../../schema/person-id.js';
-import type { Identifier, IdentifierType, IdentityRecord, IdentitySearch } from '../../schema/model.js';
+import { readable, type Identifier, type IdentifierType, type IdentityRecord, type IdentitySearch } from '../../schema/model.js';
 import type { RequestInfo } from '../types.js';
 import { cluster, gradeCandidate, idKey, recordHasIdentifier, recordKey, tally, trustedIdentifiers, type CandidateGrade, type LinkBasis } from './linking.js';
 
@@ -215,10 +215,11 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     const criteria: IdentitySearch[] = [];
     const wanted = ids.map((id) => {
       const records = people.get(id)?.records ?? [];
-      const surname = tally(records, (r) => r.name.surname)[0]?.value;
+      // An unreadable record says nothing about the name or date of birth to search by.
+      const surname = tally(readable(records), (r) => r.name.surname)[0]?.value;
       if (!surname) return records;
-      const forename = tally(records, (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
-      const dob = tally(records, (r) => r.dateOfBirth)[0]?.value ?? null;
+      const forename = tally(readable(records), (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
+      const dob = tally(readable(records), (r) => r.dateOfBirth)[0]?.value ?? null;
       // Same surname and date of birth (catches forename variants), same surname and forename (catches date slips).
       if (dob) criteria.push({ surname, dateOfBirth: dob });
       if (forename) criteria.push({ surname, forename });
@@ -231,7 +232,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       const out = new Map<string, Candidate>();
       for (const r of found.records) {
         if (!records.length || have.has(recordKey(r)) || out.has(recordKey(r))) continue;
-        const g = gradeCandidate(records, r);
+        const g = r.unreadable ? null : gradeCandidate(readable(records), r);
         if (g) out.set(recordKey(r), { record: r, ...g });
       }
       const sorted = [...out.values()].sort((x, y) => (x.grade === y.grade ? recordKey(x.record).localeCompare(recordKey(y.record)) : x.grade === 'PROBABLE' ? -1 : 1));
