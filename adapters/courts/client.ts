@@ -1,10 +1,10 @@
 // The only code that speaks to the courts (Libra) case service: SOAP envelopes over HTTP, one call
 // per batch of ids, each record mapped on its own so one bad record never fails the batch.
 import { AdapterError, mapRecord } from '../errors.js';
-import { nameKey } from '../normalise.js';
+import { checkedIdentifier, nameKey } from '../normalise.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
 import { createSoapParser, soapRequest, xmlText } from '../soap.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import { courtsConfig, type CourtsConfig } from './config.js';
 import { mapCase, mapDefendant, matchesSearch, pncSearchForms, toIdentityRecord, type CourtCase, type CourtDefendant } from './mapping.js';
 import { LIBRA_NS, REPEATING, type WireCase, type WireCasesResponse, type WireDefendant, type WireDefendantsResponse } from './wire.js';
@@ -65,7 +65,13 @@ export class CourtsClient {
   }
 
   private mapDefendants(operation: Operation, list: WireDefendant[] | undefined): (CourtDefendant | AdapterError)[] {
-    return (list ?? []).map((w, i) => mapRecord(AGENCY, operation, String(w.DefendantId ?? `#${i + 1}`).slice(0, 40), w, mapDefendant));
+    return (list ?? []).map((w, i) => {
+      const d = mapRecord(AGENCY, operation, String(w.DefendantId ?? `#${i + 1}`).slice(0, 40), w, mapDefendant);
+      // An unreadable defendant keeps its id and checked PNC for linking, so it is reported, not lost.
+      const id = String(w.DefendantId ?? '').trim();
+      if (d instanceof AdapterError && /^[A-Za-z0-9/_.-]{1,40}$/.test(id)) unreadable.set(d, unreadableIdentityRecord(AGENCY, id, 'COURT_DEFENDANT_ID', { pnc: checkedIdentifier('PNC', w.PNCIdentifier) }));
+      return d;
+    });
   }
 
   /** Defendants by court defendant id, one GetDefendants call per batch. Ids the court does not hold are absent. */
@@ -142,7 +148,7 @@ export class CourtsClient {
 
   // ---- identity -----------------------------------------------------------------------------------
 
-  /** Records by court defendant id and by PNC: at most one call of each kind. Unreadable records cannot be linked and are left out. */
+  /** Records by court defendant id and by PNC: at most one call of each kind. An unreadable defendant is kept as an unreadable record. */
   private async findByIdentifiers(ids: Identifier[]): Promise<IdentityRecord[]> {
     const defendantIds = ids.filter((i) => i.type === 'COURT_DEFENDANT_ID').map((i) => i.value);
     const pncs = ids.filter((i) => i.type === 'PNC').map((i) => i.value);
@@ -152,7 +158,8 @@ export class CourtsClient {
     ]);
     const seen = new Map<string, IdentityRecord>();
     for (const d of [...byId.values(), ...byPnc]) {
-      if (!(d instanceof AdapterError) && !seen.has(d.defendantId)) seen.set(d.defendantId, toIdentityRecord(d));
+      const rec = d instanceof AdapterError ? unreadable.get(d) : toIdentityRecord(d);
+      if (rec && (!seen.has(rec.localId) || seen.get(rec.localId)!.unreadable)) seen.set(rec.localId, rec);
     }
     return [...seen.values()];
   }
@@ -166,6 +173,9 @@ export class CourtsClient {
       .map(toIdentityRecord);
   }
 }
+
+/** The identity record of a defendant that could not be mapped: its id and checked PNC. */
+const unreadable = new WeakMap<AdapterError, IdentityRecord>();
 
 export function createCourtsClient(env: Record<string, string | undefined> = process.env): CourtsClient {
   return new CourtsClient(courtsConfig(env));
