@@ -68,8 +68,9 @@ export class FaultControl {
 
   /** Waits for the configured latency, then says how this request should be answered. */
   async apply(): Promise<FaultOutcome> {
+    if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+    // The faults as they are now: a system that went down while this request waited refuses it.
     const f = this.faults;
-    if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
     if (f.down) return 'down';
     const roll = this.random();
     if (roll < f.errorRate) return 'error';
