@@ -68,7 +68,7 @@ describe('npm run stand-ins', () => {
     } finally {
       await standIns.control.resetFaults();
     }
-    expect((await standIns.control.faults()).police).toEqual({ latencyMs: 0, errorRate: 0, malformedRate: 0, down: false });
+    expect((await standIns.control.faults()).police).toEqual({ latencyMs: 0, errorRate: 0, malformedRate: 0, down: false, malformedRecords: [] });
     expect(codes(await query(stack, 'POLICE', Q, { pnc: person.pnc }))).toEqual([]);
   });
 
