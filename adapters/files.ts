@@ -1,6 +1,7 @@
 // The shared helper for adapters that read a legacy system's flat-file exports in place: pick the newest
 // export by the date in its name, read it under a deadline, cache what was parsed until the file changes,
 // and cut fixed-width records by a declared layout. Errors never carry a path or a line of the file.
+import { legacyCall } from '../platform/telemetry.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdapterError, MappingError } from './errors.js';
@@ -19,7 +20,11 @@ export interface ExportFile {
  * Runs an fs call until `deadline` (the resilience policy's signal, or a number of ms for a call made
  * outside a policy); a late answer becomes SOURCE_TIMEOUT, an fs error SOURCE_UNAVAILABLE.
  */
-export async function withDeadline<T>(agency: string, operation: string, deadline: number | AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function withDeadline<T>(agency: string, operation: string, deadline: number | AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return legacyCall(agency, operation, () => readWithin(agency, operation, deadline, run));
+}
+
+async function readWithin<T>(agency: string, operation: string, deadline: number | AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const signal = typeof deadline === 'number' ? AbortSignal.timeout(deadline) : deadline;
   let onAbort: (() => void) | undefined;
   const late = new Promise<never>((_, reject) => {

@@ -10,8 +10,11 @@ export interface PgAuditSchemaOptions {
   appRole: string;
   /** Login role of the retention job: the app's rights plus EXECUTE on audit_prune. */
   retentionRole: string;
+  /** Login role of the auditors' subgraph: SELECT only, so the process that reads the trail cannot add to it. */
+  readerRole?: string;
   appPassword?: string;
   retentionPassword?: string;
+  readerPassword?: string;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -26,7 +29,7 @@ export function auditLockKey(schema: string): string {
   return createHash('sha256').update(`audit:${schema}`).digest().readBigInt64BE(0).toString();
 }
 
-function schemaSql(s: string, app: string, retention: string): string {
+function schemaSql(s: string, app: string, retention: string, reader: string | null): string {
   return `
 CREATE SCHEMA IF NOT EXISTS ${s};
 REVOKE ALL ON SCHEMA ${s} FROM PUBLIC;
@@ -133,6 +136,9 @@ GRANT USAGE ON SCHEMA ${s} TO ${app}, ${retention};
 REVOKE ALL ON ${s}.audit_record, ${s}.audit_checkpoint FROM PUBLIC, ${app}, ${retention};
 GRANT SELECT, INSERT ON ${s}.audit_record, ${s}.audit_checkpoint TO ${app}, ${retention};
 GRANT EXECUTE ON FUNCTION ${s}.audit_prune(bigint, text, text) TO ${retention};
+${reader ? `GRANT USAGE ON SCHEMA ${s} TO ${reader};
+REVOKE ALL ON ${s}.audit_record, ${s}.audit_checkpoint FROM ${reader};
+GRANT SELECT ON ${s}.audit_record, ${s}.audit_checkpoint TO ${reader};` : ''}
 `;
 }
 
@@ -141,18 +147,23 @@ export async function migratePgAudit(adminUrl: string, options: PgAuditSchemaOpt
   const s = ident('schema', options.schema);
   const app = ident('role', options.appRole);
   const retention = ident('role', options.retentionRole);
+  const reader = options.readerRole ? ident('role', options.readerRole) : null;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     await client.query('BEGIN');
-    for (const [role, password] of [[options.appRole, options.appPassword], [options.retentionRole, options.retentionPassword]] as const) {
+    // Two migrations at once (two deployments starting together) would race on CREATE ROLE; take turns.
+    await client.query(`SELECT pg_advisory_xact_lock(${auditLockKey(`migrate:${options.schema}`)})`);
+    const roles: [string, string | undefined][] = [[options.appRole, options.appPassword], [options.retentionRole, options.retentionPassword]];
+    if (options.readerRole) roles.push([options.readerRole, options.readerPassword]);
+    for (const [role, password] of roles) {
       const found = await client.query<{ rolsuper: boolean; rolbypassrls: boolean }>('SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1', [role]);
       // A superuser app role would make the grants and triggers meaningless.
       if (found.rows[0]?.rolsuper || found.rows[0]?.rolbypassrls) throw new Error(`audit role "${role}" must not be a superuser`);
       if (!found.rows.length) await client.query(`CREATE ROLE "${role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
       if (password) await client.query(`ALTER ROLE "${role}" PASSWORD ${client.escapeLiteral(password)}`);
     }
-    await client.query(schemaSql(s, app, retention));
+    await client.query(schemaSql(s, app, retention, reader));
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
@@ -163,14 +174,40 @@ export async function migratePgAudit(adminUrl: string, options: PgAuditSchemaOpt
 }
 
 /** Drops the schema and the two roles (tests, and tearing down a demo). */
-export async function dropPgAudit(adminUrl: string, options: Pick<PgAuditSchemaOptions, 'schema' | 'appRole' | 'retentionRole'>): Promise<void> {
+export async function dropPgAudit(adminUrl: string, options: Pick<PgAuditSchemaOptions, 'schema' | 'appRole' | 'retentionRole' | 'readerRole'>): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${ident('schema', options.schema)} CASCADE`);
-    for (const role of [options.appRole, options.retentionRole]) {
+    for (const role of [options.appRole, options.retentionRole, ...(options.readerRole ? [options.readerRole] : [])]) {
       await client.query(`DROP ROLE IF EXISTS ${ident('role', role)}`);
     }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fingerprint of what the migration controls: tables and columns, indexes, triggers, functions, the
+ * roles' attributes and every grant on the schema's objects. Two equal fingerprints mean a run changed nothing.
+ */
+export async function describePgAudit(adminUrl: string, options: Pick<PgAuditSchemaOptions, 'schema' | 'appRole' | 'retentionRole' | 'readerRole'>): Promise<string[]> {
+  ident('schema', options.schema);
+  const roles = [options.appRole, options.retentionRole, ...(options.readerRole ? [options.readerRole] : [])];
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ line: string }>(
+      `SELECT 'schema ' || nspname || ' acl ' || coalesce(nspacl::text, '') AS line FROM pg_namespace WHERE nspname = $1
+       UNION ALL SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns WHERE table_schema = $1
+       UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = $1
+       UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal
+       UNION ALL SELECT 'function ' || p.proname || ' ' || md5(pg_get_functiondef(p.oid)) || ' acl ' || coalesce(p.proacl::text, '') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1
+       UNION ALL SELECT 'table ' || c.relname || ' acl ' || coalesce(c.relacl::text, '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'
+       UNION ALL SELECT 'role ' || rolname || ' login=' || rolcanlogin || ' super=' || rolsuper || ' createdb=' || rolcreatedb || ' createrole=' || rolcreaterole FROM pg_roles WHERE rolname = ANY($2)`,
+      [options.schema, roles],
+    );
+    return rows.map((r) => r.line).sort();
   } finally {
     await client.end();
   }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { ALG } from './keys.js';
 import { canonicalJson } from '../audit/record.js';
-import { NO_RELATIONSHIPS, type Relationships } from '../subgraphs/types.js';
+import { NO_RELATIONSHIPS, RELATIONSHIP_FACTS, type Relationships } from '../subgraphs/types.js';
 
 export const ASSERTION_HEADER = 'x-caller-assertion';
 export const ASSERTION_ISSUER = 'justice-graph-gateway';
@@ -107,5 +107,8 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 function readRelationships(rel: unknown): Relationships {
   if (!rel || typeof rel !== 'object') return NO_RELATIONSHIPS;
   const r = rel as Record<string, unknown>;
-  return { caseloadCrns: strings(r.caseloadCrns), victimIds: strings(r.victimIds), victimCaseUrns: strings(r.victimCaseUrns), victimDefendantIds: strings(r.victimDefendantIds), unavailable: strings(r.unavailable) };
+  const src = r.sources && typeof r.sources === 'object' ? r.sources as Record<string, unknown> : {};
+  const sources: Relationships['sources'] = {};
+  for (const f of RELATIONSHIP_FACTS) if (typeof src[f] === 'string') sources[f] = src[f] as string;
+  return { caseloadCrns: strings(r.caseloadCrns), victimIds: strings(r.victimIds), victimCaseUrns: strings(r.victimCaseUrns), victimDefendantIds: strings(r.victimDefendantIds), unavailable: strings(r.unavailable), sources };
 }

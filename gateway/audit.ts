@@ -9,6 +9,7 @@ import { hashVariables, sha256Hex, type AuditRecordInput } from '../audit/record
 import type { Logger } from '../platform/log.js';
 import type { DisclosureEntry } from '../subgraphs/disclosures.js';
 import type { GatewayContext } from './context.js';
+import { auditAppendDuration, auditAppendFailures, currentTraceId, graphqlDuration, graphqlRequests, operationLabel, withheldFields } from '../platform/telemetry.js';
 
 /** The audit record as the gateway assembles it: the audit module's own input type. */
 export type AuditInput = AuditRecordInput;
@@ -17,23 +18,31 @@ export interface AuditSink {
   append(input: AuditInput): Promise<unknown>;
 }
 
-const SUBJECT_KINDS: Record<string, { agency: string; type: string }> = {
-  case: { agency: 'courts', type: 'CASE' },
-  victim: { agency: 'victims', type: 'VICTIM' },
+/** Which agency's records a subject kind names (`case` → the courts' CASE), from the modules' declarations. */
+export type SubjectOwners = Record<string, { agency: string; type: string }>;
+
+export function subjectOwnersOf(modules: readonly { name: string; subjects?: Record<string, string> }[]): SubjectOwners {
+  const out: SubjectOwners = {};
+  for (const m of modules) for (const [kind, type] of Object.entries(m.subjects ?? {})) out[kind] = { agency: m.name, type };
+  return out;
+}
+
+/** What the caller asked by: identifiers, keys, URNs and names as sent, owned by no agency. */
+const QUERY_KINDS: SubjectOwners = {
   value: { agency: 'query', type: 'IDENTIFIER' },
   id: { agency: 'query', type: 'PERSON_KEY' },
   urn: { agency: 'query', type: 'CASE' },
   surname: { agency: 'query', type: 'SEARCH' },
 };
 
-function subjectsOf(entries: DisclosureEntry[]): AuditInput['subjects'] {
+function subjectsOf(entries: DisclosureEntry[], owners: SubjectOwners): AuditInput['subjects'] {
   const out = new Map<string, AuditInput['subjects'][number]>();
   for (const e of entries) {
     for (const sid of e.subjectIds) {
       const i = sid.indexOf('=');
       const kind = sid.slice(0, i);
       const id = sid.slice(i + 1);
-      const known = SUBJECT_KINDS[kind] ?? { agency: kind, type: 'PERSON' };
+      const known = QUERY_KINDS[kind] ?? owners[kind] ?? { agency: kind, type: 'PERSON' };
       out.set(sid, { ...known, id: sid }); // agency-qualified, so police=400000 never matches another agency's 400000
     }
   }
@@ -61,9 +70,11 @@ function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | und
 
 export function auditRecord(caller: CallerClaims, request: { query?: string; operationName?: string | null; variables?: Record<string, unknown> | null },
   disclosures: DisclosureEntry[], outcome: AuditInput['outcome'], policyVersion: string,
-  extra: { refusal?: AuditInput['refusal']; clientRequestId?: string | null } = {}): AuditInput {
+  extra: { refusal?: AuditInput['refusal']; clientRequestId?: string | null; subjectOwners?: SubjectOwners } = {}): AuditInput {
+  const traceId = currentTraceId();
   return {
     ...(extra.refusal ? { refusal: extra.refusal } : {}),
+    ...(traceId ? { traceId } : {}),
     ...(extra.clientRequestId ? { clientRequestId: extra.clientRequestId } : {}),
     time: new Date().toISOString(),
     requestId: caller.requestId,
@@ -73,7 +84,7 @@ export function auditRecord(caller: CallerClaims, request: { query?: string; ope
     operationName: request.operationName ?? null,
     documentHash: sha256Hex(request.query ?? ''),
     variablesHash: hashVariables(request.variables ?? {}),
-    subjects: subjectsOf(disclosures),
+    subjects: subjectsOf(disclosures, extra.subjectOwners ?? {}),
     disclosed: merge(disclosures, 'DISCLOSED'),
     withheld: merge(disclosures, 'WITHHELD'),
     outcome,
@@ -86,7 +97,23 @@ export const auditUnavailable = {
   extensions: { code: 'AUDIT_UNAVAILABLE' },
 };
 
-export function auditPlugin(sink: AuditSink, policyVersion: string, log: Logger): ApolloServerPlugin<GatewayContext> {
+/** Requests and their latency by operation and outcome, for /metrics. */
+export const requestMetricsPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    const stop = graphqlDuration.startTimer();
+    return {
+      async willSendResponse({ response, operationName, request }) {
+        const result = response.body.kind === 'single' ? response.body.singleResult : null;
+        const outcome = result ? outcomeOf(result.data, result.errors) : 'SUCCESS';
+        const labels = { operation: operationLabel(operationName ?? request.operationName), outcome };
+        graphqlRequests.inc(labels);
+        stop(labels);
+      },
+    };
+  },
+};
+
+export function auditPlugin(sink: AuditSink, policyVersion: string, log: Logger, subjectOwners: SubjectOwners = {}): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -95,10 +122,14 @@ export function auditPlugin(sink: AuditSink, policyVersion: string, log: Logger)
           const result = response.body.singleResult;
           // The operation actually run (from the document when the client did not name it).
           const op = { ...request, operationName: operationName ?? request.operationName ?? null };
-          const input = auditRecord(contextValue.caller, op, contextValue.disclosures ?? [], outcomeOf(result.data, result.errors), policyVersion, { clientRequestId: contextValue.clientRequestId });
+          const input = auditRecord(contextValue.caller, op, contextValue.disclosures ?? [], outcomeOf(result.data, result.errors), policyVersion, { clientRequestId: contextValue.clientRequestId, subjectOwners });
+          for (const w of input.withheld) withheldFields.inc({ agency: w.agency, reason: w.reason ?? 'UNKNOWN' }, Math.max(1, w.subjectIds.length));
+          const stop = auditAppendDuration.startTimer();
           try {
             await sink.append(input);
+            stop();
           } catch (err) {
+            auditAppendFailures.inc();
             // Fail closed: the data was fetched but is not sent.
             log.error({ err: (err as Error).message, requestId: input.requestId }, 'audit record could not be written; response withheld');
             response.body.singleResult = { errors: [auditUnavailable] };

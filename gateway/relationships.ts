@@ -6,13 +6,12 @@
 // `unavailable`, so rules depending on it report an outage, not a denial.
 import type { CallerClaims } from '../auth/assertion.js';
 import { callInternal, type ServiceSigner } from '../subgraphs/internal.js';
-import type { Relationships, SubgraphModule } from '../subgraphs/types.js';
+import type { RelationshipFact as Fact, Relationships, SubgraphModule } from '../subgraphs/types.js';
 import { NO_RELATIONSHIPS } from '../subgraphs/types.js';
 
 /** The caller as authenticated, before relationships are known; `deadline` is the request's. */
 export type RelationshipResolver = (caller: Omit<CallerClaims, 'relationships'> & { deadline?: number | null }) => Promise<Relationships>;
 
-type Fact = 'caseload' | 'victimsOfOfficer' | 'defendantsOfCases';
 
 export interface RelationshipOptions {
   /** Where each subgraph answers, by name. */
@@ -28,6 +27,9 @@ export function createRelationshipResolver(modules: Pick<SubgraphModule, 'name' 
   const caseload = owner('caseload');
   const victims = owner('victimsOfOfficer');
   const defendants = owner('defendantsOfCases');
+  const sources: Relationships['sources'] = {
+    ...(caseload ? { caseload } : {}), ...(victims ? { victimsOfOfficer: victims } : {}), ...(defendants ? { defendantsOfCases: defendants } : {}),
+  };
 
   return async (who) => {
     const { staffCode, roles } = who;
@@ -36,25 +38,25 @@ export function createRelationshipResolver(modules: Pick<SubgraphModule, 'name' 
     const ask = <T>(subgraph: string, field: string, args: string, variables: Record<string, unknown>, selection = '') =>
       callInternal<T>({ subgraph, url: opts.urls[subgraph], signer: opts.signer, caller, deadline: who.deadline ?? null, timeoutMs: opts.timeoutMs ?? 3000,
         query: `query Fact(${args}) { ${field}(${Object.keys(variables).map((k) => `${k}: $${k}`).join(', ')})${selection} }`, variables }, field);
-    const rel: Relationships = { caseloadCrns: [], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [] };
+    const rel: Relationships = { caseloadCrns: [], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [], sources };
     const tasks: Promise<void>[] = [];
     if (roles.includes('PROBATION_OFFICER')) {
       tasks.push((async () => {
-        if (!caseload) { rel.unavailable.push('probation'); return; }
+        if (!caseload) { rel.unavailable.push('caseload'); return; }
         try { rel.caseloadCrns = await ask<string[]>(caseload, '_caseload', '$staffCode: String!', { staffCode }); }
         catch { rel.unavailable.push(caseload); }
       })());
     }
     if (roles.includes('VICTIM_LIAISON_OFFICER')) {
       tasks.push((async () => {
-        if (!victims) { rel.unavailable.push('victims'); return; }
+        if (!victims) { rel.unavailable.push('victimsOfOfficer'); return; }
         try {
           const mine = await ask<{ victimId: string; caseUrn: string }[]>(victims, '_victimsOfOfficer', '$staffCode: String!', { staffCode }, ' { victimId caseUrn }');
           rel.victimIds = mine.map((v) => v.victimId);
           rel.victimCaseUrns = [...new Set(mine.map((v) => v.caseUrn))];
         } catch { rel.unavailable.push(victims); return; }
         if (!rel.victimCaseUrns.length) return;
-        if (!defendants) { rel.unavailable.push('courts'); return; }
+        if (!defendants) { rel.unavailable.push('defendantsOfCases'); return; }
         try { rel.victimDefendantIds = await ask<string[]>(defendants, '_defendantsOfCases', '$urns: [String!]!', { urns: rel.victimCaseUrns }); }
         catch { rel.unavailable.push(defendants); }
       })());

@@ -28,8 +28,8 @@ export interface StackOptions {
   population?: Population | PopulationOptions;
   /** Environment for adapters and gateway; defaults to process.env. */
   env?: Env;
-  /** Police stand-in on this PostgreSQL instead of the embedded database. */
-  policeDatabaseUrl?: string;
+  /** Stand-ins with a database, by subgraph name: seed it into this PostgreSQL instead of the embedded one. */
+  standInDatabaseUrls?: Record<string, string | undefined>;
   gatewayPort?: number;
   /** 'dev' keeps keys in .dev-keys (npm start); 'memory' makes throwaway keys (tests). */
   keys?: 'dev' | 'memory';
@@ -123,7 +123,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
     await Promise.all(modules.filter((m) => m.standIn && !configured.has(m.name)).map(async (m) => {
       const start = await m.standIn!();
-      const s = await start({ population, databaseUrl: m.name === 'police' ? opts.policeDatabaseUrl : undefined });
+      const s = await start({ population, databaseUrl: opts.standInDatabaseUrls?.[m.name] });
       standIns.set(m.name, s);
     }));
     for (const s of standIns.values()) Object.assign(env, s.env);

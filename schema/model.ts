@@ -1,7 +1,6 @@
 // TypeScript shapes of the common data model's shared values, as adapters produce them and resolvers
 // return them. They mirror schema/common.graphql; agency-owned types are declared in each adapter.
 
-export const AGENCIES = ['police', 'courts', 'prisons', 'probation', 'victims'] as const;
 /** The agency slug: folder name, subgraph name, env prefix (upper-cased), log field and audit source. */
 export type AgencySlug = string;
 /** The GraphQL `Agency` enum value for a slug. */

@@ -5,14 +5,29 @@
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { startStack } from '../platform/stack.js';
+import { SUBGRAPH_NAMES } from '../subgraphs/index.js';
+import { startTracing } from '../platform/telemetry.js';
+
+// Tracing is off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
 const started = Date.now();
 const port = Number(process.env.GATEWAY_PORT ?? 4000);
 const size = Number(process.env.POPULATION_SIZE ?? 2000);
 const seed = Number(process.env.POPULATION_SEED ?? 20261101);
 
+/** `<NAME>_STANDIN_DATABASE_URL` for any registered subgraph whose stand-in keeps a database (e.g. POLICE_STANDIN_DATABASE_URL). */
+function standInDatabaseUrls(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const url = process.env[`${name.toUpperCase().replace(/-/g, '_')}_STANDIN_DATABASE_URL`];
+    if (url) out[name] = url;
+  }
+  return out;
+}
+
 async function boot(gatewayPort: number) {
-  return startStack({ population: { size, seed }, gatewayPort, keys: 'dev', useConfiguredSystems: true, policeDatabaseUrl: process.env.POLICE_STANDIN_DATABASE_URL, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  return startStack({ population: { size, seed }, gatewayPort, keys: 'dev', useConfiguredSystems: true, standInDatabaseUrls: standInDatabaseUrls(), logLevel: process.env.LOG_LEVEL ?? 'warn' });
 }
 
 let stack;
@@ -36,7 +51,7 @@ ${[...stack.standIns].map(([n, s]) => `  ${n.padEnd(11)} ${s.location}`).join('\
 ${[...stack.configured].map(([n, setting]) => `  ${n.padEnd(11)} as configured by ${setting}`).join('\n')}
 
 get a token:   npm run token -- --role POLICE_OFFICER --agency POLICE
-example PNC:   ${everywhere.pnc}   (in all five systems)
+example PNC:   ${everywhere.pnc}   (held by every agency that holds people)
 then:          see README.md, "Your first query"
 
 Ctrl-C to stop.`);

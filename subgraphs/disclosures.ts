@@ -16,13 +16,16 @@ export interface DisclosureEntry {
 
 export const DISCLOSURES_EXTENSION = 'disclosures';
 
-/** Subject ids a record's facts name: `police=400000`, `case=01ZD0303208`, `victim=V0000001`. */
-export function subjectIdsOf(facts: unknown): string[] {
+/**
+ * Subject ids a record's facts name: `police=400000`, `case=01ZD0303208`, `victim=V0000001`; a CRN fact
+ * is the recording subgraph's own local id (`<subgraph>=<crn>`).
+ */
+export function subjectIdsOf(facts: unknown, subgraph: string): string[] {
   if (!facts || typeof facts !== 'object') return [];
   const f = facts as { personKey?: string; crn?: string; caseUrn?: string; victimId?: string; args?: Record<string, unknown> };
   const ids: string[] = [];
   if (f.personKey) { try { ids.push(...decodePersonKey(f.personKey).refs.map((r) => `${r.agency}=${r.localId}`)); } catch { /* a malformed key names no one */ } }
-  if (f.crn) ids.push(`probation=${f.crn}`);
+  if (f.crn) ids.push(`${subgraph}=${f.crn}`);
   if (f.caseUrn) ids.push(`case=${f.caseUrn}`);
   if (f.victimId) ids.push(`victim=${f.victimId}`);
   if (f.args) for (const [k, v] of Object.entries(f.args)) if (typeof v === 'string' && v.length <= 80) ids.push(`${k}=${v}`);
@@ -51,7 +54,7 @@ export class RequestDisclosures implements DisclosureLog {
     }
     if (!facts || typeof facts !== 'object') return;
     let ids = this.subjectsOfFacts.get(facts);
-    if (!ids) this.subjectsOfFacts.set(facts, (ids = subjectIdsOf(facts)));
+    if (!ids) this.subjectsOfFacts.set(facts, (ids = subjectIdsOf(facts, subgraph)));
     for (const id of ids) e.subjects.add(id);
   }
 

@@ -20,7 +20,7 @@ import { AGREEMENTS, entryFor, loadPolicy, PolicyError, ROLES, type Grant, type 
 import type { Agreement } from '../schema/policy/agreements.js';
 import { CONDITION_FAILURE, CONDITION_IN_LISTS, type Condition, type Reason } from '../schema/policy/vocabulary.js';
 import { decodePersonKey } from '../schema/person-id.js';
-import type { Caller, SubgraphContext } from './types.js';
+import type { Caller, RelationshipFact, SubgraphContext } from './types.js';
 
 /** What a record tells the policy about itself, read by each subgraph's fact readers. */
 export interface RecordFacts {
@@ -80,7 +80,7 @@ function conditionHolds(c: Condition, caller: Caller, facts: RecordFacts): boole
       return onCaseload(caller, facts);
     case 'OWN_VICTIM_CASE':
       return (facts.caseUrn != null && rel.victimCaseUrns.includes(facts.caseUrn))
-        || refsOf(facts).some((r) => r.agency === 'courts' && rel.victimDefendantIds.includes(r.localId));
+        || refsOf(facts).some((r) => r.agency === rel.sources?.defendantsOfCases && rel.victimDefendantIds.includes(r.localId));
     case 'OWN_VICTIM':
       return facts.victimId != null && rel.victimIds.includes(facts.victimId);
     case 'ADULT_AT_OFFENCE':
@@ -94,7 +94,8 @@ function conditionHolds(c: Condition, caller: Caller, facts: RecordFacts): boole
 
 function onCaseload(caller: Caller, facts: RecordFacts): boolean {
   const crns = caller.relationships.caseloadCrns;
-  return (facts.crn != null && crns.includes(facts.crn)) || refsOf(facts).some((r) => r.agency === 'probation' && crns.includes(r.localId));
+  const from = caller.relationships.sources?.caseload;
+  return (facts.crn != null && crns.includes(facts.crn)) || refsOf(facts).some((r) => r.agency === from && crns.includes(r.localId));
 }
 
 /**
@@ -110,8 +111,9 @@ export function conditionKey(conditions: readonly Condition[], caller: Caller, f
 
 /** Relationship facts the gateway could not establish make a conditional grant an outage, not a denial. */
 function relationshipOutage(c: Condition, caller: Caller): AdapterError | null {
-  const needs: Partial<Record<Condition, string[]>> = { ON_CASELOAD: ['probation'], NOT_RESTRICTED: ['probation'], OWN_VICTIM_CASE: ['victims', 'courts'], OWN_VICTIM: ['victims'] };
-  const down = (needs[c] ?? []).find((a) => caller.relationships.unavailable.includes(a));
+  const needs: Partial<Record<Condition, RelationshipFact[]>> = { ON_CASELOAD: ['caseload'], NOT_RESTRICTED: ['caseload'], OWN_VICTIM_CASE: ['victimsOfOfficer', 'defendantsOfCases'], OWN_VICTIM: ['victimsOfOfficer'] };
+  const rel = caller.relationships;
+  const down = (needs[c] ?? []).map((f) => rel.sources?.[f] ?? f).find((a) => rel.unavailable.includes(a));
   return down ? new AdapterError({ agency: down, operation: 'relationships', code: 'SOURCE_UNAVAILABLE', message: `${down} system could not say whether this record is yours, so it is not shown` }) : null;
 }
 

@@ -16,6 +16,10 @@ export interface RelationshipSource<Client> {
   defendantsOfCases?(client: Client, urns: string[]): Promise<string[]>;
 }
 
+/** The relationship facts a subgraph may declare it answers (see RelationshipSource). */
+export const RELATIONSHIP_FACTS = ['caseload', 'victimsOfOfficer', 'defendantsOfCases'] as const;
+export type RelationshipFact = (typeof RELATIONSHIP_FACTS)[number];
+
 /**
  * What the gateway established about the caller's own records, for record-level rules: the people on
  * their caseload, their victims and those victims' cases. `unavailable` names agencies that could not
@@ -26,7 +30,13 @@ export interface Relationships {
   victimIds: string[];
   victimCaseUrns: string[];
   victimDefendantIds: string[];
+  /** Subgraphs that could not be asked (or, when no subgraph declares a fact, the fact's name). */
   unavailable: string[];
+  /**
+   * Which subgraph answers each fact, from the capabilities the registry's modules declare: the ids a
+   * fact lists are that agency's local ids. A fact with no source can never be met.
+   */
+  sources?: Partial<Record<RelationshipFact, string>>;
 }
 
 export const NO_RELATIONSHIPS: Relationships = { caseloadCrns: [], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [] };
@@ -77,6 +87,11 @@ export interface SubgraphModule<Client = any, Loaders = any> {
   name: string;
   /** The GraphQL Agency enum value whose staff see this agency's own data, or null for a core subgraph. */
   agency: string | null;
+  /**
+   * Subject kinds this agency's records are named by in the audit trail, kind → subject type (the
+   * courts: `{ case: 'CASE' }`), so the audit knows whose record `case=…` is without naming agencies.
+   */
+  subjects?: Record<string, string>;
   /** One line for the README and `npm start`. */
   description: string;
   /** The subgraph's own SDL (schema/common.graphql is prepended by the harness). */

@@ -19,13 +19,27 @@ export interface AuditClient {
 /** The audit subgraph's client; the stack passes the gateway's own store. The identity subgraph is asked at `IDENTITY_SUBGRAPH_URL`. */
 export async function createAuditClient(env: Env, existing: { store?: AuditStore; identityUrl?: string; signer?: ServiceSigner } = {}): Promise<AuditClient> {
   const identity = { url: existing.identityUrl ?? subgraphUrl('identity', env), signer: existing.signer ?? (await serviceSigner(env, 'audit')), timeoutMs: 10_000 };
-  const store = existing.store ?? (await openAuditStore(await loadAuditConfig(env, { verifyOnly: true }), { readOnly: true }));
+  const store = existing.store ?? (await openOwnStore(env));
   return {
     store, identity,
     close: async () => {
       if (!existing.store) await store.close();
     },
   };
+}
+
+/**
+ * The store of a subgraph running in its own process: the PostgreSQL store the gateways write. The embedded
+ * file store is refused here: the auditor would read a folder of its own (its working directory's
+ * `.data/audit` when the gateways were given AUDIT_DATABASE_URL and it was not), or at best a snapshot
+ * taken at its start, and report that nobody accessed anyone. Only the in-process stack shares its file store.
+ */
+async function openOwnStore(env: Env): Promise<AuditStore> {
+  const config = await loadAuditConfig(env, { verifyOnly: true });
+  if (!config.databaseUrl) {
+    throw new Error('the audit subgraph in its own process reads the PostgreSQL audit store the gateways write: set AUDIT_DATABASE_URL (the reader role, see npm run audit:migrate) and AUDIT_DB_SCHEMA as the gateways have them');
+  }
+  return openAuditStore(config, { readOnly: true });
 }
 
 type Ctx = SubgraphContext<{ client: AuditClient }>;

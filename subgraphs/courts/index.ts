@@ -11,6 +11,7 @@ import { resolvers } from './resolvers.js';
 const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
   name: 'courts',
   agency: 'COURTS',
+  subjects: { case: 'CASE' },
   description: "Magistrates' court cases, hearings, charges, pleas, results and defendant records (Libra, SOAP)",
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers,

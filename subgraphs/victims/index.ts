@@ -10,6 +10,7 @@ import { resolvers } from './resolvers.js';
 const victims: SubgraphModule<VictimsClient, VictimsLoaders> = {
   name: 'victims',
   agency: 'VICTIMS',
+  subjects: { victim: 'VICTIM' },
   description: 'Victim contact scheme: victims of a case, their scheme decisions and contact preferences (flat-file exports read in place)',
   typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
   resolvers,

@@ -65,3 +65,32 @@ describe('agency sovereignty', () => {
     expect(gatewayFiles.filter((f) => legacySettings.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f))).toEqual([]);
   });
 });
+
+describe('the registry is the one list', () => {
+  /** Where agency names may appear: their own folders, the policy data, and the registry line itself. */
+  const OWN = (file: string, agency: string) => [`adapters/${agency}/`, `subgraphs/${agency}/`, `legacy/${agency}/`, `schema/${agency}/`, `reference/`].some((p) => file.startsWith(p));
+  const ALLOWED = (file: string) => file.startsWith('schema/policy/') || file === 'subgraphs/index.ts'
+    // Benchmark probes aim at one named subgraph on purpose; they are not part of the running product.
+    || file === 'scripts/edge-cpu.ts';
+
+  it('names no agency in product code outside that agency\'s own folders and the policy data', () => {
+    const violations: string[] = [];
+    for (const file of sources(ROOT).map((f) => relative(ROOT, f))) {
+      if (ALLOWED(file)) continue;
+      const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (/^\s*(\/\/|\*|\/\*)/.test(line)) return; // comments may explain with examples
+        for (const agency of agencies) {
+          if (OWN(file, agency)) continue;
+          if (new RegExp(`['"\`]${agency}['"\`=]`).test(line)) violations.push(`${file}:${i + 1} names "${agency}": ${line.trim().slice(0, 100)}`);
+        }
+      });
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('would notice a name in a string (the check is not vacuous)', () => {
+    const probe = `const owner = '${agencies[0]}';`;
+    expect(new RegExp(`['"\`]${agencies[0]}['"\`=]`).test(probe)).toBe(true);
+  });
+});

@@ -6,7 +6,7 @@ import { createTokenVerifier, issueToken, TokenError } from '../../auth/tokens.j
 
 const caller = {
   subject: 'u1', agency: 'PROBATION', roles: ['PROBATION_OFFICER'], purpose: 'OFFENDER_MANAGEMENT', justification: 'review', requestId: 'req-12345678',
-  staffCode: 'N07A001', relationships: { caseloadCrns: ['X123456'], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [] },
+  staffCode: 'N07A001', relationships: { caseloadCrns: ['X123456'], victimIds: [], victimCaseUrns: [], victimDefendantIds: [], unavailable: [], sources: { caseload: 'probation' } },
 };
 
 const request = { query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [{ __typename: 'Person', id: 'P1:police=1' }] } };

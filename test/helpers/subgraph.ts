@@ -20,11 +20,14 @@ export const DEFAULT_ROLE: Record<string, [string, string]> = {
 };
 
 /** A caller of `agency` in its everyday role (or the roles and purpose given), with optional relationships. */
+/** Which subgraph answers each relationship fact, as the gateway derives it from the registry's modules. */
+export const SOURCES: Relationships['sources'] = { caseload: 'probation', victimsOfOfficer: 'victims', defendantsOfCases: 'courts' };
+
 export function caller(agency: string, roles?: string[], purpose?: string, extra: { staffCode?: string; relationships?: Partial<Relationships> } = {}): Caller {
   const [role, usual] = DEFAULT_ROLE[agency] ?? ['UNKNOWN_ROLE', 'INVESTIGATION'];
   return {
     subject: `test-${agency.toLowerCase()}`, agency, roles: roles ?? [role], purpose: purpose ?? usual, justification: null,
-    staffCode: extra.staffCode ?? null, relationships: { ...NO_RELATIONSHIPS, ...extra.relationships },
+    staffCode: extra.staffCode ?? null, relationships: { ...NO_RELATIONSHIPS, sources: SOURCES, ...extra.relationships },
   };
 }
 

@@ -158,7 +158,7 @@ describe('the _entities path', () => {
     const body = { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { warningMarkers { code } intelligenceFlags { id } } } }', variables: { r: [{ __typename: 'Person', id }] } };
     const sign = async (staffCode: string, caseload: string[]) => signAssertion(await importKey(stack.gatewayKeys.privateJwk), stack.gatewayKeys.kid, 'police', {
       subject: 'po', agency: 'PROBATION', roles: ['PROBATION_OFFICER'], purpose: 'OFFENDER_MANAGEMENT', justification: null, requestId: 'req-entities-1',
-      staffCode, relationships: { ...NO_RELATIONSHIPS, caseloadCrns: caseload },
+      staffCode, relationships: { ...NO_RELATIONSHIPS, caseloadCrns: caseload, sources: { caseload: 'probation' } },
     }, body);
     const mine = await post(stack.subgraphs.get('police')!.url, body, { 'x-caller-assertion': await sign(offenderManager(), [person().crn!]) });
     expect(mine.body.data!._entities[0].warningMarkers.length).toBeGreaterThan(0);
@@ -166,5 +166,41 @@ describe('the _entities path', () => {
     const notMine = await post(stack.subgraphs.get('police')!.url, body, { 'x-caller-assertion': await sign(otherOffenderManager(), []) });
     expect(notMine.body.data!._entities[0].warningMarkers).toBeNull();
     expect(notMine.body.errors!.map((e) => e.extensions!.reason).sort()).toEqual(['NOT_ON_CASELOAD', 'NOT_PERMITTED']);
+  });
+});
+
+describe('handling caveats travel with the answer', () => {
+  async function lastRecord() {
+    const head = await stack.audit.store.head();
+    return (await stack.audit.store.readRange(head!.seq, 1))[0];
+  }
+
+  it('names the purpose, the agreements that released data (those the audit records), the marking and no storage', async () => {
+    const r = await query(stack, 'PROBATION', P('name { fullName } warningMarkers { code } custodyPeriods { receptionDate }'), { pnc: person().pnc }, { staffCode: offenderManager() });
+    const h = (r.body as { extensions?: { handling?: any } }).extensions?.handling;
+    const audited = [...new Set((await lastRecord()).disclosed.map((d) => d.agreement).filter(Boolean))].sort();
+    expect(audited.length).toBeGreaterThan(0);
+    expect(h).toMatchObject({ purpose: 'OFFENDER_MANAGEMENT', marking: 'OFFICIAL-SENSITIVE', storage: 'NO_STORE' });
+    expect(h.agreements.map((a: { id: string }) => a.id)).toEqual(audited);
+    expect(h.agreements.find((a: { id: string }) => a.id === 'ISA-POLICE-HMPPS')).toMatchObject({ name: expect.stringContaining('MAPPA'), basis: expect.any(String) });
+    // The MAPPA agreement's own note is kept beside the default one.
+    expect(h.retention).toEqual(expect.arrayContaining([expect.stringContaining('MAPPA')]));
+    expect(r.headers.get('x-protective-marking')).toBe('OFFICIAL-SENSITIVE');
+    expect(r.headers.get('x-handling-storage')).toBe('NO_STORE');
+  });
+
+  it('names only the identity agreement when the person\'s key is all that was released', async () => {
+    const r = await query(stack, 'PROBATION', P('intelligenceFlags { id }'), { pnc: person().pnc }, { staffCode: offenderManager() });
+    expect(r.body.data.personByIdentifier.intelligenceFlags).toBeNull();
+    const h = (r.body as { extensions?: { handling?: { agreements: { id: string }[]; storage: string } } }).extensions?.handling;
+    expect(h?.agreements.map((a) => a.id)).toEqual(['ISA-CJS-IDENTITY']);
+    expect(h?.storage).toBe('NO_STORE');
+  });
+
+  it('carries none on a refused request', async () => {
+    const r = await query(stack, 'PROBATION', P('id'), { pnc: person().pnc }, { purpose: 'INVESTIGATION' });
+    expect(r.status).toBe(403);
+    expect((r.body as { extensions?: Record<string, unknown> }).extensions?.handling).toBeUndefined();
+    expect(r.headers.get('x-protective-marking')).toBeNull();
   });
 });
