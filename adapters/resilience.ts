@@ -11,6 +11,7 @@ import {
 } from 'cockatiel';
 import type { Env } from '../subgraphs/types.js';
 import { createLogger, type Logger } from '../platform/log.js';
+import { registerBreaker } from '../platform/telemetry.js';
 import { AdapterError } from './errors.js';
 
 /** How an operation may be treated: a read can be sent again without changing anything; a write never is. */
@@ -127,6 +128,8 @@ export class LegacyPolicy {
       (state === 'open' ? this.log.warn.bind(this.log) : this.log.info.bind(this.log))({ event: 'adapter.breaker', agency, state }, `${agency} breaker ${state}`);
       opts.observer?.breaker?.({ agency, state });
     });
+    // /metrics `breaker_state{scope="agency",name=<slug>}`: the latest client of an agency is the one reported.
+    registerBreaker('agency', agency, () => ({ closed: 0, 'half-open': 1, open: 2 } as const)[this.state]);
   }
 
   get state(): BreakerState {
