@@ -144,7 +144,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     const marks: Unconsulted[] = [];
     const errors: AdapterError[] = [];
     for (const [agency, f] of exp.failed) {
-      if ([...f.ids].some((k) => keys.has(k))) { marks.push({ agency, timedOut: f.error.code === 'SOURCE_TIMEOUT' }); errors.push(f.error); }
+      if ([...f.ids].some((k) => keys.has(k))) { marks.push({ agency, timedOut: f.error.code === 'SOURCE_TIMEOUT', unreadable: f.error.code === 'BAD_SOURCE_DATA' }); errors.push(f.error); }
     }
     return { marks, errors };
   }
@@ -248,7 +248,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       found.records.forEach((r) => exp.records.set(recordKey(r), r));
       const unconsulted = (records: IdentityRecord[]) => {
         const u = unconsultedFor(exp, records, []);
-        for (const [agency, e] of found.failures) { u.marks.push({ agency, timedOut: e.code === 'SOURCE_TIMEOUT' }); u.errors.push(e); }
+        for (const [agency, e] of found.failures) { u.marks.push({ agency, timedOut: e.code === 'SOURCE_TIMEOUT', unreadable: e.code === 'BAD_SOURCE_DATA' }); u.errors.push(e); }
         return u;
       };
       const hits = new Set(found.records.map(recordKey));
