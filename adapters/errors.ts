@@ -19,6 +19,14 @@ export interface AdapterErrorOptions {
   recordId?: string;
   /** Kept for the server log only, never serialised to a client. */
   cause?: unknown;
+  /** What happened in legacy terms (operation, path, status), for the server log only. */
+  detail?: string;
+  /**
+   * True when the legacy system itself failed (transport, 5xx, timeout): what its circuit breaker counts
+   * and what a read may be retried on. Defaults from the code: SOURCE_UNAVAILABLE and SOURCE_TIMEOUT.
+   * Set false for an outcome the caller's request caused (a 4xx, a SOAP Client fault).
+   */
+  systemFault?: boolean;
 }
 
 const defaultMessages: Record<AdapterErrorCode, string> = {
@@ -29,26 +37,42 @@ const defaultMessages: Record<AdapterErrorCode, string> = {
   NOT_FOUND: 'has no such record',
 };
 
+/** The message a client may read: the agency and what went wrong, never how. */
+export function clientMessage(agency: string, code: AdapterErrorCode, recordId?: string): string {
+  return code === 'BAD_SOURCE_DATA' && recordId ? `${agency} record ${recordId} could not be read` : `${agency} system ${defaultMessages[code]}`;
+}
+
 export class AdapterError extends GraphQLError {
   readonly agency: string;
+  /** The legacy operation (e.g. `GET /api/offenders/{offenderNo}`, `SELECT NOMINALS`): logs and counts only, never a client. */
   readonly operation: string;
   readonly code: AdapterErrorCode;
+  readonly systemFault: boolean;
+  readonly detail: string | undefined;
 
   constructor(opts: AdapterErrorOptions) {
-    super(opts.message ?? `${opts.agency} system ${defaultMessages[opts.code]} (${opts.operation})`, {
-      extensions: { code: opts.code, agency: opts.agency, operation: opts.operation, ...(opts.recordId ? { recordId: opts.recordId } : {}) },
+    // The operation is not in the message or the extensions: it names the legacy system's internals.
+    super(opts.message ?? clientMessage(opts.agency, opts.code, opts.recordId), {
+      extensions: { code: opts.code, agency: opts.agency, ...(opts.recordId ? { recordId: opts.recordId } : {}) },
     });
     this.name = 'AdapterError';
     this.agency = opts.agency;
     this.operation = opts.operation;
     this.code = opts.code;
+    this.systemFault = opts.systemFault ?? (opts.code === 'SOURCE_UNAVAILABLE' || opts.code === 'SOURCE_TIMEOUT');
+    this.detail = opts.detail;
     // `cause` is non-enumerable so that nothing that serialises the error picks it up.
     if (opts.cause !== undefined) Object.defineProperty(this, 'cause', { value: opts.cause, enumerable: false });
   }
 
-  /** True when retrying the same read could succeed. */
+  /** What the server log records about this error: everything the client is not told. */
+  toLog(): Record<string, unknown> {
+    return { agency: this.agency, operation: this.operation, code: this.code, systemFault: this.systemFault, detail: this.detail, cause: (this as { cause?: unknown }).cause };
+  }
+
+  /** True when retrying the same read could succeed: the system failed, not the request. */
   get transient(): boolean {
-    return this.code === 'SOURCE_UNAVAILABLE' || this.code === 'SOURCE_TIMEOUT';
+    return this.systemFault;
   }
 }
 
@@ -68,8 +92,9 @@ export function mapRecord<W, M>(agency: string, operation: string, recordId: str
     if (err instanceof MappingError) {
       return new AdapterError({
         agency, operation, code: 'BAD_SOURCE_DATA', recordId,
-        // The expectation, never the offending value: that is part of the record's body.
-        message: `${agency} record ${recordId} could not be read: expected ${err.detail.replace(/,?\s*got\b[\s\S]*$/, '')} in ${err.field}`,
+        // The expectation, never the offending value (part of the record's body), and the legacy field
+        // name in the log only.
+        detail: `expected ${err.detail.replace(/,?\s*got\b[\s\S]*$/, '')} in ${err.field}`,
         cause: err,
       });
     }

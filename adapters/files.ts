@@ -16,29 +16,31 @@ export interface ExportFile {
   date: string;
 }
 
-/** Runs an fs call under a deadline; a late answer becomes SOURCE_TIMEOUT, an fs error SOURCE_UNAVAILABLE. */
-export function withDeadline<T>(agency: string, operation: string, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  return legacyCall(agency, operation, () => readWithin(agency, operation, timeoutMs, run));
+/**
+ * Runs an fs call until `deadline` (the resilience policy's signal, or a number of ms for a call made
+ * outside a policy); a late answer becomes SOURCE_TIMEOUT, an fs error SOURCE_UNAVAILABLE.
+ */
+export function withDeadline<T>(agency: string, operation: string, deadline: number | AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return legacyCall(agency, operation, () => readWithin(agency, operation, deadline, run));
 }
 
-async function readWithin<T>(agency: string, operation: string, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new AdapterError({ agency, operation, code: 'SOURCE_TIMEOUT' }));
-    }, timeoutMs);
+async function readWithin<T>(agency: string, operation: string, deadline: number | AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const signal = typeof deadline === 'number' ? AbortSignal.timeout(deadline) : deadline;
+  let onAbort: (() => void) | undefined;
+  const late = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new AdapterError({ agency, operation, code: 'SOURCE_TIMEOUT' }));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  late.catch(() => {}); // nobody may be listening once the call has settled
   try {
-    return await Promise.race([run(controller.signal), deadline]);
+    return await Promise.race([run(signal), late]);
   } catch (err) {
     if (err instanceof AdapterError) throw err;
-    // The message names the operation only: an fs error's own message carries the full path.
-    const code = controller.signal.aborted ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE';
-    throw new AdapterError({ agency, operation, code, cause: err });
+    // The message names the agency only: an fs error's own message carries the full path.
+    throw new AdapterError({ agency, operation, code: signal.aborted ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE', cause: err });
   } finally {
-    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }
 
@@ -47,8 +49,8 @@ async function readWithin<T>(agency: string, operation: string, timeoutMs: numbe
  * Names with an impossible date, and half-written temporary files, never match. Throws
  * SOURCE_UNAVAILABLE when the folder cannot be read or holds no such export.
  */
-export async function newestExport(agency: string, operation: string, dir: string, pattern: RegExp, timeoutMs: number): Promise<ExportFile> {
-  const names = await withDeadline(agency, operation, timeoutMs, () => readdir(dir));
+export async function newestExport(agency: string, operation: string, dir: string, pattern: RegExp, deadline: number | AbortSignal): Promise<ExportFile> {
+  const names = await withDeadline(agency, operation, deadline, () => readdir(dir));
   let best: ExportFile | null = null;
   for (const name of names) {
     const m = pattern.exec(name);
@@ -61,7 +63,7 @@ export async function newestExport(agency: string, operation: string, dir: strin
     }
     if (!best || date > best.date || (date === best.date && name > best.name)) best = { name, path: join(dir, name), date };
   }
-  if (!best) throw new AdapterError({ agency, operation, code: 'SOURCE_UNAVAILABLE', message: `${agency} system has no current export (${operation})` });
+  if (!best) throw new AdapterError({ agency, operation, code: 'SOURCE_UNAVAILABLE', message: `${agency} system has no current export` });
   return best;
 }
 
@@ -80,8 +82,8 @@ export class ExportReader {
   constructor(private readonly agency: string, private readonly timeoutMs: number) {}
 
   /** The parsed content of `file`; `parse` may throw an AdapterError (BAD_SOURCE_DATA), which is cached too. */
-  async read<T>(file: ExportFile, operation: string, parse: (text: string) => T): Promise<T> {
-    const s = await withDeadline(this.agency, operation, this.timeoutMs, () => stat(file.path, { bigint: true }));
+  async read<T>(file: ExportFile, operation: string, parse: (text: string) => T, deadline?: AbortSignal): Promise<T> {
+    const s = await withDeadline(this.agency, operation, deadline ?? this.timeoutMs, () => stat(file.path, { bigint: true }));
     const key = `${file.path}|${s.ino}|${s.mtimeNs}|${s.size}`;
     const hit = this.cache.get(file.path);
     if (hit?.key === key) {
@@ -91,15 +93,15 @@ export class ExportReader {
     // Lookups in the same tick share one read of a file rather than racing to read it twice.
     let pending = this.inFlight.get(key) as Promise<T> | undefined;
     if (!pending) {
-      pending = this.load(file, operation, key, parse).finally(() => this.inFlight.delete(key));
+      pending = this.load(file, operation, key, parse, deadline).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     return pending;
   }
 
-  private async load<T>(file: ExportFile, operation: string, key: string, parse: (text: string) => T): Promise<T> {
+  private async load<T>(file: ExportFile, operation: string, key: string, parse: (text: string) => T, deadline?: AbortSignal): Promise<T> {
     this.reads++;
-    const text = await withDeadline(this.agency, operation, this.timeoutMs, (signal) => readFile(file.path, { encoding: 'utf8', signal }));
+    const text = await withDeadline(this.agency, operation, deadline ?? this.timeoutMs, (signal) => readFile(file.path, { encoding: 'utf8', signal }));
     try {
       const value = parse(text);
       this.cache.set(file.path, { key, outcome: { ok: true, value } });

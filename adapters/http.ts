@@ -12,7 +12,10 @@ export interface HttpCall {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
-  timeoutMs: number;
+  /** The attempt's deadline, from the agency's resilience policy (adapters/resilience.ts). */
+  signal?: AbortSignal;
+  /** A deadline of its own, for a call made outside a policy (the token fetch inside one shares its signal). */
+  timeoutMs?: number;
 }
 
 export interface HttpResult {
@@ -32,26 +35,30 @@ export function httpRequest(call: HttpCall): Promise<HttpResult> {
 }
 
 async function send(call: HttpCall): Promise<HttpResult> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), call.timeoutMs);
+  const signals = [call.signal, call.timeoutMs ? AbortSignal.timeout(call.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   const headers: Record<string, string> = { ...call.headers };
   injectTraceHeaders(headers);
   try {
-    const res = await fetch(call.url, { method: call.method ?? 'GET', headers, body: call.body, signal: controller.signal });
+    const res = await fetch(call.url, { method: call.method ?? 'GET', headers, body: call.body, signal });
     const text = await res.text();
     return { status: res.status, headers: res.headers, text };
   } catch (err) {
-    const timedOut = controller.signal.aborted;
-    throw new AdapterError({ agency: call.agency, operation: call.operation, code: timedOut ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE', cause: err });
-  } finally {
-    clearTimeout(timer);
+    const timedOut = signal?.aborted ?? false;
+    throw new AdapterError({ agency: call.agency, operation: call.operation, code: timedOut ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE', detail: timedOut ? 'deadline passed' : 'transport failure', cause: err });
   }
 }
 
-/** Maps a non-2xx status to the AdapterError a client should see. 404 is NOT_FOUND; 401/403 are SOURCE_AUTH. */
+/**
+ * Maps a non-2xx status to the AdapterError a client should see: 404 is NOT_FOUND; 401/403 SOURCE_AUTH;
+ * 408/504 SOURCE_TIMEOUT; the rest SOURCE_UNAVAILABLE. Only 5xx, 408 and 429 are the system's own
+ * failures (what its breaker counts); any other 4xx is about the request sent, which a breaker must not
+ * count, or one caller's bad request would take the agency away from everyone. The status goes to the log.
+ */
 export function statusError(agency: string, operation: string, status: number): AdapterError {
   const code = status === 404 ? 'NOT_FOUND' : status === 401 || status === 403 ? 'SOURCE_AUTH' : status === 504 || status === 408 ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE';
-  return new AdapterError({ agency, operation, code, message: code === 'SOURCE_UNAVAILABLE' ? `${agency} system is unavailable (${operation}: HTTP ${status})` : undefined });
+  const systemFault = status >= 500 || status === 408 || status === 429;
+  return new AdapterError({ agency, operation, code, systemFault, detail: `HTTP ${status}` });
 }
 
 /** Parses JSON or throws BAD_SOURCE_DATA naming the operation (never echoing the body). */
@@ -59,6 +66,6 @@ export function parseJson<T>(agency: string, operation: string, text: string): T
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} system returned a response that is not valid JSON (${operation})`, cause: err });
+    throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} system returned an answer that could not be read`, detail: 'not valid JSON', cause: err });
   }
 }

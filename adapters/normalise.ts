@@ -227,3 +227,10 @@ export function forenamesMatch(a: string, b: string): boolean {
   const kb = nameKey(b);
   return ka !== '' && (ka === kb || (variantKeys.get(ka)?.has(kb) ?? false));
 }
+
+/** An identifier as recorded in a raw legacy value, checked: only a valid one is trusted as a key. */
+export function checkedIdentifier(type: 'PNC' | 'CRO', raw: unknown): { raw: string | null; value: string | null; valid: boolean } {
+  const r = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+  const checked = type === 'PNC' ? normalisePnc(r) : normaliseCro(r);
+  return { raw: r, value: checked.value, valid: checked.valid };
+}

@@ -41,10 +41,10 @@ export class ClientCredentials {
       headers: { authorization: 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64'), 'content-type': 'application/x-www-form-urlencoded' },
     });
     if (res.status === 401 || res.status === 403) throw new AdapterError({ agency, operation, code: 'SOURCE_AUTH' });
-    if (res.status !== 200) throw new AdapterError({ agency, operation, code: 'SOURCE_UNAVAILABLE' });
+    if (res.status !== 200) throw new AdapterError({ agency, operation, code: 'SOURCE_UNAVAILABLE', systemFault: res.status >= 500 || res.status === 429, detail: `HTTP ${res.status}` });
     const body = parseJson<{ access_token?: unknown; expires_in?: unknown }>(agency, operation, res.text);
     if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
-      throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} token service returned no usable token` });
+      throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', detail: 'token service returned no usable token' });
     }
     this.fetched++;
     this.token = { value: body.access_token, expiresAt: this.now() + body.expires_in * 1000 };

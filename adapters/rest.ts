@@ -4,12 +4,16 @@
 import { AdapterError } from './errors.js';
 import { httpRequest, parseJson, statusError } from './http.js';
 import { withToken, type ClientCredentials } from './oauth.js';
+import type { LegacyPolicy, OperationKind } from './resilience.js';
 
 export interface RestClientOptions {
   agency: string;
   /** API base URL without a trailing slash, e.g. `https://prison-api.example.invalid`. */
   baseUrl: string;
-  timeoutMs: number;
+  /** Deadline of a call when no policy is given; with one, the policy's timeout applies. */
+  timeoutMs?: number;
+  /** The agency system's resilience policy (breaker, bulkhead, timeout, retries of reads). */
+  policy?: LegacyPolicy;
   /** Bearer tokens for every call; null for an API that needs none. */
   credentials: ClientCredentials | null;
   /** Extra headers sent on every call (never secrets: the bearer token is added per call). */
@@ -25,6 +29,11 @@ export interface RestRequest {
   query?: Record<string, QueryValue>;
   /** JSON body (POST only). */
   body?: unknown;
+  /**
+   * What the operation does, as the adapter declares it: a POST is a write (never retried) unless the
+   * adapter says it is a read-only search. A GET is always a read.
+   */
+  kind?: OperationKind;
 }
 
 /** Fills `{name}` placeholders, refusing a template whose placeholders were not all given. */
@@ -76,7 +85,7 @@ export class RestClient {
     }
   }
 
-  /** POST a JSON body. Only for read-only searches: a 401 makes it run twice. */
+  /** POST a JSON body. Only for read-only searches: a 401 makes it run twice. Declare `kind: 'read'` to allow retries. */
   post<T>(template: string, body: unknown, req: Omit<RestRequest, 'body'> = {}): Promise<T> {
     return this.send<T>('POST', template, { ...req, body });
   }
@@ -89,13 +98,18 @@ export class RestClient {
     if (method === 'POST') headers['content-type'] = 'application/json';
     const body = method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined;
 
+    const kind: OperationKind = method === 'GET' ? 'read' : req.kind ?? 'write';
+    // The policy wraps the API call itself; the token service is asked outside it, under its own deadline.
     const attempt = async (token: string | null) => {
-      this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
-      const res = await httpRequest({ agency, operation, url, method, body, timeoutMs, headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers });
-      if (res.status === 403) return new Forbidden(res.status);
-      // A 401 becomes SOURCE_AUTH here, which is what makes withToken refresh and retry once.
-      if (res.status < 200 || res.status >= 300) throw statusError(agency, operation, res.status);
-      return res.text;
+      const exchange = async (signal?: AbortSignal) => {
+        this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
+        const res = await httpRequest({ agency, operation, url, method, body, signal, timeoutMs: signal ? undefined : timeoutMs, headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers });
+        if (res.status === 403) return new Forbidden(res.status);
+        // A 401 becomes SOURCE_AUTH here, which is what makes withToken refresh and retry once.
+        if (res.status < 200 || res.status >= 300) throw statusError(agency, operation, res.status);
+        return res.text;
+      };
+      return this.opts.policy ? this.opts.policy.run({ operation, kind }, exchange) : exchange();
     };
     const outcome = credentials ? await withToken(credentials, attempt) : await attempt(null);
     if (outcome instanceof Forbidden) throw statusError(agency, operation, outcome.status);

@@ -68,7 +68,10 @@ export interface SoapCall {
   body: string;
   namespaces?: Record<string, string>;
   parser: XMLParser;
-  timeoutMs: number;
+  /** The attempt's deadline, from the agency's resilience policy. */
+  signal?: AbortSignal;
+  /** A deadline of its own, for a call made outside a policy. */
+  timeoutMs?: number;
 }
 
 /**
@@ -80,7 +83,7 @@ export interface SoapCall {
 export async function soapRequest(call: SoapCall): Promise<Record<string, unknown>> {
   const { agency, operation } = call;
   const res = await httpRequest({
-    agency, operation, url: call.url, method: 'POST', timeoutMs: call.timeoutMs,
+    agency, operation, url: call.url, method: 'POST', signal: call.signal, timeoutMs: call.timeoutMs,
     headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${call.action}"`, accept: 'text/xml' },
     body: soapEnvelope(call.body, call.namespaces),
   });
@@ -91,15 +94,16 @@ export async function soapRequest(call: SoapCall): Promise<Record<string, unknow
   const fault = readFault(envelope);
   if (fault) {
     const rejected = fault.code === 'Client' || fault.code === 'Sender';
+    // A Client fault is about the request we sent: not the system failing, so its breaker does not count it.
     throw new AdapterError({
-      agency, operation, code: 'SOURCE_UNAVAILABLE', cause: fault,
-      message: rejected ? `${agency} system rejected the request (${operation})` : `${agency} system reported a server fault (${operation})`,
+      agency, operation, code: 'SOURCE_UNAVAILABLE', cause: fault, systemFault: !rejected,
+      message: rejected ? `${agency} system rejected the request` : undefined, detail: rejected ? 'soap:Client fault' : 'soap:Server fault',
     });
   }
   if (res.status !== 200) throw statusError(agency, operation, res.status);
   const body = (envelope as { Envelope?: { Body?: unknown } }).Envelope?.Body;
   if (body == null || typeof body !== 'object') {
-    throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} system returned a response without a SOAP body (${operation})` });
+    throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} system returned an answer that could not be read`, detail: 'no SOAP body' });
   }
   return body as Record<string, unknown>;
 }
@@ -108,11 +112,11 @@ export async function soapRequest(call: SoapCall): Promise<Record<string, unknow
 export function parseEnvelope(agency: string, operation: string, text: string, parser: XMLParser): unknown {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} system returned a response that is not well-formed XML (${operation})`, cause: valid.err });
+    throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} system returned an answer that could not be read`, detail: 'not well-formed XML', cause: valid.err });
   }
   try {
     return parser.parse(text);
   } catch (err) {
-    throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} system returned a response that is not well-formed XML (${operation})`, cause: err });
+    throw new AdapterError({ agency, operation, code: 'BAD_SOURCE_DATA', message: `${agency} system returned an answer that could not be read`, detail: 'not well-formed XML', cause: err });
   }
 }

@@ -100,7 +100,10 @@ export interface SqlCall {
   operation?: string;
   text: string;
   params?: unknown[];
-  timeoutMs: number;
+  /** The attempt's deadline, from the agency's resilience policy. */
+  signal?: AbortSignal;
+  /** A deadline of its own, for a query run outside a policy. */
+  timeoutMs?: number;
 }
 
 /**
@@ -113,18 +116,26 @@ export function sqlQuery<T>(db: SqlExecutor, call: SqlCall): Promise<T[]> {
 }
 
 async function runQuery<T>(db: SqlExecutor, call: SqlCall, operation: string): Promise<T[]> {
-  let timer: NodeJS.Timeout | undefined;
+  const deadline = call.signal ?? AbortSignal.timeout(call.timeoutMs ?? 3000);
   const pending = db.query<T>(call.text, call.params ?? []);
   pending.catch(() => {}); // once the deadline has passed, a late failure has nobody to tell
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AdapterError({ agency: call.agency, operation, code: 'SOURCE_TIMEOUT' })), call.timeoutMs);
+  let onAbort: (() => void) | undefined;
+  const late = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new AdapterError({ agency: call.agency, operation, code: 'SOURCE_TIMEOUT' }));
+    if (deadline.aborted) onAbort();
+    else deadline.addEventListener('abort', onAbort, { once: true });
   });
+  late.catch(() => {});
   try {
-    return await Promise.race([pending, deadline]);
+    return await Promise.race([pending, late]);
   } catch (err) {
     if (err instanceof AdapterError) throw err;
-    throw new AdapterError({ agency: call.agency, operation, code: sqlErrorCode(err), cause: err });
+    const code = sqlErrorCode(err);
+    // Only connection, resource and server faults are the database failing; a statement it refused
+    // (bad data, a syntax or type error) is about the statement, and its breaker must not count it.
+    const systemFault = code === 'SOURCE_UNAVAILABLE' || code === 'SOURCE_TIMEOUT';
+    throw new AdapterError({ agency: call.agency, operation, code, systemFault, detail: `SQLSTATE ${String((err as { code?: unknown })?.code ?? 'none')}`, cause: err });
   } finally {
-    clearTimeout(timer);
+    if (onAbort) deadline.removeEventListener('abort', onAbort);
   }
 }

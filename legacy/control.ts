@@ -5,7 +5,7 @@
 //
 //   GET  /requests[?since=<ms>]   { <agency>: { total, counts: { <operation>: n }, log: [{ at, operation }] } }
 //   POST /requests/reset          empties every stand-in's counts and log
-//   GET  /faults                  { <agency>: { latencyMs, errorRate, malformedRate, down } }
+//   GET  /faults                  { <agency>: { latencyMs, errorRate, malformedRate, down, malformedRecords } }
 //   PUT  /faults/<agency|*>       sets the given fault fields (JSON body) on one stand-in or on all
 //   POST /faults/reset            no faults anywhere
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,6 +28,7 @@ const FAULT_FIELDS: Record<keyof Faults, (v: unknown) => boolean> = {
   errorRate: (v) => typeof v === 'number' && v >= 0 && v <= 1,
   malformedRate: (v) => typeof v === 'number' && v >= 0 && v <= 1,
   down: (v) => typeof v === 'boolean',
+  malformedRecords: (v) => Array.isArray(v) && v.length <= 100 && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 40),
 };
 
 /** Checks a fault body field by field: a typo must not silently leave a fault off. */
@@ -36,7 +37,7 @@ export function parseFaults(body: unknown): Partial<Faults> {
   for (const [k, v] of Object.entries(body)) {
     const check = FAULT_FIELDS[k as keyof Faults];
     if (!check) throw new Error(`unknown fault field "${k}"; expected one of ${Object.keys(FAULT_FIELDS).join(', ')}`);
-    if (!check(v)) throw new Error(`fault field "${k}" has an invalid value: expected ${k === 'down' ? 'true or false' : k === 'latencyMs' ? 'milliseconds, 0 to 600000' : 'a share from 0 to 1'}`);
+    if (!check(v)) throw new Error(`fault field "${k}" has an invalid value: expected ${k === 'down' ? 'true or false' : k === 'latencyMs' ? 'milliseconds, 0 to 600000' : k === 'malformedRecords' ? 'a list of up to 100 record ids' : 'a share from 0 to 1'}`);
   }
   return body as Partial<Faults>;
 }

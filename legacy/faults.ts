@@ -11,11 +11,17 @@ export interface Faults {
   malformedRate: number;
   /** When true the system refuses connections or answers 503 to everything. */
   down: boolean;
+  /**
+   * Local ids (nominal id, defendant id, prison number, CRN, victim id) of person records this system
+   * always serves unreadable: an impossible date of birth, everything else intact. Unlike `malformedRate`
+   * it is deterministic, so a test can ask about exactly that person.
+   */
+  malformedRecords: string[];
 }
 
 export type FaultOutcome = 'ok' | 'error' | 'malformed' | 'down';
 
-const NONE: Faults = { latencyMs: 0, errorRate: 0, malformedRate: 0, down: false };
+const NONE: Faults = { latencyMs: 0, errorRate: 0, malformedRate: 0, down: false, malformedRecords: [] };
 
 export class FaultControl {
   private faults: Faults = { ...NONE };
@@ -34,13 +40,37 @@ export class FaultControl {
   }
 
   get current(): Faults {
-    return { ...this.faults };
+    return { ...this.faults, malformedRecords: [...this.faults.malformedRecords] };
+  }
+
+  /** True when the record with this local id is to be served unreadable. */
+  isMalformed(localId: unknown): boolean {
+    return typeof localId === 'string' || typeof localId === 'number' ? this.faults.malformedRecords.includes(String(localId).trim()) : false;
+  }
+
+  /**
+   * Breaks, in place, the date of birth of every person record in a JSON payload whose id (`idOf`) is
+   * listed in `malformedRecords`; returns how many it broke.
+   */
+  breakRecords(payload: unknown, idOf: (record: Record<string, unknown>) => unknown, field = 'dateOfBirth'): number {
+    if (this.faults.malformedRecords.length === 0) return 0;
+    let broken = 0;
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) { v.forEach(walk); return; }
+      if (v === null || typeof v !== 'object') return;
+      const o = v as Record<string, unknown>;
+      if (field in o && this.isMalformed(idOf(o))) { o[field] = `${String(o[field] ?? '1980').slice(0, 4)}-02-30`; broken++; }
+      Object.values(o).forEach(walk);
+    };
+    walk(payload);
+    return broken;
   }
 
   /** Waits for the configured latency, then says how this request should be answered. */
   async apply(): Promise<FaultOutcome> {
+    if (this.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.faults.latencyMs));
+    // The faults as they are now: a system that went down while this request waited refuses it.
     const f = this.faults;
-    if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
     if (f.down) return 'down';
     const roll = this.random();
     if (roll < f.errorRate) return 'error';

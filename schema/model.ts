@@ -59,7 +59,29 @@ export interface IdentityRecord {
   cro: CheckedIdentifier;
   /** Other agencies' ids that this record holds (probation's NOMS number is a PRISON_NUMBER). Trusted as keys. */
   crossReferences: Identifier[];
+  /**
+   * The agency holds this record but it could not be read faithfully: only its id and the identifiers
+   * that passed their check characters are known. It is linked and reported (BAD_SOURCE_DATA on what
+   * it would have said), never dropped; its name, date of birth and sex say nothing.
+   */
+  unreadable?: boolean;
 }
+
+/**
+ * The identity record of a person record that could not be read: its id and whatever trusted keys could
+ * still be read from it, so that the person's link to it is reported instead of silently lost.
+ */
+export function unreadableIdentityRecord(agency: AgencySlug, localId: string, localIdType: IdentifierType,
+  keys: { pnc?: CheckedIdentifier; cro?: CheckedIdentifier; crossReferences?: Identifier[] } = {}): IdentityRecord {
+  const none: CheckedIdentifier = { raw: null, value: null, valid: false };
+  return {
+    agency, localId, localIdType, name: { title: null, forenames: [], surname: '', fullName: '' }, aliases: [], dateOfBirth: null, sex: null,
+    pnc: keys.pnc ?? none, cro: keys.cro ?? none, crossReferences: keys.crossReferences ?? [], unreadable: true,
+  };
+}
+
+/** The records that say something about who the person is (unreadable ones say nothing). */
+export const readable = <R extends Pick<IdentityRecord, 'unreadable'>>(records: readonly R[]): R[] => records.filter((r) => !r.unreadable);
 
 export interface IdentitySearch {
   surname: string;

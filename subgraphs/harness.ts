@@ -13,6 +13,7 @@ import type { CryptoKey } from 'jose';
 import { ASSERTION_HEADER, AssertionError, verifyAssertion } from '../auth/assertion.js';
 import { DEADLINE_HEADER } from '../platform/deadline.js';
 import { CLIENT_SAFE_CODES, CLIENT_SAFE_EXTENSIONS } from '../platform/errors.js';
+import { AdapterError, clientMessage } from '../adapters/errors.js';
 import { serveApollo } from '../platform/http.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { scalarResolvers } from '../schema/scalars.js';
@@ -61,7 +62,14 @@ export function formatSubgraphError(name: string, log: Logger) {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code as string | undefined;
     if (code && CLIENT_SAFE_CODES.has(code)) {
-      const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([k]) => CLIENT_SAFE_EXTENSIONS.includes(k)));
+      // The legacy operation is for the log only (AdapterError no longer puts it in its extensions).
+      const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([k]) => CLIENT_SAFE_EXTENSIONS.includes(k) && k !== 'operation'));
+      if (original instanceof AdapterError) {
+        log.info({ event: 'subgraph.adapter_error', path: formatted.path, ...original.toLog() }, `${original.agency} ${original.code}`);
+        // A message that repeats the legacy operation or its detail (a path, a status) is replaced by the plain one.
+        const leaks = [original.operation, original.detail].some((t) => t && t.length > 2 && formatted.message.includes(t));
+        if (leaks) return { ...formatted, message: clientMessage(original.agency, original.code, extensions.recordId as string | undefined), extensions };
+      }
       return { ...formatted, extensions };
     }
     log.error({ err: original, path: formatted.path }, 'unexpected error in resolver');

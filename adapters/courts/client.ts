@@ -4,8 +4,9 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { AdapterError } from '../errors.js';
 import { nameKey, normaliseAsn } from '../normalise.js';
+import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
 import { createSoapParser, soapRequest, xmlText } from '../soap.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import { courtsConfig, type CourtsConfig } from './config.js';
 import { mapMessages, matchesSearch, toIdentityRecord, type CourtCase, type CourtDefendant } from './mapping.js';
 import { LIBRA_NS, REPEATING, type WireDeliverRequest, type WireResultedCasesResponse } from './wire.js';
@@ -47,9 +48,12 @@ export function parseDeliverRequest(xml: string): WireDeliverRequest {
 export class CourtsClient {
   readonly config: CourtsConfig;
   readonly identity: IdentitySource;
+  /** Breaker, bulkhead, timeout and retries of the case service. */
+  readonly policy: LegacyPolicy;
 
-  constructor(config: CourtsConfig = courtsConfig()) {
+  constructor(config: CourtsConfig = courtsConfig(), options: LegacyPolicyOptions = {}) {
     this.config = config;
+    this.policy = policyFor(AGENCY, config, options);
     this.identity = {
       agency: AGENCY,
       supports: ['ASN'],
@@ -61,14 +65,15 @@ export class CourtsClient {
   /** Sends one GetResultedCases request and returns the delivered messages it answers with. */
   private async call(requestXml: string): Promise<WireDeliverRequest[]> {
     const operation: Operation = 'GetResultedCases';
-    const body = await soapRequest({
+    // An enquiry: the policy may retry it (adapters/resilience.ts).
+    const body = await this.policy.run({ operation, kind: 'read' }, (signal) => soapRequest({
       agency: AGENCY, operation, url: this.config.url, action: `${LIBRA_NS}/${operation}`,
       body: `<DC:${operation}Request>${requestXml}</DC:${operation}Request>`,
-      namespaces: { DC: LIBRA_NS }, parser, timeoutMs: this.config.timeoutMs,
-    });
+      namespaces: { DC: LIBRA_NS }, parser, signal,
+    }));
     const response = body[`${operation}Response`];
     if (response === undefined) {
-      throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned no ${operation}Response` });
+      throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned an answer that could not be read`, detail: `no ${operation}Response` });
     }
     // An empty response element parses as '' rather than an object.
     return (typeof response === 'object' && response !== null ? (response as WireResultedCasesResponse).DeliverRequest : undefined) ?? [];
@@ -112,12 +117,15 @@ export class CourtsClient {
 
   // ---- identity -----------------------------------------------------------------------------------
 
-  /** Defendant records by ASN, in one call. Unreadable cases cannot be linked and are left out. */
+  /**
+   * Defendant records by ASN, in one call. An unreadable case is kept as an unreadable record under its
+   * ASN, so the court stays among the person's links and its cases report BAD_SOURCE_DATA, not nothing.
+   */
   private async findByIdentifiers(ids: Identifier[]): Promise<IdentityRecord[]> {
     const asns = ids.filter((i) => i.type === 'ASN').map((i) => i.value);
     if (asns.length === 0) return [];
     const found = await this.casesByAsn(asns);
-    return [...found.values()].filter((c): c is CourtCase => !(c instanceof AdapterError)).map((c) => toIdentityRecord(c.defendant));
+    return [...found].map(([asn, c]) => (c instanceof AdapterError ? unreadableIdentityRecord(AGENCY, asn, 'ASN') : toIdentityRecord(c.defendant)));
   }
 
   private async search(criteria: IdentitySearch): Promise<IdentityRecord[]> {

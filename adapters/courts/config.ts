@@ -1,12 +1,15 @@
 // The courts adapter's settings, from the environment. Safe defaults for the embedded demo; in
 // production a missing service URL fails at start-up instead of on the first query.
 import type { Env } from '../../subgraphs/types.js';
+import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 
 export interface CourtsConfig {
   /** The Libra result store endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
   url: string;
   /** Deadline for one SOAP call. */
   timeoutMs: number;
+  /** Breaker, bulkhead, timeout and retries of this agency's system (`COURTS_BREAKER_FAILURES`, ...; adapters/resilience.ts). */
+  resilience?: ResilienceSettings;
   /** Most ids in one batch call; larger batches are split (the service rejects oversized requests). */
   maxBatch: number;
 }
@@ -25,6 +28,7 @@ export function courtsConfig(env: Env = process.env): CourtsConfig {
   return {
     url: url || 'http://127.0.0.1:8082/libra/CaseService',
     timeoutMs: positiveInt(env, 'COURTS_TIMEOUT_MS', 3000),
+    resilience: resilienceSettings(env, 'courts'),
     // Keys are ASNs, one per case: a hundred people are a few hundred keys, still one call per wave.
     maxBatch: positiveInt(env, 'COURTS_MAX_BATCH', 500),
   };

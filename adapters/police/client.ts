@@ -3,9 +3,10 @@
 // AdapterErrors (from adapters/sql.ts); a row that cannot be mapped becomes BAD_SOURCE_DATA for that
 // record alone.
 import { AdapterError, mapRecord } from '../errors.js';
-import { nameKey, normaliseAsn, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
+import { checkedIdentifier, nameKey, normaliseAsn, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
+import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
 import { createSqlExecutor, sqlQuery, type SqlExecutor } from '../sql.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import type { PoliceConfig } from './config.js';
 import {
   AGENCY, croKeyedForms, mapArrest, mapIntelFlag, mapNominal, mapWarningMarker, toIdentityRecord,
@@ -64,6 +65,18 @@ const SQL = {
   health: `SELECT 1 AS "OK"`,
 };
 
+/** Every operation this adapter sends, and what it does: all are SELECTs, so all may be retried. */
+const OPERATIONS = {
+  'nominals by id': 'read',
+  'nominals by identifier': 'read',
+  'search nominals': 'read',
+  'arrests by nominal': 'read',
+  'warning markers by nominal': 'read',
+  'intelligence flags by nominal': 'read',
+  health: 'read',
+} as const satisfies Record<string, OperationKind>;
+type Operation = keyof typeof OPERATIONS;
+
 /** Nominal ids are NUMERIC(10): anything else cannot exist, and must not reach the numeric cast. */
 const isNominalId = (id: string) => /^\d{1,10}$/.test(id);
 const keyOf = (v: string | number | null | undefined) => String(v ?? '').trim();
@@ -72,9 +85,12 @@ export class PoliceClient {
   private readonly db: SqlExecutor;
   /** How the identity subgraph finds police nominals. */
   readonly identity: IdentitySource;
+  /** Breaker, bulkhead, timeout and retries of the police database. */
+  readonly policy: LegacyPolicy;
 
-  constructor(private readonly config: PoliceConfig) {
+  constructor(private readonly config: PoliceConfig, options: LegacyPolicyOptions = {}) {
     this.db = createSqlExecutor(config.databaseUrl, { schema: config.schema, timeoutMs: config.timeoutMs, poolMax: config.poolMax });
+    this.policy = policyFor(AGENCY, config, options);
     this.identity = {
       agency: AGENCY,
       supports: ['PNC', 'CRO', 'POLICE_NOMINAL_ID', 'ASN'],
@@ -84,8 +100,8 @@ export class PoliceClient {
     };
   }
 
-  private run<T>(operation: string, text: string, params: unknown[]): Promise<T[]> {
-    return sqlQuery<T>(this.db, { agency: AGENCY, operation, text, params, timeoutMs: this.config.timeoutMs });
+  private run<T>(operation: Operation, text: string, params: unknown[]): Promise<T[]> {
+    return this.policy.run({ operation, kind: OPERATIONS[operation] }, (signal) => sqlQuery<T>(this.db, { agency: AGENCY, operation, text, params, signal }));
   }
 
   /** Nominal records by id, one query for the batch. Ids with no record are absent from the map. */
@@ -100,7 +116,7 @@ export class PoliceClient {
 
   /** Rows of one child table grouped by nominal id, each mapped on its own. */
   private async children<R extends { NOMINAL_ID: string | number }, M>(
-    operation: string, text: string, ids: string[], recordId: (row: R) => string, map: (row: R) => M,
+    operation: Operation, text: string, ids: string[], recordId: (row: R) => string, map: (row: R) => M,
   ): Promise<Map<string, (M | AdapterError)[]>> {
     const wanted = [...new Set(ids.filter(isNominalId))];
     const out = new Map<string, (M | AdapterError)[]>();
@@ -170,12 +186,17 @@ export class PoliceClient {
     return this.identityRecords(rows, 'search nominals').filter((r) => keys.has(nameKey(r.name.surname)));
   }
 
-  /** Maps nominal rows for linking; an unreadable record is left out rather than failing the whole lookup. */
-  private identityRecords(rows: NominalRow[], operation: string): IdentityRecord[] {
+  /**
+   * Maps nominal rows for linking. A row that cannot be read is kept as an unreadable record (its id and
+   * the identifiers that pass their check characters), so the person's police link is reported, not lost.
+   */
+  private identityRecords(rows: NominalRow[], operation: Operation): IdentityRecord[] {
     const out: IdentityRecord[] = [];
     for (const row of rows) {
-      const mapped = mapRecord(AGENCY, operation, keyOf(row.NOMINAL_ID), row, mapNominal);
+      const id = keyOf(row.NOMINAL_ID);
+      const mapped = mapRecord(AGENCY, operation, id, row, mapNominal);
       if (!(mapped instanceof AdapterError)) out.push(toIdentityRecord(mapped));
+      else if (isNominalId(id)) out.push(unreadableIdentityRecord(AGENCY, id, 'POLICE_NOMINAL_ID', { pnc: checkedIdentifier('PNC', row.PNC_ID), cro: checkedIdentifier('CRO', row.CRO_NO) }));
     }
     return out;
   }

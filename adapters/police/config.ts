@@ -1,6 +1,7 @@
 // Police adapter configuration from the environment. The default points at the embedded stand-in
 // database; in production the database URL must be given, so a missing setting fails at start-up.
 import type { Env } from '../../subgraphs/types.js';
+import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 
 export interface PoliceConfig {
   /** `postgres://...`, `postgresql://...` or `embedded:<name>` (an in-process PGlite a stand-in registered). */
@@ -8,6 +9,8 @@ export interface PoliceConfig {
   /** PostgreSQL schema holding the police tables; null uses the server's default search path. */
   schema: string | null;
   timeoutMs: number;
+  /** Breaker, bulkhead, timeout and retries of this agency's system (`POLICE_BREAKER_FAILURES`, ...; adapters/resilience.ts). */
+  resilience?: ResilienceSettings;
   poolMax: number;
 }
 
@@ -28,6 +31,7 @@ export function policeConfig(env: Env = process.env): PoliceConfig {
     databaseUrl: databaseUrl || 'embedded:police',
     schema,
     timeoutMs: positiveInt(env, 'POLICE_TIMEOUT_MS', 3000),
+    resilience: resilienceSettings(env, 'police'),
     poolMax: positiveInt(env, 'POLICE_DB_POOL_MAX', 5),
   };
 }

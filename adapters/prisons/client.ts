@@ -3,10 +3,11 @@
 // alerts (one bulk call for many prison numbers) and the Prison API for the list of prisons (health), all
 // behind HMPPS Auth client credentials. Contracts: reference/openapi/.
 import { AdapterError, mapRecord } from '../errors.js';
-import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { checkedIdentifier, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials } from '../oauth.js';
+import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
 import { RestClient } from '../rest.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import { prisonsConfig, type PrisonsConfig } from './config.js';
 import { AGENCY, mapAlert, mapCustodyPeriod, mapPrisoner, toIdentityRecord, type CustodyPeriod, type PrisonAlert, type PrisonerSummary } from './mapping.js';
 import type { Alert, AlertsResponse, AttributeQuery, AttributeSearchRequest, Matcher, PagePrisoner, Prison, Prisoner } from './wire.js';
@@ -54,12 +55,16 @@ export class PrisonsClient {
   readonly search: RestClient;
   readonly alertsApi: RestClient;
   readonly identity: IdentitySource;
+  /** Breaker, bulkhead, timeout and retries of the prisons systems (one policy: they fail together behind one gateway). */
+  readonly policy: LegacyPolicy;
 
-  constructor(readonly config: PrisonsConfig) {
+  constructor(readonly config: PrisonsConfig, options: LegacyPolicyOptions = {}) {
+    this.policy = policyFor(AGENCY, config, options);
     this.credentials = new ClientCredentials({ agency: AGENCY, tokenUrl: config.tokenUrl, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs });
-    this.api = new RestClient({ agency: AGENCY, baseUrl: config.apiUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
-    this.search = new RestClient({ agency: AGENCY, baseUrl: config.searchUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
-    this.alertsApi = new RestClient({ agency: AGENCY, baseUrl: config.alertsUrl, timeoutMs: config.timeoutMs, credentials: this.credentials });
+    const policy = this.policy;
+    this.api = new RestClient({ agency: AGENCY, baseUrl: config.apiUrl, policy, credentials: this.credentials });
+    this.search = new RestClient({ agency: AGENCY, baseUrl: config.searchUrl, policy, credentials: this.credentials });
+    this.alertsApi = new RestClient({ agency: AGENCY, baseUrl: config.alertsUrl, policy, credentials: this.credentials });
     this.identity = {
       agency: AGENCY,
       supports: ['PRISON_NUMBER', 'PNC', 'CRO'],
@@ -81,7 +86,7 @@ export class PrisonsClient {
     const op = `POST ${OPERATIONS.prisonerNumbers}`;
     for (let i = 0; i < wanted.length; i += MAX_NUMBERS) {
       const chunk = wanted.slice(i, i + MAX_NUMBERS);
-      const rows = await this.search.post<Prisoner[]>(OPERATIONS.prisonerNumbers, { prisonerNumbers: chunk });
+      const rows = await this.search.post<Prisoner[]>(OPERATIONS.prisonerNumbers, { prisonerNumbers: chunk }, { kind: 'read' });
       for (const row of asArray(rows, op)) {
         const id = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.toUpperCase() : null;
         if (id === null || !chunk.includes(id)) continue; // a record we did not ask for cannot be placed
@@ -126,10 +131,10 @@ export class PrisonsClient {
       const chunk = wanted.slice(i, i + MAX_NUMBERS);
       let res: AlertsResponse;
       try {
-        res = await this.alertsApi.post<AlertsResponse>(OPERATIONS.alerts, chunk, { query: { includeInactive: true } });
+        res = await this.alertsApi.post<AlertsResponse>(OPERATIONS.alerts, chunk, { query: { includeInactive: true }, kind: 'read' });
       } catch (err) {
         if (err instanceof AdapterError && err.code === 'NOT_FOUND') {
-          throw new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', message: `${AGENCY} alerts service could not answer (${op}: HTTP 404)`, cause: err });
+          throw new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', systemFault: false, detail: 'HTTP 404 from the alerts service', cause: err });
         }
         throw err;
       }
@@ -169,10 +174,18 @@ export class PrisonsClient {
           })
         : [],
     ]);
-    for (const s of byNumber.values()) if (!(s instanceof AdapterError)) found.set(s.record.prisonNumber, toIdentityRecord(s.record));
+    // A record that cannot be read is kept as unreadable (its number and the keys that pass their checks):
+    // the person's prisons link is then reported with BAD_SOURCE_DATA instead of silently lost.
+    for (const [number, s] of byNumber) found.set(number, s instanceof AdapterError ? unreadableIdentityRecord(AGENCY, number, 'PRISON_NUMBER') : toIdentityRecord(s.record));
     for (const row of byKey) {
       const s = mapRecord(AGENCY, `POST ${OPERATIONS.attributeSearch}`, String(row?.prisonerNumber ?? 'unknown'), row, mapPrisoner);
-      if (s instanceof AdapterError) continue; // a record that cannot be read cannot be linked either
+      if (s instanceof AdapterError) {
+        const number = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.trim().toUpperCase() : '';
+        const pnc = checkedIdentifier('PNC', row?.pncNumber), cro = checkedIdentifier('CRO', row?.croNumber);
+        const asked = (pnc.valid && pncs.includes(pnc.value!)) || (cro.valid && cros.includes(cro.value!));
+        if (isPrisonNumber(number) && asked && !found.has(number)) found.set(number, unreadableIdentityRecord(AGENCY, number, 'PRISON_NUMBER', { pnc, cro }));
+        continue;
+      }
       // Keep only real hits on a key we asked for: the search index's own PNC matching is not relied upon.
       const r = s.record;
       if ((r.pnc.valid && pncs.includes(r.pnc.value!)) || (r.cro.valid && cros.includes(r.cro.value!))) found.set(r.prisonNumber, toIdentityRecord(r));
@@ -251,7 +264,7 @@ export class PrisonsClient {
     const hits: Prisoner[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
       const body: AttributeSearchRequest = { joinType: 'AND', queries: [query], pagination: { page, size: PAGE_SIZE } };
-      const res = await this.search.post<PagePrisoner>(OPERATIONS.attributeSearch, body);
+      const res = await this.search.post<PagePrisoner>(OPERATIONS.attributeSearch, body, { kind: 'read' });
       const content = asArray(res?.content, `POST ${OPERATIONS.attributeSearch}`);
       hits.push(...content);
       if (res.last !== false || content.length === 0) break;
@@ -267,7 +280,7 @@ function unique(values: (string | null)[]): string[] {
 /** A list payload, or BAD_SOURCE_DATA for the whole call when the system sent something else. */
 function asArray<T>(value: T[] | null | undefined, operation: string): T[] {
   if (Array.isArray(value)) return value;
-  throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned a response that is not a list (${operation})` });
+  throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned an answer that could not be read`, detail: 'not a list' });
 }
 
 export function createPrisonsClient(env: Record<string, string | undefined> = process.env): PrisonsClient {

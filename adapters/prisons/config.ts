@@ -1,6 +1,7 @@
 // Prisons adapter configuration from the environment. Safe defaults point at a local Prison API for the
 // embedded demo; in production the URLs and client credentials are required and startup fails without them.
 import type { Env } from '../../subgraphs/types.js';
+import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 
 export interface PrisonsConfig {
   /** Prison API base URL (`PRISONS_URL`). */
@@ -14,6 +15,8 @@ export interface PrisonsConfig {
   clientId: string;
   clientSecret: string;
   timeoutMs: number;
+  /** Breaker, bulkhead, timeout and retries of this agency's system (`PRISONS_BREAKER_FAILURES`, ...; adapters/resilience.ts). */
+  resilience?: ResilienceSettings;
 }
 
 const TOKEN_PATH = '/oauth/token';
@@ -47,5 +50,6 @@ export function prisonsConfig(env: Env = process.env): PrisonsConfig {
     // No default secret: without one the token service refuses us and every call reports SOURCE_AUTH.
     clientSecret: required('PRISONS_CLIENT_SECRET', ''),
     timeoutMs: timeout,
+    resilience: resilienceSettings(env, 'prisons'),
   };
 }

@@ -6,9 +6,10 @@
 // 500); supervisions have no bulk operation, so they are one bounded, counted GET per case.
 import { AdapterError, mapRecord } from '../errors.js';
 import { httpRequest, parseJson, statusError } from '../http.js';
-import { nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { checkedIdentifier, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials, withToken } from '../oauth.js';
-import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
+import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
+import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import type { Env } from '../../subgraphs/types.js';
 import { probationConfig, type ProbationConfig } from './config.js';
 import {
@@ -36,6 +37,14 @@ export const OPERATIONS = {
   caseload: 'GET /staff/{staffCode}/caseload',
   conditions: 'POST /probation-cases/conditions',
 } as const;
+type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
+
+/** What each operation does: every one is a lookup or a search (the POSTs carry search bodies), so all may be retried. */
+const OPERATION_KINDS: Record<Operation, OperationKind> = {
+  'POST /crns': 'read', 'POST /nomsNumbers': 'read', 'POST /match': 'read', 'POST /search/people': 'read', 'POST /phrase': 'read',
+  'POST /search/probation-cases': 'read', 'GET /case/{crn}/supervisions': 'read', 'POST /probation-cases/access': 'read',
+  'GET /staff/{staffCode}/caseload': 'read', 'POST /probation-cases/conditions': 'read',
+};
 
 /** The spec caps POST /crns at 512 CRNs per request. */
 const MAX_BATCH = 512;
@@ -76,8 +85,11 @@ const unique = (list: string[]) => [...new Set(list.map((s) => s.trim().toUpperC
 export class ProbationClient {
   readonly credentials: ClientCredentials;
   readonly identity: IdentitySource;
+  /** Breaker, bulkhead, timeout and retries of the probation systems. */
+  readonly policy: LegacyPolicy;
 
-  constructor(readonly config: ProbationConfig) {
+  constructor(readonly config: ProbationConfig, options: LegacyPolicyOptions = {}) {
+    this.policy = policyFor(AGENCY, config, options);
     this.credentials = new ClientCredentials({
       agency: AGENCY, tokenUrl: `${config.authUrl}/oauth/token`, clientId: config.clientId, clientSecret: config.clientSecret, timeoutMs: config.timeoutMs,
     });
@@ -91,35 +103,46 @@ export class ProbationClient {
   }
 
   /** One authorised JSON call; any non-200 becomes a typed AdapterError (401 → SOURCE_AUTH → refresh and retry once). */
-  private call<T>(operation: string, url: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
-    return withToken(this.credentials, async (token) => {
+  private call<T>(operation: Operation, url: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
+    // The policy wraps the API call itself; the token service is asked outside it, under its own deadline.
+    return withToken(this.credentials, (token) => this.policy.run({ operation, kind: OPERATION_KINDS[operation] }, async (signal) => {
       const res = await httpRequest({
-        agency: AGENCY, operation, url, method, timeoutMs: this.config.timeoutMs, body: body === undefined ? undefined : JSON.stringify(body),
+        agency: AGENCY, operation, url, method, signal, body: body === undefined ? undefined : JSON.stringify(body),
         headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       });
       if (res.status !== 200) throw statusError(AGENCY, operation, res.status);
       return parseJson<T>(AGENCY, operation, res.text);
-    });
+    }));
   }
 
   /** A POST to the offender search service. */
-  private post<T>(operation: string, path: string, body: unknown): Promise<T> {
+  private post<T>(operation: Operation, path: string, body: unknown): Promise<T> {
     return this.call<T>(operation, this.config.baseUrl + path, 'POST', body);
   }
 
   /** A call to the nDelius integration API (and its stand-in extension). */
-  private delius<T>(operation: string, path: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
+  private delius<T>(operation: Operation, path: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
     return this.call<T>(operation, this.config.deliusUrl + path, method, body);
   }
 
   private badShape(operation: string, expected: string): AdapterError {
-    return new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned ${expected} in an unexpected shape (${operation})` });
+    return new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned an answer that could not be read`, detail: `${expected} in an unexpected shape` });
   }
 
   private mapDetails(operation: string, list: unknown): Mapped<ProbationRecord>[] {
     if (!Array.isArray(list)) throw this.badShape(operation, 'a list of offenders');
-    return (list as WireOffenderDetail[]).map((w, i) =>
-      mapRecord(AGENCY, operation, String(w?.otherIds?.crn ?? w?.offenderId ?? `#${i}`), w, mapOffenderDetail));
+    return (list as WireOffenderDetail[]).map((w, i) => {
+      const r = mapRecord(AGENCY, operation, String(w?.otherIds?.crn ?? w?.offenderId ?? `#${i}`), w, mapOffenderDetail);
+      const crn = typeof w?.otherIds?.crn === 'string' ? w.otherIds.crn.trim().toUpperCase() : '';
+      if (r instanceof AdapterError && CRN.test(crn)) {
+        const noms = typeof w.otherIds.nomsNumber === 'string' && w.otherIds.nomsNumber.trim() ? w.otherIds.nomsNumber.trim().toUpperCase() : null;
+        unreadable.set(r, unreadableIdentityRecord(AGENCY, crn, 'CRN', {
+          pnc: checkedIdentifier('PNC', w.otherIds.pncNumber), cro: checkedIdentifier('CRO', w.otherIds.croNumber),
+          crossReferences: noms ? [{ type: 'PRISON_NUMBER', value: noms }] : [],
+        }));
+      }
+      return r;
+    });
   }
 
   private badList(operation: string, value: unknown, what: string): unknown[] {
@@ -198,7 +221,7 @@ export class ProbationClient {
     const out = new Map<string, SupervisionDetail | AdapterError>();
     const within = asked.slice(0, this.config.supervisionMax);
     for (const c of asked.slice(this.config.supervisionMax)) {
-      out.set(c, new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', message: `${AGENCY} system answers supervisions one case at a time; more than ${this.config.supervisionMax} cases in one request were not asked (${op})` }));
+      out.set(c, new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', systemFault: false, message: `${AGENCY} system answers supervisions one case at a time; more than ${this.config.supervisionMax} cases in one request were not asked` }));
     }
     let next = 0;
     const worker = async () => {
@@ -302,8 +325,12 @@ export class ProbationClient {
       of('PRISON_NUMBER').length ? this.offendersByNomsNumber(of('PRISON_NUMBER')) : new Map<string, Mapped<ProbationRecord>>(),
       pncs.length || cros.length ? this.phraseSearch([...pncs, ...cros]) : Promise.resolve([]),
     ]);
-    // The service matches PNCs across long and short forms and terms loosely; we confirm on the normalised value.
-    const hits = byPhrase.filter((x) => !(x instanceof AdapterError) && ((x.pnc.valid && pncs.includes(x.pnc.value!)) || (x.cro.valid && cros.includes(x.cro.value!))));
+    // The service matches PNCs across long and short forms and terms loosely; we confirm on the normalised value
+    // (of an unreadable record too, from the keys that could still be read).
+    const hits = byPhrase.filter((x) => {
+      const keys = x instanceof AdapterError ? unreadable.get(x) : x;
+      return keys != null && ((keys.pnc.valid && pncs.includes(keys.pnc.value!)) || (keys.cro.valid && cros.includes(keys.cro.value!)));
+    });
     return dedupe([...byCrn.values(), ...byNoms.values(), ...hits]);
   }
 
@@ -340,10 +367,19 @@ export class ProbationClient {
   }
 }
 
-/** Identity records, one per CRN. Records that could not be mapped are left out: they cannot be linked faithfully. */
+/** The identity record of an offender record that could not be mapped: its CRN and the keys that still pass their checks. */
+const unreadable = new WeakMap<AdapterError, IdentityRecord>();
+
+/**
+ * Identity records, one per CRN. A record that could not be mapped is kept as an unreadable record when
+ * its CRN is known (the person's probation link is then reported with BAD_SOURCE_DATA, not lost).
+ */
 function dedupe(records: Mapped<ProbationRecord>[]): IdentityRecord[] {
   const seen = new Map<string, IdentityRecord>();
-  for (const r of records) if (!(r instanceof AdapterError) && !seen.has(r.crn)) seen.set(r.crn, toIdentityRecord(r));
+  for (const r of records) {
+    const rec = r instanceof AdapterError ? unreadable.get(r) : toIdentityRecord(r);
+    if (rec && (!seen.has(rec.localId) || seen.get(rec.localId)!.unreadable)) seen.set(rec.localId, rec);
+  }
   return [...seen.values()];
 }
 

@@ -1,6 +1,7 @@
 // Where the probation offender search service is and how we authenticate to it, from PROBATION_* env.
 // Defaults suit the embedded demo; production refuses to start without a real URL and credentials.
 import type { Env } from '../../subgraphs/types.js';
+import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 
 export interface ProbationConfig {
   /** Base URL of the offender search service (no trailing slash). */
@@ -17,6 +18,8 @@ export interface ProbationConfig {
   clientSecret: string;
   /** Per HTTP call, token fetch included. */
   timeoutMs: number;
+  /** Breaker, bulkhead, timeout and retries of this agency's system (`PROBATION_BREAKER_FAILURES`, ...; adapters/resilience.ts). */
+  resilience?: ResilienceSettings;
   /** Page size asked of POST /search/people. */
   searchPageSize: number;
   /** Most pages one search reads; beyond it the result is marked truncated rather than fetched without bound. */
@@ -48,6 +51,7 @@ export function probationConfig(env: Env = process.env): ProbationConfig {
     clientId: env.PROBATION_CLIENT_ID || 'justice-graph',
     clientSecret: env.PROBATION_CLIENT_SECRET || 'stand-in-only',
     timeoutMs: positiveInt(env, 'PROBATION_TIMEOUT_MS', 3000),
+    resilience: resilienceSettings(env, 'probation'),
     searchPageSize: positiveInt(env, 'PROBATION_SEARCH_PAGE_SIZE', 100),
     searchMaxPages: positiveInt(env, 'PROBATION_SEARCH_MAX_PAGES', 10),
   };

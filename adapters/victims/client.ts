@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import { AdapterError, mapRecord } from '../errors.js';
 import { ExportReader, fileLines, newestExport } from '../files.js';
+import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
 import type { Env } from '../../subgraphs/types.js';
 import { loadConfig, type VictimsConfig } from './config.js';
 import { mapVictim, urnKey, type Victim } from './mapping.js';
@@ -31,7 +32,7 @@ export interface VictimsIndex {
 }
 
 const badExport = (operation: string, detail: string, cause?: unknown) =>
-  new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system export could not be read: ${detail} (${operation})`, cause });
+  new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system export could not be read`, detail, cause });
 
 /** Parses the victims CSV with csv-parse, checks the header names and the trailer count. */
 export function parseVictimsCsv(text: string): CsvExport {
@@ -109,9 +110,20 @@ export class VictimsClient {
   readonly agency = AGENCY;
   private readonly reader: ExportReader;
   private last: { csv: CsvExport; vcs: VcsExport; index: VictimsIndex } | null = null;
+  /** Breaker, bulkhead, timeout and retries of the export folder (a network share in a real deployment). */
+  readonly policy: LegacyPolicy;
 
-  constructor(readonly config: VictimsConfig) {
+  constructor(readonly config: VictimsConfig, options: LegacyPolicyOptions = {}) {
     this.reader = new ExportReader(AGENCY, config.timeoutMs);
+    this.policy = policyFor(AGENCY, config, options);
+  }
+
+  /** One export read through the policy: reading a file changes nothing, so it may be retried. */
+  private readExport<T>(operation: string, name: RegExp, parse: (text: string) => T): Promise<T> {
+    return this.policy.run({ operation, kind: 'read' }, async (signal) => {
+      const file = await newestExport(AGENCY, operation, this.folder(operation), name, signal);
+      return this.reader.read(file, operation, parse, signal);
+    });
   }
 
   /** Export files this client has actually read (an unchanged export is not read again). */
@@ -120,16 +132,15 @@ export class VictimsClient {
   }
 
   private folder(operation: string): string {
-    if (!this.config.exportDir) throw new AdapterError({ agency: AGENCY, operation, code: 'SOURCE_UNAVAILABLE', message: `${AGENCY} system export folder is not configured (${operation})` });
+    if (!this.config.exportDir) throw new AdapterError({ agency: AGENCY, operation, code: 'SOURCE_UNAVAILABLE', systemFault: false, detail: 'export folder is not configured' });
     return this.config.exportDir;
   }
 
   /** The mapped victims of the newest exports; both files are read only when they changed. */
   async snapshot(): Promise<VictimsIndex> {
-    const { timeoutMs } = this.config;
     const [csv, vcs] = await Promise.all([
-      newestExport(AGENCY, OPERATIONS.csv, this.folder(OPERATIONS.csv), VICTIMS_CSV_NAME, timeoutMs).then((f) => this.reader.read(f, OPERATIONS.csv, parseVictimsCsv)),
-      newestExport(AGENCY, OPERATIONS.vcs, this.folder(OPERATIONS.vcs), VCS_DAT_NAME, timeoutMs).then((f) => this.reader.read(f, OPERATIONS.vcs, parseVcsDat)),
+      this.readExport(OPERATIONS.csv, VICTIMS_CSV_NAME, parseVictimsCsv),
+      this.readExport(OPERATIONS.vcs, VCS_DAT_NAME, parseVcsDat),
     ]);
     if (this.last?.csv !== csv || this.last.vcs !== vcs) this.last = { csv, vcs, index: indexVictims(csv, vcs) };
     return this.last.index;
@@ -163,11 +174,13 @@ export class VictimsClient {
 
   /** Proves both current exports are present without reading them. */
   async health(): Promise<void> {
-    const dir = this.folder(OPERATIONS.health);
-    await Promise.all([
-      newestExport(AGENCY, OPERATIONS.health, dir, VICTIMS_CSV_NAME, this.config.timeoutMs),
-      newestExport(AGENCY, OPERATIONS.health, dir, VCS_DAT_NAME, this.config.timeoutMs),
-    ]);
+    await this.policy.run({ operation: OPERATIONS.health, kind: 'read' }, async (signal) => {
+      const dir = this.folder(OPERATIONS.health);
+      await Promise.all([
+        newestExport(AGENCY, OPERATIONS.health, dir, VICTIMS_CSV_NAME, signal),
+        newestExport(AGENCY, OPERATIONS.health, dir, VCS_DAT_NAME, signal),
+      ]);
+    });
   }
 
   async close(): Promise<void> {

@@ -236,7 +236,7 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
       return send(res, 500, fault('Client', err.message));
     }
     const malformed = outcome === 'malformed';
-    const docs = found.map((s, i) => (malformed && i === 0 && s.firstHearingDate
+    const docs = found.map((s, i) => (((malformed && i === 0) || s.asns.some((a) => faults.isMalformed(a))) && s.firstHearingDate
       ? s.xml.replace(`<DC:DateOfHearing>${s.firstHearingDate}</DC:DateOfHearing>`, `<DC:DateOfHearing>${impossible(s.firstHearingDate)}</DC:DateOfHearing>`)
       : s.xml));
     const xml = envelope(`<DC:${OPERATION}Response>${docs.join('')}</DC:${OPERATION}Response>`);

@@ -41,6 +41,14 @@ function corrupt<T>(rows: T[]): T[] {
   return [first as T, ...rows.slice(1)];
 }
 
+/** Nominal rows of the records listed in `malformedRecords` get an impossible date of birth (their other rows are intact). */
+function breakListed<T>(faults: FaultControl, rows: T[]): T[] {
+  return rows.map((row) => {
+    const r = row as Record<string, unknown>;
+    return 'BIRTH_DATE' in r && faults.isMalformed(r.NOMINAL_ID) ? ({ ...r, BIRTH_DATE: '31/02/1980' } as T) : row;
+  });
+}
+
 /** How the request log names a statement: its first keyword and first table, e.g. `SELECT NOMINALS`. */
 export function statementName(text: string): string {
   const words = text.trim().split(/\s+/);
@@ -58,7 +66,7 @@ function instrument(faults: FaultControl, requests: RequestCounter): StatementWa
     if (outcome === 'down') throw connectionRefused(); // a refused connection never reaches the server's count
     requests.count(statementName(text), 1, arrived);
     if (outcome === 'error') throw serverError();
-    const rows = await run();
+    const rows = breakListed(faults, await run());
     return outcome === 'malformed' ? corrupt(rows) : rows;
   };
 }

@@ -305,7 +305,9 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
   const clientSecret = randomBytes(16).toString('hex');
   const tokens = new TokenIssuer({ clientId, clientSecret, ttlSeconds: options.tokenTtlSeconds });
 
-  const send = (res: ServerResponse, payload: unknown, outcome: string): void => {
+  const send = (res: ServerResponse, answer: unknown, outcome: string): void => {
+    const payload = faults.current.malformedRecords.length ? structuredClone(answer) : answer;
+    faults.breakRecords(payload, (r) => (r.otherIds as Json | undefined)?.crn);
     res.writeHead(200, { 'content-type': 'application/json' }).end(outcome === 'malformed' ? malformed(payload) : JSON.stringify(payload));
   };
 

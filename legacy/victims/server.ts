@@ -54,7 +54,8 @@ class ExportFaults extends FaultControl {
     super.set(faults);
     const after = this.current;
     // Latency does not apply to files: a change of latency alone leaves the export (and the adapter's cache) as it is.
-    if (before.down !== after.down || before.errorRate !== after.errorRate || before.malformedRate !== after.malformedRate) this.onChange();
+    if (before.down !== after.down || before.errorRate !== after.errorRate || before.malformedRate !== after.malformedRate
+      || before.malformedRecords.join() !== after.malformedRecords.join()) this.onChange();
   }
   override reset(): void {
     super.reset();
@@ -118,7 +119,8 @@ export const startStandIn = (async (options: StandInOptions): Promise<VictimsSta
     const csvRows: string[] = [];
     const vcsRows: string[] = [];
     for (const v of population.victims) {
-      const broken = f.malformedRate > 0 && dice() < f.malformedRate ? Math.floor(dice() * 6) : null;
+      // A listed victim always gets an impossible date of birth; otherwise the dice decide, if asked to.
+      const broken = f.malformedRecords.includes(v.victimId) ? 0 : f.malformedRate > 0 && dice() < f.malformedRate ? Math.floor(dice() * 6) : null;
       csvRows.push(csvLine(v, broken !== null && broken < 3 ? broken : null));
       vcsRows.push(vcsLine(v, broken !== null && broken >= 3 ? broken - 3 : null));
     }

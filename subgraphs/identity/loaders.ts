@@ -9,7 +9,7 @@ import { GraphQLError } from 'graphql';
 import { AdapterError } from '../../adapters/errors.js';
 import { remaining } from '../../platform/deadline.js';
 import { decodePersonId, encodePersonId, type Unconsulted } from '../../schema/person-id.js';
-import type { Identifier, IdentifierType, IdentityRecord, IdentitySearch } from '../../schema/model.js';
+import { readable, type Identifier, type IdentifierType, type IdentityRecord, type IdentitySearch } from '../../schema/model.js';
 import type { RequestInfo } from '../types.js';
 import { cluster, gradeCandidate, idKey, recordHasIdentifier, recordKey, tally, trustedIdentifiers, type CandidateGrade, type LinkBasis } from './linking.js';
 
@@ -172,7 +172,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     const marks: Unconsulted[] = [];
     const errors: AdapterError[] = [];
     for (const [agency, f] of exp.failed) {
-      if ([...f.ids].some((k) => keys.has(k))) { marks.push({ agency, timedOut: f.error.code === 'SOURCE_TIMEOUT' }); errors.push(f.error); }
+      if ([...f.ids].some((k) => keys.has(k))) { marks.push({ agency, timedOut: f.error.code === 'SOURCE_TIMEOUT', unreadable: f.error.code === 'BAD_SOURCE_DATA' }); errors.push(f.error); }
     }
     return { marks, errors };
   }
@@ -276,7 +276,8 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     const criteria: IdentitySearch[] = [];
     const wanted = tokens.map((t) => asks.get(t)!);
     for (const a of wanted) {
-      const records = a.from;
+      // An unreadable record says nothing about the name or date of birth to search by.
+      const records = readable(a.from);
       const surname = tally(records, (r) => r.name.surname)[0]?.value;
       if (!surname) continue;
       const forename = tally(records, (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
@@ -295,7 +296,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       const out = new Map<string, Candidate>();
       for (const r of found.records) {
         if (!records.length || have.has(recordKey(r)) || out.has(recordKey(r))) continue;
-        const g = gradeCandidate(records, r);
+        const g = r.unreadable ? null : gradeCandidate(readable(records), r);
         if (g) out.set(recordKey(r), { record: r, ...g });
       }
       const sorted = [...out.values()].sort((x, y) => (x.grade === y.grade ? recordKey(x.record).localeCompare(recordKey(y.record)) : x.grade === 'PROBABLE' ? -1 : 1));
@@ -311,7 +312,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       found.records.forEach((r) => exp.records.set(recordKey(r), r));
       const unconsulted = (records: IdentityRecord[]) => {
         const u = unconsultedFor(exp, records, []);
-        for (const [agency, e] of found.failures) { u.marks.push({ agency, timedOut: e.code === 'SOURCE_TIMEOUT' }); u.errors.push(e); }
+        for (const [agency, e] of found.failures) { u.marks.push({ agency, timedOut: e.code === 'SOURCE_TIMEOUT', unreadable: e.code === 'BAD_SOURCE_DATA' }); u.errors.push(e); }
         return u;
       };
       const hits = new Set(found.records.map(recordKey));

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { forenamesMatch, nameKey, normaliseAsn, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
-import { agencyEnum, IDENTIFIER_TYPES, type Identifier, type IdentifierType, type IdentityRecord } from '../../schema/model.js';
+import { AdapterError } from '../../adapters/errors.js';
+import { agencyEnum, IDENTIFIER_TYPES, readable, type Identifier, type IdentifierType, type IdentityRecord } from '../../schema/model.js';
 import { encodePersonId } from '../../schema/person-id.js';
 import type { SubgraphContext } from '../types.js';
 import { conflicts, recordKey, tally, trustedIdentifiers, type LinkBasis, type MatchGrade } from './linking.js';
@@ -37,8 +38,12 @@ async function resolve(parent: PersonParent, ctx: Ctx): Promise<ResolvedPerson> 
 }
 
 function link(r: IdentityRecord, grade: MatchGrade, basis: LinkBasis[]) {
-  return { agency: agencyEnum(r.agency), localId: r.localId, localIdType: r.localIdType, grade, basis, recordedName: r.name, recordedDateOfBirth: r.dateOfBirth };
+  return { agency: agencyEnum(r.agency), localId: r.localId, localIdType: r.localIdType, grade, basis, recordedName: r.name, recordedDateOfBirth: r.dateOfBirth, record: r };
 }
+type Link = ReturnType<typeof link>;
+
+/** What an unreadable record would have said: an error naming the agency and the record, never a guess. */
+const unreadableField = (l: Link) => new AdapterError({ agency: l.record.agency, operation: 'identity record', code: 'BAD_SOURCE_DATA', recordId: l.localId });
 
 /** A single record seen as a person of its own (a candidate, or a search hit). */
 function singleton(r: IdentityRecord): PersonParent {
@@ -112,13 +117,14 @@ export const resolvers = {
   Person: {
     __resolveReference: (ref: { id: string }): PersonParent => ({ id: ref.id }),
     id: async (p: PersonParent, _: unknown, ctx: Ctx) => p.id ?? (await resolve(p, ctx)).id,
+    // Name, date of birth, sex and conflicts are what the readable records say; an unreadable one says nothing.
     async name(p: PersonParent, _: unknown, ctx: Ctx) {
-      const r = await resolve(p, ctx);
+      const r = { records: readable((await resolve(p, ctx)).records) };
       const key = tally(r.records, (x) => `${nameKey(x.name.forenames[0])}|${nameKey(x.name.surname)}`)[0]?.value;
       return r.records.find((x) => `${nameKey(x.name.forenames[0])}|${nameKey(x.name.surname)}` === key)?.name ?? null;
     },
-    dateOfBirth: async (p: PersonParent, _: unknown, ctx: Ctx) => tally((await resolve(p, ctx)).records, (x) => x.dateOfBirth)[0]?.value ?? null,
-    sex: async (p: PersonParent, _: unknown, ctx: Ctx) => tally((await resolve(p, ctx)).records, (x) => x.sex)[0]?.value ?? null,
+    dateOfBirth: async (p: PersonParent, _: unknown, ctx: Ctx) => tally(readable((await resolve(p, ctx)).records), (x) => x.dateOfBirth)[0]?.value ?? null,
+    sex: async (p: PersonParent, _: unknown, ctx: Ctx) => tally(readable((await resolve(p, ctx)).records), (x) => x.sex)[0]?.value ?? null,
     async identifiers(p: PersonParent, _: unknown, ctx: Ctx) {
       const ids = new Map<string, Identifier>();
       for (const r of (await resolve(p, ctx)).records) for (const id of trustedIdentifiers(r)) ids.set(`${id.type}:${id.value}`, id);
@@ -134,7 +140,7 @@ export const resolvers = {
       return found.map((c) => (c instanceof Error ? c : { link: link(c.record, c.grade, [c.basis]), person: singleton(c.record), reason: c.reason }));
     },
     conflicts: async (p: PersonParent, _: unknown, ctx: Ctx) =>
-      conflicts((await resolve(p, ctx)).records).map((c) => ({ field: c.field, values: c.values.map((v) => ({ value: v.value, agencies: v.agencies.map(agencyEnum) })) })),
+      conflicts(readable((await resolve(p, ctx)).records)).map((c) => ({ field: c.field, values: c.values.map((v) => ({ value: v.value, agencies: v.agencies.map(agencyEnum) })) })),
     async rejectedIdentifiers(p: PersonParent, _: unknown, ctx: Ctx) {
       const out = [];
       for (const r of (await resolve(p, ctx)).records) {
@@ -147,5 +153,9 @@ export const resolvers = {
       }
       return out;
     },
+  },
+  AgencyLink: {
+    recordedName: (l: Link) => (l.record.unreadable ? unreadableField(l) : l.recordedName),
+    recordedDateOfBirth: (l: Link) => (l.record.unreadable ? unreadableField(l) : l.recordedDateOfBirth),
   },
 };

@@ -183,6 +183,9 @@ describe('when an agency is down', () => {
       const r = await query(stack, 'POLICE', q, { pnc: stack.population.people[0].pnc });
       expect(r.body.errors?.length).toBeGreaterThan(0);
       expect(r.text).not.toMatch(/SELECT|FROM\s|127\.0\.0\.1|localhost|ECONNREFUSED|\bat\s+\S+\s\(|stack/i);
+      // The exact text the stand-in injects (legacy/police/server.ts), and the SQLSTATE it carries.
+      expect(r.text).not.toContain('could not read block 0 in file');
+      expect(r.text).not.toMatch(/base\/16384|XX001|nominals by|SELECT NOMINALS/);
     } finally {
       police.faults.reset();
     }

@@ -78,6 +78,15 @@ describe('person ids of a request that went on without an agency', () => {
     expect(localIdsFor(id, 'police')).toEqual(['400001']);
   });
 
+  it('mark an agency whose answer could not be read, so its lists fail with BAD_SOURCE_DATA instead of coming back empty', () => {
+    const id = encodePersonId([{ agency: 'police', localId: '400001' }], [{ agency: 'courts', timedOut: false, unreadable: true }, { agency: 'courts', timedOut: true }]);
+    expect(id).toBe('P1:police=400001,~courts=bad');
+    expect(decodePersonKey(id)).toMatchObject({ unconsulted: ['courts'], unreadable: ['courts'], timedOut: [] });
+    expect(() => localIdsFor(id, 'courts')).toThrow(expect.objectContaining({ code: 'BAD_SOURCE_DATA', agency: 'courts' }));
+    // A real outage outranks an unreadable answer.
+    expect(encodePersonId([], [{ agency: 'courts', timedOut: false, unreadable: true }, 'courts'])).toBe('P1:~courts');
+  });
+
   it('refuse a mark that is neither an outage nor a timeout', () => {
     expect(() => decodePersonKey('P1:police=1,~prisons=later')).toThrow(/not valid/);
   });

@@ -4,13 +4,16 @@ import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../adapters/errors.js';
 import { CourtsClient } from '../../../adapters/courts/client.js';
 import { courtsConfig } from '../../../adapters/courts/config.js';
+import { DEFAULT_RESILIENCE } from '../../../adapters/resilience.js';
 
 const HOST = 'http://libra.courts.invalid';
 const PATH = '/libra/CaseService';
 const NS = 'http://www.dca.gov.uk/xmlschemas/libra';
 
+// One legacy call per test, without retries: each test reads how one answer is mapped (retries and the
+// breaker are tested in test/adapters/resilience.test.ts).
 const client = (over: Partial<{ timeoutMs: number; maxBatch: number }> = {}) =>
-  new CourtsClient({ url: HOST + PATH, timeoutMs: over.timeoutMs ?? 1000, maxBatch: over.maxBatch ?? 100 });
+  new CourtsClient({ url: HOST + PATH, timeoutMs: over.timeoutMs ?? 1000, maxBatch: over.maxBatch ?? 100, resilience: { ...DEFAULT_RESILIENCE, timeoutMs: over.timeoutMs ?? 1000, retries: 0 } });
 
 const envelope = (body: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:DC="${NS}"><soap:Body>${body}</soap:Body></soap:Envelope>`;
@@ -69,7 +72,8 @@ describe('courts client (SOAP over HTTP, Libra result messages)', () => {
     expect(scope.isDone()).toBe(true);
     const bad = found.get('1101ZD0100000000001A') as AdapterError;
     expect(bad).toBeInstanceOf(AdapterError);
-    expect(bad.extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts', recordId: '1101ZD0100000000001A', operation: 'GetResultedCases' });
+    expect(bad.extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts', recordId: '1101ZD0100000000001A' });
+    expect(bad.operation).toBe('GetResultedCases'); // for the log; the client is not told the legacy operation
     expect(bad.message).not.toContain('SEXOFFENCE');
     expect(found.get('1101ZD0100000000002A')).toMatchObject({ urn: '01ZD0000002' });
   });
@@ -101,7 +105,7 @@ describe('courts client (SOAP over HTTP, Libra result messages)', () => {
   it('turns a soap:Server fault into SOURCE_UNAVAILABLE without repeating the fault text', async () => {
     const scope = nock(HOST).post(PATH).reply(500, faultEnvelope('Server', 'Server fault text: ORA-00942 at db01.courts.invalid'), { 'content-type': 'text/xml' });
     const err = await expectAdapterError(client().casesByUrn(['01ZD0303208']), 'SOURCE_UNAVAILABLE');
-    expect(err.message).toBe('courts system reported a server fault (GetResultedCases)');
+    expect(err.message).toBe('courts system is unavailable');
     expect(scope.isDone()).toBe(true);
   });
 
@@ -138,7 +142,7 @@ describe('courts client (SOAP over HTTP, Libra result messages)', () => {
 
 describe('courts config', () => {
   it('has safe defaults for the embedded demo', () => {
-    expect(courtsConfig({})).toEqual({ url: 'http://127.0.0.1:8082/libra/CaseService', timeoutMs: 3000, maxBatch: 500 });
+    expect(courtsConfig({})).toEqual({ url: 'http://127.0.0.1:8082/libra/CaseService', timeoutMs: 3000, maxBatch: 500, resilience: DEFAULT_RESILIENCE });
   });
 
   it('reads COURTS_URL and COURTS_TIMEOUT_MS', () => {

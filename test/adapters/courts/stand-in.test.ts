@@ -21,7 +21,8 @@ let client: CourtsClient;
 beforeAll(async () => {
   population = generatePopulation({ size: 300 });
   standIn = await startStandIn({ population, port: 0 });
-  client = new CourtsClient(courtsConfig(standIn.env));
+  // One client meets every fault in turn here, so its breaker must not open (tested in test/adapters/resilience.test.ts).
+  client = new CourtsClient(courtsConfig({ ...standIn.env, COURTS_BREAKER_FAILURES: '1000' }));
 });
 afterEach(() => {
   standIn.faults.reset();

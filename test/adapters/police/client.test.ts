@@ -32,7 +32,8 @@ describe.each(['embedded', 'postgres'])('police adapter on %s', (engine) => {
 
   beforeAll(async () => {
     standIn = await start(engine);
-    client = new PoliceClient(policeConfig({ ...standIn.env, POLICE_TIMEOUT_MS: String(TIMEOUT_MS) }));
+    // One client meets every fault in turn here, so its breaker must not open (tested in test/adapters/resilience.test.ts).
+    client = new PoliceClient(policeConfig({ ...standIn.env, POLICE_TIMEOUT_MS: String(TIMEOUT_MS), POLICE_BREAKER_FAILURES: '1000' }));
   });
   afterEach(() => {
     standIn.faults.reset();

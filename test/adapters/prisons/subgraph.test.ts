@@ -44,7 +44,8 @@ beforeAll(async () => {
   // Agreements are checked against the population's "today", not the wall clock.
   restoreClock = setPolicyClock(() => new Date(`${population.referenceDate}T12:00:00Z`));
   standIn = await startPrisonsStandIn({ population });
-  client = await prisons.createClient(standIn.env);
+  // One client meets every fault in turn here, so its breaker must not open (tested in test/adapters/resilience.test.ts).
+  client = await prisons.createClient({ ...standIn.env, PRISONS_BREAKER_FAILURES: '1000' });
 });
 afterEach(() => {
   standIn.faults.reset();

@@ -6,7 +6,9 @@ import { AdapterError } from '../../../adapters/errors.js';
 import { createProbationClient, type ProbationClient } from '../../../adapters/probation/client.js';
 
 const BASE = 'http://probation.invalid';
-const env = { PROBATION_URL: BASE, PROBATION_AUTH_URL: `${BASE}/auth`, PROBATION_CLIENT_ID: 'id', PROBATION_CLIENT_SECRET: 'secret', PROBATION_TIMEOUT_MS: '500', PROBATION_SEARCH_PAGE_SIZE: '2', PROBATION_SEARCH_MAX_PAGES: '3' };
+const env = { PROBATION_URL: BASE, PROBATION_AUTH_URL: `${BASE}/auth`, PROBATION_CLIENT_ID: 'id', PROBATION_CLIENT_SECRET: 'secret', PROBATION_TIMEOUT_MS: '500', PROBATION_SEARCH_PAGE_SIZE: '2', PROBATION_SEARCH_MAX_PAGES: '3',
+  // One legacy call per answer: these tests read how one answer is mapped (retries: test/adapters/resilience.test.ts).
+  PROBATION_RETRIES: '0', PROBATION_BREAKER_FAILURES: '1000' };
 const detail = JSON.parse(readFileSync(new URL('../../fixtures/probation/offender-detail.json', import.meta.url), 'utf8'));
 const withCrn = (crn: string, extra: Record<string, unknown> = {}) => ({ ...detail, ...extra, otherIds: { ...detail.otherIds, crn } });
 const token = (value = 'tok-1') => nock(BASE).post('/auth/oauth/token').query({ grant_type: 'client_credentials' }).basicAuth({ user: 'id', pass: 'secret' })

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../adapters/errors.js';
 import { createVictimsClient, type VictimResult, type VictimsClient } from '../../../adapters/victims/client.js';
 import { loadConfig } from '../../../adapters/victims/config.js';
+import { DEFAULT_RESILIENCE } from '../../../adapters/resilience.js';
 import type { Victim } from '../../../adapters/victims/mapping.js';
 import { generatePopulation } from '../../../legacy/population.js';
 import { startStandIn, type VictimsStandIn } from '../../../legacy/victims/server.js';
@@ -72,7 +73,8 @@ describe('victims client against the stand-in', () => {
 
   beforeAll(async () => {
     standIn = await startStandIn({ population });
-    client = createVictimsClient(standIn.env);
+    // One client meets every fault in turn here, so its breaker must not open (tested in test/adapters/resilience.test.ts).
+    client = createVictimsClient({ ...standIn.env, VICTIMS_BREAKER_FAILURES: '1000' });
   });
   afterEach(() => standIn.faults.reset());
   afterAll(async () => {
@@ -140,7 +142,7 @@ describe('victims client against the stand-in', () => {
     standIn.faults.set({ errorRate: 1 });
     const err = await failure(client.victimsByCase([population.victims[0].caseUrn]));
     expect(err).toMatchObject({ code: 'BAD_SOURCE_DATA', operation: 'read VICTIMS export' });
-    expect(err.message).toMatch(/trailer declares \d+ rows, file holds \d+/);
+    expect(err.detail).toMatch(/trailer declares \d+ rows, file holds \d+/);
   });
 
   it('gives SOURCE_UNAVAILABLE without the folder path when the current export is missing, and recovers', async () => {
@@ -167,7 +169,7 @@ describe('victims client configuration and failures', () => {
   it('gives SOURCE_UNAVAILABLE when no export folder is configured, and refuses to start without one in production', async () => {
     expect((await failure(createVictimsClient({}).victimsById(['V0000001']))).code).toBe('SOURCE_UNAVAILABLE');
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('VICTIMS_EXPORT_DIR must be set in production');
-    expect(loadConfig({ VICTIMS_EXPORT_DIR: '/exports' })).toEqual({ exportDir: '/exports', timeoutMs: 3000 });
+    expect(loadConfig({ VICTIMS_EXPORT_DIR: '/exports' })).toEqual({ exportDir: '/exports', timeoutMs: 3000, resilience: DEFAULT_RESILIENCE });
     expect(() => loadConfig({ VICTIMS_EXPORT_DIR: '/exports', VICTIMS_TIMEOUT_MS: 'soon' })).toThrow('VICTIMS_TIMEOUT_MS must be a positive integer');
   });
 

@@ -160,8 +160,9 @@ describe('parseVictimsCsv', () => {
     const err = (() => { try { parseVictimsCsv(text); } catch (e) { return e; } })() as AdapterError;
     expect(err).toBeInstanceOf(AdapterError);
     expect(err.code).toBe('BAD_SOURCE_DATA');
-    expect(err.message).toContain(message);
-    expect(err.message).not.toContain('SHEFFIELD');
+    expect(err.detail).toContain(message); // for the log; the client reads only that the export could not be read
+    expect(err.message).toBe('victims system export could not be read');
+    expect(`${err.message} ${err.detail}`).not.toContain('SHEFFIELD');
   });
 });
 
@@ -179,6 +180,7 @@ describe('parseVcsDat', () => {
   });
 
   it('refuses the whole export when the trailer count disagrees', () => {
-    expect(() => parseVcsDat([head, vcsLine(), trailer(3)].join('\n'))).toThrow('trailer declares 3 records, file holds 1');
+    const err = (() => { try { parseVcsDat([head, vcsLine(), trailer(3)].join('\n')); } catch (e) { return e; } })() as AdapterError;
+    expect(err.detail).toBe('trailer declares 3 records, file holds 1');
   });
 });
