@@ -115,6 +115,12 @@ export interface SubgraphModule<Client = any, Loaders = any> {
   identity?(client: Client): IdentitySource;
   /** The identifier types this agency can be searched by (its IdentitySource's `supports`), declared so others need no client to know. */
   identifierTypes?: IdentifierType[];
+  /**
+   * Identifier types this agency's records carry as cross-references to other agencies' records (police
+   * arrests carry the ASN the court keys its records by). When this agency cannot answer while linking,
+   * an agency reachable only through those keys is unknown, not empty.
+   */
+  crossReferenceTypes?: IdentifierType[];
   /** A cheap call proving the legacy system answers; throws an AdapterError otherwise. */
   health?(client: Client): Promise<void>;
   close?(client: Client): Promise<void>;

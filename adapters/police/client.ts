@@ -196,7 +196,11 @@ export class PoliceClient {
       const id = keyOf(row.NOMINAL_ID);
       const mapped = mapRecord(AGENCY, operation, id, row, mapNominal);
       if (!(mapped instanceof AdapterError)) out.push(toIdentityRecord(mapped));
-      else if (isNominalId(id)) out.push(unreadableIdentityRecord(AGENCY, id, 'POLICE_NOMINAL_ID', { pnc: checkedIdentifier('PNC', row.PNC_ID), cro: checkedIdentifier('CRO', row.CRO_NO) }));
+      // The arrests' ASNs still point at the court's records: kept, so the court stays linked.
+      else if (isNominalId(id)) {
+        const asns = [...new Set(String(row.ASNS ?? '').split(/\s+/).filter((a) => a !== '').map(normaliseAsn))];
+        out.push(unreadableIdentityRecord(AGENCY, id, 'POLICE_NOMINAL_ID', { pnc: checkedIdentifier('PNC', row.PNC_ID), cro: checkedIdentifier('CRO', row.CRO_NO), crossReferences: asns.map((value) => ({ type: 'ASN' as const, value })) }));
+      }
     }
     return out;
   }

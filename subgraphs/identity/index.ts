@@ -30,7 +30,7 @@ const SEARCH = `query Search($criteria: [_IdentitySearchInput!]!) { _identitySea
  */
 export async function createIdentityClient(env: Env, opts: { urls?: Record<string, string>; signer?: ServiceSigner } = {}): Promise<Client> {
   const modules = (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== 'identity' && n !== 'audit'))).filter((m) => m.identity && m.identifierTypes?.length);
-  const targets = modules.map((m) => ({ name: m.name, supports: m.identifierTypes!, url: subgraphUrl(m.name, env, opts.urls) }));
+  const targets = modules.map((m) => ({ name: m.name, supports: m.identifierTypes!, yields: m.crossReferenceTypes ?? [], url: subgraphUrl(m.name, env, opts.urls) }));
   const signer = opts.signer ?? (await serviceSigner(env, 'identity'));
   const linkBudgetMs = int(env, 'IDENTITY_LINK_BUDGET_MS', 4000);
   return {
@@ -42,6 +42,7 @@ export async function createIdentityClient(env: Env, opts: { urls?: Record<strin
         return {
           agency: t.name,
           supports: t.supports,
+          yields: t.yields,
           find: (ids: Identifier[], signal) => callInternal<IdentityRecord[]>({ ...base, signal, query: FIND, variables: { lookups: ids.map((i) => ({ type: i.type, value: i.value })) } }, '_identityRecords'),
           search: (criteria: IdentitySearch[], signal) => callInternal<IdentityRecord[]>({
             ...base, signal, query: SEARCH, variables: { criteria: criteria.map((c) => ({ surname: c.surname, forename: c.forename ?? null, dateOfBirth: c.dateOfBirth ?? null })) },

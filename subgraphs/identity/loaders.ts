@@ -17,6 +17,8 @@ import { cluster, gradeCandidate, idKey, recordHasIdentifier, recordKey, tally, 
 export interface PeopleSource {
   agency: string;
   supports: IdentifierType[];
+  /** Identifier types its records carry as cross-references to other agencies' records (the registry's `crossReferenceTypes`). */
+  yields?: IdentifierType[];
   /** Records holding any of the identifiers: one call for the whole wave. */
   find(ids: Identifier[], signal: AbortSignal): Promise<IdentityRecord[]>;
   /** Records matching any of the searches: one call for every search of the wave. */
@@ -172,7 +174,17 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     const marks: Unconsulted[] = [];
     const errors: AdapterError[] = [];
     for (const [agency, f] of exp.failed) {
-      if ([...f.ids].some((k) => keys.has(k))) { marks.push({ agency, timedOut: f.error.code === 'SOURCE_TIMEOUT', unreadable: f.error.code === 'BAD_SOURCE_DATA' }); errors.push(f.error); }
+      if (![...f.ids].some((k) => keys.has(k))) continue;
+      marks.push({ agency, timedOut: f.error.code === 'SOURCE_TIMEOUT', unreadable: f.error.code === 'BAD_SOURCE_DATA' });
+      errors.push(f.error);
+      // An agency reached only through keys the failed one holds (courts through the ASNs on police
+      // arrests) was never asked: its records are unknown, not absent. Marked so its fields say so.
+      const yields = sources.find((s) => s.agency === agency)?.yields ?? [];
+      const present = new Set(records.map((r) => r.agency));
+      for (const s of sources) {
+        if (s.agency === agency || present.has(s.agency) || exp.failed.has(s.agency) || marks.some((m) => typeof m !== 'string' && m.agency === s.agency)) continue;
+        if (s.supports.length && s.supports.every((t) => yields.includes(t))) marks.push({ agency: s.agency, timedOut: f.error.code === 'SOURCE_TIMEOUT', unreadable: false });
+      }
     }
     return { marks, errors };
   }

@@ -18,6 +18,7 @@ const police: SubgraphModule<PoliceClient, PoliceLoaders> = {
   createLoaders,
   identity: (client) => client.identity,
   identifierTypes: ['PNC', 'CRO', 'POLICE_NOMINAL_ID', 'ASN'],
+  crossReferenceTypes: ['ASN'],
   health: (client) => client.health(),
   close: (client) => client.close(),
   standIn: async () => (await import('../../legacy/police/server.ts')).startStandIn,

@@ -174,7 +174,7 @@ describe('courts mapping: real Libra result messages', () => {
     const bad = lines[12] as AdapterError;
     expect(bad).toBeInstanceOf(AdapterError);
     expect(bad.extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts', recordId: '1101ZD0100000448754K offence 1 result 13' });
-    expect(bad.message).toMatch(/ResultCode/);
+    expect(bad.detail).toMatch(/ResultCode/); // the element is named in the log; the client is told the record could not be read
     expect(bad.message).not.toMatch(/taken into consideration/); // the record's text never reaches the error
     expect(outcome(lines[13]).code).toBe('4014');
   });
@@ -193,7 +193,7 @@ describe('courts mapping: real Libra result messages', () => {
     const [mapped] = mapMessages([withDefendant(real('resulted-case-input-message-001.xml'), () => {}, edit)]);
     expect(mapped.record).toBeInstanceOf(AdapterError);
     expect((mapped.record as AdapterError).extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts', recordId: '1101ZD0100000448754K' });
-    expect((mapped.record as AdapterError).message).toMatch(field);
+    expect((mapped.record as AdapterError).detail).toMatch(field);
   });
 
   it('merges the messages of several hearings of one case: hearings from all, charges and bail from the latest', () => {
