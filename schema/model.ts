@@ -60,6 +60,20 @@ export interface IdentityRecord {
   cro: CheckedIdentifier;
   /** Other agencies' ids that this record holds (probation's NOMS number is a PRISON_NUMBER). Trusted as keys. */
   crossReferences: Identifier[];
+  /** The postcode of the address the agency holds for the person, where it holds one (compared by the match model). */
+  postcode?: string | null;
+  /** Identity fields recorded in a form that could not be read faithfully: null above, kept here as recorded. */
+  dataQuality?: DataQualityProblem[];
+}
+
+/** A field an agency recorded that could not be read faithfully; the record is kept, the field is null. */
+export interface DataQualityProblem {
+  /** The common model's field: `dateOfBirth`, `sex`. */
+  field: string;
+  /** The value exactly as the agency recorded it. */
+  recorded: string;
+  /** What is wrong with it, e.g. `a real calendar date, got "19960094"`. */
+  problem: string;
 }
 
 export interface IdentitySearch {
