@@ -1,6 +1,7 @@
 // Pure normalisers shared by every adapter: identifiers with check characters, legacy dates parsed
 // by explicit format (never by `new Date(text)`), and names reduced to comparable keys.
 import { MappingError } from './errors.js';
+import type { DataQualityProblem } from '../schema/model.js';
 
 const CHECK_LETTERS = 'ZABCDEFGHJKLMNPQRTUVWXY'; // 23 letters: I, O and S are never used
 
@@ -164,6 +165,22 @@ export function parseLegacyDate(text: string, format: DateFormat, field = 'date'
 /** Like parseLegacyDate, but null/blank in gives null out. */
 export function parseOptionalDate(text: string | null | undefined, format: DateFormat, field = 'date'): string | null {
   return text == null || String(text).trim() === '' ? null : parseLegacyDate(String(text), format, field);
+}
+
+/**
+ * A date of birth as an agency recorded it. An impossible or partial date (`19960094`, `31/02/1980`)
+ * does not cost the record: the date is null and the problem is returned with the value as recorded, so
+ * the person can still be found and matched on what the record does hold.
+ */
+export function readDateOfBirth(recorded: unknown, format: DateFormat, field = 'dateOfBirth'): { value: string | null; problem: DataQualityProblem | null } {
+  if (recorded == null || String(recorded).trim() === '') return { value: null, problem: null };
+  const raw = String(recorded).trim();
+  try {
+    return { value: parseLegacyDate(raw, format, field), problem: null };
+  } catch (err) {
+    if (!(err instanceof MappingError)) throw err;
+    return { value: null, problem: { field: 'dateOfBirth', recorded: raw.slice(0, 40), problem: `expected ${format}, got an impossible or partial date` } };
+  }
 }
 
 /** Title-cases a name part as people write it: "o'BRIEN-SMITH" → "O'Brien-Smith", "MCDONALD" stays "Mcdonald". */

@@ -241,12 +241,13 @@ function matchesTerm(p: ProbationOffender, term: string): boolean {
   return k.length > 1 && [p.surname, ...p.forenames].some((n) => nameKey(n) === k);
 }
 
-/** Breaks a payload the way a faulty service does: an impossible date in the first record, else truncated JSON. */
+/** Breaks a payload the way a faulty service does: an unreadable first record (no surname), an impossible date in the first risk, else truncated JSON. */
 function malformed(payload: unknown): string {
   const records: Json[] = Array.isArray(payload) ? payload : (payload as Json)?.content as Json[] ?? ((payload as Json)?.matches as Json[] | undefined)?.map((m) => m.offender as Json) ?? [];
   const first = records[0];
-  if (first && 'dateOfBirth' in first) {
-    first.dateOfBirth = `${String(first.dateOfBirth ?? '1980').slice(0, 4)}-02-30`;
+  // An offender loses its surname: an impossible date of birth alone no longer costs a record.
+  if (first && 'surname' in first) {
+    first.surname = '';
     return JSON.stringify(payload);
   }
   const risk = ((payload as Json)?.dynamicRisks as Json[] | undefined)?.[0];

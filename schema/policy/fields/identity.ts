@@ -14,6 +14,7 @@ export const identity: FieldTable = {
   'ConflictingValue.*':        'INHERIT',
   'SourcedValue.*':            'INHERIT',
   'RejectedIdentifier.*':      'INHERIT',
+  'DataQualityProblem.*':      'INHERIT',
   'PersonMatch.*':             'INHERIT',
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._linkedRecords':          ['SERVICE audit'],

@@ -132,12 +132,12 @@ const signed = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)}`
  * evidence first, and every one that could not be made because a value was missing. Nothing is said to
  * match that was not compared.
  */
-export function explain(s: MatchScore, w: MatchWeights = matchWeights()): string {
+export function explain(s: MatchScore, w: MatchWeights = matchWeights(), below = 'below POSSIBLE'): string {
   const made = s.comparisons.filter((c) => c.level !== 'MISSING').sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
   const missing = s.comparisons.filter((c) => c.level === 'MISSING').map((c) => LABELS[c.comparison]);
   const head = s.grade
     ? `${s.grade}: match weight ${s.weight.toFixed(1)} (${s.grade} from ${w.thresholds[s.grade]})`
-    : `below POSSIBLE: match weight ${s.weight.toFixed(1)} (POSSIBLE from ${w.thresholds.POSSIBLE})`;
+    : `${below}: match weight ${s.weight.toFixed(1)} (POSSIBLE from ${w.thresholds.POSSIBLE})`;
   const parts = made.map((c) => `${LABELS[c.comparison]} ${LEVEL_TEXT[c.level] ?? c.level.toLowerCase()} ${signed(c.weight)}`);
   if (s.swapped) parts.push(`forename and surname read the other way round ${signed(-w.swapPenalty)}`);
   return `${head}; ${parts.join(', ') || 'nothing could be compared'}${missing.length ? `; not compared (missing): ${missing.join(', ')}` : ''}`;

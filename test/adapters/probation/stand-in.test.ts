@@ -119,7 +119,7 @@ describe('probation stand-in and client', () => {
     expect(standIn.requests.get(OPERATIONS.crns)).toBe(3); // one ok, one refused, one retried
   });
 
-  it('fails only the record the service sent with an impossible date of birth', async () => {
+  it('fails only the record the service sent unreadable (no surname)', async () => {
     const client = clientFor();
     await client.credentials.get();
     standIn.faults.set({ malformedRate: 1 });
