@@ -76,10 +76,18 @@ export interface DataQualityProblem {
   problem: string;
 }
 
+/**
+ * One search for people. Exact (a user's search): the surname's key and, when given, the date of birth.
+ * Tolerant (a candidate search): surnames that sound the same or are one edit away where the system can
+ * search so, and people born on `dateOfBirth` with a forename like `forename`; the date is then no filter.
+ * A `swapped` search carries a person's forename as `surname` (records keyed the other way round).
+ */
 export interface IdentitySearch {
   surname: string;
   forename?: string | null;
   dateOfBirth?: string | null;
+  tolerant?: boolean | null;
+  swapped?: boolean | null;
 }
 
 /** The one contract the identity subgraph needs from an agency adapter. */

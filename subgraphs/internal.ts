@@ -151,7 +151,8 @@ export async function callInternal<T>(c: InternalCall, field: string): Promise<T
 /** Selection of an identity record over the wire, the same for every agency. */
 export const IDENTITY_RECORD_SELECTION = `agency localId localIdType dateOfBirth sex
   name { title forenames surname fullName } aliases { title forenames surname fullName }
-  pnc { raw value valid } cro { raw value valid } crossReferences { type value }`;
+  pnc { raw value valid } cro { raw value valid } crossReferences { type value }
+  postcode dataQuality { field recorded problem }`;
 
 /** `<SERVICE>_ASSERTION_KEY` (private JWK JSON) or, outside production, the service's development key. */
 export async function serviceSigner(env: Env, service: 'gateway' | 'identity' | 'audit'): Promise<ServiceSigner> {

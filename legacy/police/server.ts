@@ -6,6 +6,7 @@
 // PostgreSQL wire protocol (legacy/pg-wire.ts), so an adapter in another process can reach it.
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import pg from 'pg';
 import { registerEmbeddedDatabase, watchSchema, type StatementWatcher } from '../../platform/in-process-sql.js';
 import { FaultControl, now, RequestCounter, type StandIn, type StartStandIn } from '../faults.js';
@@ -17,8 +18,9 @@ let instances = 0;
 let template: Promise<Blob> | null = null;
 
 async function freshPglite(): Promise<PGlite> {
-  if (template) return PGlite.create({ loadDataDir: await template });
-  const db = await PGlite.create();
+  // fuzzystrmatch: the phonetic search the records database offers (created by the seed).
+  if (template) return PGlite.create({ loadDataDir: await template, extensions: { fuzzystrmatch } });
+  const db = await PGlite.create({ extensions: { fuzzystrmatch } });
   template = db.dumpDataDir('none');
   template.catch(() => { template = null; });
   await template;

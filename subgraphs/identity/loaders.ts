@@ -198,7 +198,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
 
   /** Every agency searched once for all the criteria of the wave; failures by agency. */
   async function searchAll(criteria: IdentitySearch[]) {
-    const unique = [...new Map(criteria.map((c) => [`${c.surname}|${c.forename ?? ''}|${c.dateOfBirth ?? ''}`, c])).values()];
+    const unique = [...new Map(criteria.map((c) => [`${c.surname}|${c.forename ?? ''}|${c.dateOfBirth ?? ''}|${c.tolerant ? 'T' : ''}${c.swapped ? 'S' : ''}`, c])).values()];
     const until = Date.now() + remaining(deadline, client.linkBudgetMs, ANSWER_MARGIN_MS);
     const records: IdentityRecord[] = [];
     const failures = new Map<string, AdapterError>();
@@ -210,7 +210,12 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     return { records, failures };
   }
 
-  /** Candidates of every person whose candidates were asked for in one tick: two searches each, batched across people. */
+  /**
+   * Candidates of every person whose candidates were asked for in one tick, batched across people: for each
+   * person one tolerant search (alike surnames, and the date of birth with a like forename) and, with a
+   * forename, one for records keyed with forename and surname the other way round. The match model grades
+   * what they find.
+   */
   const candidates = new DataLoader<string, (Candidate | AdapterError)[]>(async (ids) => {
     const criteria: IdentitySearch[] = [];
     const wanted = ids.map((id) => {
@@ -219,9 +224,8 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       if (!surname) return records;
       const forename = tally(records, (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
       const dob = tally(records, (r) => r.dateOfBirth)[0]?.value ?? null;
-      // Same surname and date of birth (catches forename variants), same surname and forename (catches date slips).
-      if (dob) criteria.push({ surname, dateOfBirth: dob });
-      if (forename) criteria.push({ surname, forename });
+      criteria.push({ surname, forename, dateOfBirth: dob, tolerant: true });
+      if (forename) criteria.push({ surname: forename, forename: surname, dateOfBirth: dob, tolerant: true, swapped: true });
       return records;
     });
     if (!criteria.length) return ids.map(() => []);
@@ -234,7 +238,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
         const g = gradeCandidate(records, r);
         if (g) out.set(recordKey(r), { record: r, ...g });
       }
-      const sorted = [...out.values()].sort((x, y) => (x.grade === y.grade ? recordKey(x.record).localeCompare(recordKey(y.record)) : x.grade === 'PROBABLE' ? -1 : 1));
+      const sorted = [...out.values()].sort((x, y) => y.weight - x.weight || recordKey(x.record).localeCompare(recordKey(y.record)));
       return [...sorted, ...found.failures.values()];
     });
   });

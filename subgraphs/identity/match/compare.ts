@@ -1,6 +1,6 @@
 // Comparison levels of the match model: each compares one attribute of two records and says how alike
 // they are, from a fixed, ordered list of levels (the first that applies wins). Pure functions.
-import { FORENAME_VARIANTS, nameKey } from '../../../adapters/normalise.js';
+import { FORENAME_VARIANTS, nameKey, soundex as soundexOf, withinOneEdit } from '../../../adapters/normalise.js';
 
 /**
  * A small memo for the name reductions (each pair compares the same few names many times). Cleared when
@@ -26,29 +26,6 @@ export const key = memo(nameKey);
 /** American Soundex, as PostgreSQL's fuzzystrmatch and most record systems compute it ("Smith" → S530). */
 export const soundex = memo((name) => soundexOf(key(name)));
 
-function soundexOf(k: string): string {
-  if (!k) return '';
-  const code = (c: string): string => {
-    if ('BFPV'.includes(c)) return '1';
-    if ('CGJKQSXZ'.includes(c)) return '2';
-    if ('DT'.includes(c)) return '3';
-    if (c === 'L') return '4';
-    if ('MN'.includes(c)) return '5';
-    if (c === 'R') return '6';
-    return ''; // vowels, H, W, Y
-  };
-  let out = k[0];
-  let last = code(k[0]);
-  for (let i = 1; i < k.length && out.length < 4; i++) {
-    const c = k[i];
-    const d = code(c);
-    if (d && d !== last) out += d;
-    // H and W do not separate letters of the same code; vowels do.
-    if (c !== 'H' && c !== 'W') last = d;
-  }
-  return out.padEnd(4, '0');
-}
-
 /** Edit distance with adjacent transpositions (optimal string alignment), stopping early once over `max`. */
 export function editDistance(a: string, b: string, max = 2): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -72,18 +49,7 @@ export function editDistance(a: string, b: string, max = 2): number {
   return rows[a.length][b.length];
 }
 
-/** True when a and b differ by at most one insertion, deletion, substitution or adjacent transposition. */
-export function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
+export { withinOneEdit };
 
 const variants = new Map<string, Set<string>>();
 for (const [given, informal] of Object.entries(FORENAME_VARIANTS)) {
