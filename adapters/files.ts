@@ -1,6 +1,7 @@
 // The shared helper for adapters that read a legacy system's flat-file exports in place: pick the newest
 // export by the date in its name, read it under a deadline, cache what was parsed until the file changes,
 // and cut fixed-width records by a declared layout. Errors never carry a path or a line of the file.
+import { legacyCall } from '../platform/telemetry.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdapterError, MappingError } from './errors.js';
@@ -16,7 +17,11 @@ export interface ExportFile {
 }
 
 /** Runs an fs call under a deadline; a late answer becomes SOURCE_TIMEOUT, an fs error SOURCE_UNAVAILABLE. */
-export async function withDeadline<T>(agency: string, operation: string, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function withDeadline<T>(agency: string, operation: string, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return legacyCall(agency, operation, () => readWithin(agency, operation, timeoutMs, run));
+}
+
+async function readWithin<T>(agency: string, operation: string, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

@@ -1,6 +1,7 @@
 // The HTTP helper every REST and SOAP adapter uses: a timeout on every call, typed AdapterErrors, and
 // nothing from the request (headers, tokens, hostnames) in any error. Uses global fetch, which nock
 // intercepts in tests (do not import undici directly: nock cannot see it).
+import { injectTraceHeaders, legacyCall } from '../platform/telemetry.js';
 import { AdapterError } from './errors.js';
 
 export interface HttpCall {
@@ -25,11 +26,18 @@ export interface HttpResult {
  * SOURCE_TIMEOUT when the deadline passes and SOURCE_UNAVAILABLE when the connection fails.
  * Status handling is the caller's: REST and SOAP read error bodies differently.
  */
-export async function httpRequest(call: HttpCall): Promise<HttpResult> {
+export function httpRequest(call: HttpCall): Promise<HttpResult> {
+  // Traced and counted as one call to the agency's system; the trace context goes with it.
+  return legacyCall(call.agency, call.operation, () => send(call), (r) => (r.status < 400 ? 'ok' : `HTTP_${Math.floor(r.status / 100)}XX`));
+}
+
+async function send(call: HttpCall): Promise<HttpResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), call.timeoutMs);
+  const headers: Record<string, string> = { ...call.headers };
+  injectTraceHeaders(headers);
   try {
-    const res = await fetch(call.url, { method: call.method ?? 'GET', headers: call.headers, body: call.body, signal: controller.signal });
+    const res = await fetch(call.url, { method: call.method ?? 'GET', headers, body: call.body, signal: controller.signal });
     const text = await res.text();
     return { status: res.status, headers: res.headers, text };
   } catch (err) {

@@ -2,6 +2,7 @@
 // PostgreSQL pool (`postgres://`) or by an in-process engine a stand-in registered (`embedded:<name>`,
 // PGlite: real PostgreSQL compiled to WASM, so the same SQL runs on both). `sqlQuery` adds the deadline
 // and turns driver errors into typed AdapterErrors that never carry SQL, hosts or parameters.
+import { legacyCall } from '../platform/telemetry.js';
 import pg from 'pg';
 import { embeddedDatabase, schemaWatcher } from '../platform/in-process-sql.js';
 import { AdapterError, type AdapterErrorCode } from './errors.js';
@@ -106,8 +107,12 @@ export interface SqlCall {
  * Runs one parameterised query within a deadline. Throws AdapterError SOURCE_TIMEOUT when the deadline
  * passes, and the code from `sqlErrorCode` for driver errors; the SQL text and values stay out of it.
  */
-export async function sqlQuery<T>(db: SqlExecutor, call: SqlCall): Promise<T[]> {
+export function sqlQuery<T>(db: SqlExecutor, call: SqlCall): Promise<T[]> {
   const operation = call.operation ?? sqlOperation(call.text);
+  return legacyCall(call.agency, operation, () => runQuery<T>(db, call, operation));
+}
+
+async function runQuery<T>(db: SqlExecutor, call: SqlCall, operation: string): Promise<T[]> {
   let timer: NodeJS.Timeout | undefined;
   const pending = db.query<T>(call.text, call.params ?? []);
   pending.catch(() => {}); // once the deadline has passed, a late failure has nobody to tell

@@ -60,6 +60,8 @@ export interface AuditRecordInput {
   refusal?: AuditRefusal;
   /** The X-Request-Id the client sent, kept beside the gateway's own requestId (never instead of it). */
   clientRequestId?: string;
+  /** The W3C trace id of the request when tracing is on (32 hex digits), to find its spans. */
+  traceId?: string;
 }
 
 /** A request refused at the gateway: the stable code the client got and the limit that refused it. */
@@ -222,5 +224,10 @@ export function normaliseInput(value: unknown): AuditRecordInput {
     out.refusal = { code: str('refusal.code', r.code), limit: str('refusal.limit', r.limit) };
   }
   if (v.clientRequestId !== undefined) out.clientRequestId = str('clientRequestId', v.clientRequestId);
+  if (v.traceId !== undefined) {
+    const t = str('traceId', v.traceId);
+    if (!/^[0-9a-f]{32}$/.test(t)) throw new TypeError('traceId must be 32 lower-case hex digits');
+    out.traceId = t;
+  }
   return out;
 }

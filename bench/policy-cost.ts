@@ -58,8 +58,7 @@ const period = (n: number) => ({
   receptionDate: '2025-01-01', active: true, releaseDate: null, expectedReleaseDate: '2027-01-01', sentenceLengthDays: 730, cellLocation: 'A-1-002',
 });
 const prisonsClient = {
-  prisonersByNumber: async (numbers: readonly string[]) => new Map(numbers.map((n) => [n, { nextReleaseDate: '2027-01-01', record: null }])),
-  custodyPeriods: async (n: string) => [period(Number(n.slice(1, 5)))],
+  prisonersByNumber: async (numbers: readonly string[]) => new Map(numbers.map((n) => [n, { nextReleaseDate: '2027-01-01', record: null, custody: [period(Number(n.slice(1, 5)))] }])),
   alertsByNumber: async (numbers: readonly string[]) => new Map(numbers.map((n) => [n, []])),
 };
 const people = Array.from({ length: SIZE }, (_x, i) => ({ __typename: 'Person', id: encodePersonId([{ agency: 'prisons', localId: `A${String(i).padStart(4, '0')}BC` }]) }));

@@ -9,6 +9,7 @@ import { hashVariables, sha256Hex, type AuditRecordInput } from '../audit/record
 import type { Logger } from '../platform/log.js';
 import type { DisclosureEntry } from '../subgraphs/disclosures.js';
 import type { GatewayContext } from './context.js';
+import { auditAppendDuration, auditAppendFailures, currentTraceId, graphqlDuration, graphqlRequests, operationLabel, withheldFields } from '../platform/telemetry.js';
 
 /** The audit record as the gateway assembles it: the audit module's own input type. */
 export type AuditInput = AuditRecordInput;
@@ -62,8 +63,10 @@ function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | und
 export function auditRecord(caller: CallerClaims, request: { query?: string; operationName?: string | null; variables?: Record<string, unknown> | null },
   disclosures: DisclosureEntry[], outcome: AuditInput['outcome'], policyVersion: string,
   extra: { refusal?: AuditInput['refusal']; clientRequestId?: string | null } = {}): AuditInput {
+  const traceId = currentTraceId();
   return {
     ...(extra.refusal ? { refusal: extra.refusal } : {}),
+    ...(traceId ? { traceId } : {}),
     ...(extra.clientRequestId ? { clientRequestId: extra.clientRequestId } : {}),
     time: new Date().toISOString(),
     requestId: caller.requestId,
@@ -86,6 +89,22 @@ export const auditUnavailable = {
   extensions: { code: 'AUDIT_UNAVAILABLE' },
 };
 
+/** Requests and their latency by operation and outcome, for /metrics. */
+export const requestMetricsPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    const stop = graphqlDuration.startTimer();
+    return {
+      async willSendResponse({ response, operationName, request }) {
+        const result = response.body.kind === 'single' ? response.body.singleResult : null;
+        const outcome = result ? outcomeOf(result.data, result.errors) : 'SUCCESS';
+        const labels = { operation: operationLabel(operationName ?? request.operationName), outcome };
+        graphqlRequests.inc(labels);
+        stop(labels);
+      },
+    };
+  },
+};
+
 export function auditPlugin(sink: AuditSink, policyVersion: string, log: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
@@ -96,9 +115,13 @@ export function auditPlugin(sink: AuditSink, policyVersion: string, log: Logger)
           // The operation actually run (from the document when the client did not name it).
           const op = { ...request, operationName: operationName ?? request.operationName ?? null };
           const input = auditRecord(contextValue.caller, op, contextValue.disclosures ?? [], outcomeOf(result.data, result.errors), policyVersion, { clientRequestId: contextValue.clientRequestId });
+          for (const w of input.withheld) withheldFields.inc({ agency: w.agency, reason: w.reason ?? 'UNKNOWN' }, Math.max(1, w.subjectIds.length));
+          const stop = auditAppendDuration.startTimer();
           try {
             await sink.append(input);
+            stop();
           } catch (err) {
+            auditAppendFailures.inc();
             // Fail closed: the data was fetched but is not sent.
             log.error({ err: (err as Error).message, requestId: input.requestId }, 'audit record could not be written; response withheld');
             response.body.singleResult = { errors: [auditUnavailable] };

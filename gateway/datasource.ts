@@ -11,6 +11,8 @@ import type { GatewayContext } from './context.js';
 import { DISCLOSURES_EXTENSION, type DisclosureEntry } from '../subgraphs/disclosures.js';
 import { DEFAULT_MAX_REPRESENTATIONS } from '../subgraphs/harness.js';
 import { coalesced } from './coalesce.js';
+import { SpanKind } from '@opentelemetry/api';
+import { inSpan, injectTraceHeaders, subgraphCalls } from '../platform/telemetry.js';
 
 export class CircuitBreaker {
   private failures = 0;
@@ -40,6 +42,9 @@ class SubgraphTransportError extends Error {
     if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
   }
 }
+
+/** Answers the data source made up for a failed call, with the failure: for the subgraph call counter. */
+const TRANSPORT_FAILURES = new WeakMap<object, string>();
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
@@ -94,6 +99,7 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     request.http!.headers.set(ASSERTION_HEADER, await ctx.assertionFor(this.opts.name, { query: request.query ?? '', variables: request.variables }));
     if (ctx.requestId) request.http!.headers.set('x-request-id', ctx.requestId);
     if (ctx.deadline) request.http!.headers.set(DEADLINE_HEADER, String(ctx.deadline));
+    injectTraceHeaders(request.http!.headers);
   }
 
   /** Takes the subgraph's disclosure report out of the response (clients never see it) into the request's context. */
@@ -112,7 +118,16 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     return coalesced(this.opts.name, options, (o) => this.processOne(o as GraphQLDataSourceProcessOptions<GatewayContext>), { maxRepresentations: this.opts.maxRepresentations ?? DEFAULT_MAX_REPRESENTATIONS });
   }
 
-  private async processOne(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  /** One call to the subgraph: a client span naming it, counted by outcome. */
+  private processOne(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    return inSpan(`subgraph ${this.opts.name}`, { 'justice.subgraph': this.opts.name }, async () => {
+      const response = await this.send(options);
+      subgraphCalls.inc({ subgraph: this.opts.name, outcome: TRANSPORT_FAILURES.get(response as object) ?? 'ok' });
+      return response;
+    }, { kind: SpanKind.CLIENT });
+  }
+
+  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const { name, breaker, log } = this.opts;
     if (!breaker.allow()) return this.failed('SOURCE_UNAVAILABLE');
     try {
@@ -129,6 +144,13 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   private failed(code: 'SOURCE_TIMEOUT' | 'SOURCE_UNAVAILABLE' | 'SUBGRAPH_REFUSED') {
+    const { name } = this.opts;
+    const answer = this.failedAnswer(code);
+    TRANSPORT_FAILURES.set(answer, code);
+    return answer;
+  }
+
+  private failedAnswer(code: 'SOURCE_TIMEOUT' | 'SOURCE_UNAVAILABLE' | 'SUBGRAPH_REFUSED') {
     const { name } = this.opts;
     const message = code === 'SOURCE_TIMEOUT' ? `The ${name} service did not answer in time`
       : code === 'SUBGRAPH_REFUSED' ? `The ${name} service refused the gateway` : `The ${name} service is unavailable`;

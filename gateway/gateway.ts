@@ -15,7 +15,8 @@ import { edgeContext, identify, refusalDetailsOf, type GatewayContext } from './
 import { AgencyDataSource, CircuitBreaker } from './datasource.js';
 import { formatGatewayError, redactionSummaryPlugin } from './errors.js';
 import type { RelationshipResolver } from './relationships.js';
-import { auditPlugin, auditRecord, auditUnavailable, type AuditSink } from './audit.js';
+import { auditPlugin, auditRecord, auditUnavailable, requestMetricsPlugin, type AuditSink } from './audit.js';
+import { metrics, refusedRequests, registerBreaker } from '../platform/telemetry.js';
 import { policyVersion } from '../schema/policy/index.js';
 import type { GraphQLSchema } from 'graphql';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits.js';
@@ -64,6 +65,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   if (missing.length) throw new Error(`no URL for subgraph(s) ${missing.join(', ')}`);
   const supergraphSdl = composeSupergraph(opts.modules);
   const breakers = new Map(opts.modules.map((m) => [m.name, new CircuitBreaker(opts.breaker?.failures ?? 5, opts.breaker?.cooldownMs ?? 10_000)]));
+  const unregister = [...breakers].map(([name, b]) => registerBreaker('gateway', name, () => (b.open ? 2 : 0)));
   const gateway = new ApolloGateway({
     supergraphSdl,
     // The supergraph carries placeholder URLs; each name is mapped to its configured URL here.
@@ -85,7 +87,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatGatewayError(log),
-    plugins: [redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
+    plugins: [requestMetricsPlugin, redactionSummaryPlugin, ...(opts.audit ? [auditPlugin(opts.audit, policyVersion(), log)] : []), ApolloServerPluginLandingPageDisabled()],
     // Our scripts own shutdown; Apollo's own signal handler would race them and leave stop() hanging.
     stopOnTerminationSignals: false,
   });
@@ -111,6 +113,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       const ext = (err as { extensions?: { code?: unknown; limit?: unknown } }).extensions;
       const code = err instanceof RequestRefused ? err.code : String(ext?.code ?? 'REFUSED');
       const limit = err instanceof RequestRefused ? err.limit : typeof ext?.limit === 'string' ? ext.limit : null;
+      refusedRequests.inc({ code, limit: limit ?? 'none' });
       if (limit) log.info({ event: 'gateway.refused', code, limit, subject: details?.caller.subject, agency: details?.caller.agency, requestId: details?.caller.requestId }, 'request refused at the edge');
       if (!details || !opts.audit) return;
       try {
@@ -120,6 +123,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       }
     },
     routes: {
+      // Prometheus text format: counts and latencies by operation, agency and outcome; never a person or a value.
+      '/metrics': async () => ({ status: 200, body: await metrics.metrics(), contentType: metrics.contentType }),
       '/health': async () => {
         const subgraphs = Object.fromEntries([...breakers].map(([n, b]) => [n, b.open ? 'OPEN_CIRCUIT' : 'CLOSED_CIRCUIT']));
         return { status: 200, body: { status: 'UP', subgraphs } };
@@ -131,6 +136,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     breakers,
     limits,
     rateLimits,
-    close: async () => { await served.close(); await server.stop(); await rateLimits.close(); },
+    close: async () => { unregister.forEach((u) => u()); await served.close(); await server.stop(); await rateLimits.close(); },
   };
 }

@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 
 export async function listen(server: Server, options: { host?: string; port?: number }): Promise<{ base: string; close: () => Promise<void> }> {
   const host = options.host ?? '127.0.0.1';
+  // Longer than any client's idle reuse (fetch keeps a socket about 4 s): a loaded machine can run the
+  // server's idle timer before the client's, and the reused socket is then reset under the next request.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

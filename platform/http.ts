@@ -5,8 +5,11 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { SpanKind } from '@opentelemetry/api';
+import { extractTraceContext, inSpan } from './telemetry.js';
 
-export type Route = (req: IncomingMessage) => Promise<{ status: number; body: unknown }>;
+/** A plain GET route: its body is sent as JSON, or as text when a content type is given (e.g. /metrics). */
+export type Route = (req: IncomingMessage) => Promise<{ status: number; body: unknown; contentType?: string }>;
 
 export interface ServeOptions<C extends BaseContext> {
   host?: string;
@@ -96,14 +99,22 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
   const path = opts.path ?? '/graphql';
   const limit = opts.maxBodyBytes ?? 1_000_000;
   const maxDepth = opts.maxJsonDepth ?? 64;
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local.invalid');
+    const route = opts.routes?.[url.pathname];
+    if (route && req.method === 'GET') {
+      route(req).then((r) => {
+        if (r.contentType) res.writeHead(r.status, { 'content-type': r.contentType, 'cache-control': 'no-store' }).end(String(r.body));
+        else sendJson(res, r.status, r.body);
+      }, () => sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      return;
+    }
+    // One server span per GraphQL request, continuing the caller's trace (W3C traceparent) when it sent one.
+    void inSpan(`${req.method ?? 'GET'} ${path}`, { 'http.request.method': req.method ?? 'GET', 'url.path': path }, () => handle(req, res, url), { kind: SpanKind.SERVER, parent: extractTraceContext(req.headers) })
+      .catch(() => undefined);
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     try {
-      const route = opts.routes?.[url.pathname];
-      if (route && req.method === 'GET') {
-        const r = await route(req);
-        return sendJson(res, r.status, r.body);
-      }
       if (url.pathname !== path) return sendJson(res, 404, { errors: [{ message: `not found: use ${path}`, extensions: { code: 'NOT_FOUND' } }] });
       let body: unknown;
       if (req.method === 'POST') {
@@ -158,7 +169,7 @@ export async function serveApollo<C extends BaseContext>(apollo: ApolloServer<C>
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.destroy();
     }
-  });
+  };
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -9,6 +9,10 @@ import { startGateway } from '../gateway/gateway.js';
 import { createRelationshipResolver } from '../gateway/relationships.js';
 import { loadAuditConfig, openAuditTrail } from '../audit/index.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
+import { startTracing } from '../platform/telemetry.js';
+
+// Tracing is off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph-gateway', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
 let config;
 try {

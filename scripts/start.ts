@@ -5,6 +5,10 @@
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { startStack } from '../platform/stack.js';
+import { startTracing } from '../platform/telemetry.js';
+
+// Tracing is off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'justice-graph', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
 const started = Date.now();
 const port = Number(process.env.GATEWAY_PORT ?? 4000);

@@ -10,6 +10,10 @@ import { loadEdgeConfig } from '../gateway/config.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import { serviceVerifyKeys } from '../subgraphs/internal.js';
 import type { Env } from '../subgraphs/types.js';
+import { startTracing } from '../platform/telemetry.js';
+
+// Tracing is off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT).
+startTracing({ serviceName: process.env.OTEL_SERVICE_NAME ?? `justice-graph-${process.argv[2] ?? 'subgraph'}`, otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
 const name = process.argv[2];
 if (!name || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {

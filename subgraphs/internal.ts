@@ -4,6 +4,7 @@
 // (`_caseload`, `_victimsOfOfficer`, `_defendantsOfCases`). Each field is derived from a capability the
 // module declares, is @inaccessible in the supergraph (no client can ask for it), and answers only a
 // service's own signed assertion (`SERVICE <name>` grants in the policy tables).
+import { injectTraceHeaders } from '../platform/telemetry.js';
 import type { CryptoKey } from 'jose';
 import { AdapterError, type AdapterErrorCode } from '../adapters/errors.js';
 import { ASSERTION_HEADER, signAssertion, type CallerClaims } from '../auth/assertion.js';
@@ -120,14 +121,16 @@ export async function callInternal<T>(c: InternalCall, field: string): Promise<T
   const signal = c.signal ? AbortSignal.any([c.signal, timeout]) : timeout;
   let res: Response;
   try {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [ASSERTION_HEADER]: await signAssertion(c.signer.key, c.signer.kid, c.subgraph, c.caller, { query: c.query, variables: c.variables }, c.signer.service),
+      'x-request-id': c.caller.requestId,
+      ...(c.deadline ? { [DEADLINE_HEADER]: String(c.deadline) } : {}),
+    };
+    injectTraceHeaders(headers); // the subgraph's work joins the caller's trace
     res = await fetch(c.url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [ASSERTION_HEADER]: await signAssertion(c.signer.key, c.signer.kid, c.subgraph, c.caller, { query: c.query, variables: c.variables }, c.signer.service),
-        'x-request-id': c.caller.requestId,
-        ...(c.deadline ? { [DEADLINE_HEADER]: String(c.deadline) } : {}),
-      },
+      headers,
       body: JSON.stringify({ query: c.query, variables: c.variables }),
       signal,
     });

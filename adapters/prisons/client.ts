@@ -1,6 +1,7 @@
-// The only code that speaks to the prisons systems: the Prison API for bookings, the Prisoner Search API
-// for batches and identity lookups, and the Prisoner Alerts API for alerts (one bulk call for many prison
-// numbers), all behind HMPPS Auth client credentials. Contracts: reference/openapi/.
+// The only code that speaks to the prisons systems: the Prisoner Search API for people, their latest
+// booking and identity lookups (one batched call for many prison numbers), the Prisoner Alerts API for
+// alerts (one bulk call for many prison numbers) and the Prison API for the list of prisons (health), all
+// behind HMPPS Auth client credentials. Contracts: reference/openapi/.
 import { AdapterError, mapRecord } from '../errors.js';
 import { meetsSearch, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials } from '../oauth.js';
@@ -8,11 +9,10 @@ import { RestClient } from '../rest.js';
 import type { Identifier, IdentityRecord, IdentitySearch, IdentitySource } from '../../schema/model.js';
 import { prisonsConfig, type PrisonsConfig } from './config.js';
 import { AGENCY, mapAlert, mapCustodyPeriod, mapPrisoner, toIdentityRecord, type CustodyPeriod, type PrisonAlert, type PrisonerSummary } from './mapping.js';
-import type { Alert, AlertsResponse, AttributeQuery, AttributeSearchRequest, InmateDetail, Matcher, PagePrisoner, Prison, Prisoner } from './wire.js';
+import type { Alert, AlertsResponse, AttributeQuery, AttributeSearchRequest, Matcher, PagePrisoner, Prison, Prisoner } from './wire.js';
 
 /** Every operation this adapter calls, by the path template its OpenAPI document declares. */
 export const OPERATIONS = {
-  offender: '/api/offenders/{offenderNo}',
   /** Prisoner Alerts API `retrievePrisonerAlerts`: all alerts for many prison numbers in one call. */
   alerts: '/search/alerts/prison-numbers',
   prisons: '/api/agencies/prisons',
@@ -27,6 +27,11 @@ const PAGE_SIZE = 200;
 const MAX_PAGES = 5;
 
 const isPrisonNumber = (v: string) => /^[A-Z]\d{4}[A-Z]{2}$/.test(v);
+
+/** One Prisoner Search record: who the person is, and the latest booking as custody periods (an unreadable booking in its slot). */
+export interface PrisonerAnswer extends PrisonerSummary {
+  custody: (CustodyPeriod | AdapterError)[];
+}
 
 export class PrisonsClient {
   readonly agency = AGENCY;
@@ -52,30 +57,45 @@ export class PrisonsClient {
 
   /**
    * Prisoner Search records for many prison numbers: one request per 1000 numbers. Each record maps on its
-   * own, so one malformed record is a BAD_SOURCE_DATA in its slot; numbers the system does not hold are absent.
+   * own, so one malformed record is a BAD_SOURCE_DATA in its slot; numbers the system does not hold are
+   * absent. The record's latest booking is mapped apart (`custody`), so an unreadable booking is an error
+   * in the custody list while the person still links.
    */
-  async prisonersByNumber(numbers: readonly string[]): Promise<Map<string, PrisonerSummary | AdapterError>> {
+  async prisonersByNumber(numbers: readonly string[]): Promise<Map<string, PrisonerAnswer | AdapterError>> {
     const wanted = [...new Set(numbers.map((n) => n.trim().toUpperCase()).filter(isPrisonNumber))];
-    const out = new Map<string, PrisonerSummary | AdapterError>();
+    const out = new Map<string, PrisonerAnswer | AdapterError>();
+    const op = `POST ${OPERATIONS.prisonerNumbers}`;
     for (let i = 0; i < wanted.length; i += MAX_NUMBERS) {
       const chunk = wanted.slice(i, i + MAX_NUMBERS);
       const rows = await this.search.post<Prisoner[]>(OPERATIONS.prisonerNumbers, { prisonerNumbers: chunk });
-      for (const row of asArray(rows, `POST ${OPERATIONS.prisonerNumbers}`)) {
+      for (const row of asArray(rows, op)) {
         const id = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.toUpperCase() : null;
         if (id === null || !chunk.includes(id)) continue; // a record we did not ask for cannot be placed
-        out.set(id, mapRecord(AGENCY, `POST ${OPERATIONS.prisonerNumbers}`, id, row, mapPrisoner));
+        const summary = mapRecord(AGENCY, op, id, row, mapPrisoner);
+        if (summary instanceof AdapterError) { out.set(id, summary); continue; }
+        const booking = mapRecord(AGENCY, op, `${id}/booking`, row, mapCustodyPeriod);
+        out.set(id, { ...summary, custody: booking === null ? [] : [booking] });
       }
     }
     return out;
   }
 
-  /** The custody periods (bookings) of one prisoner; null when the Prison API does not know the number. */
+  /**
+   * The custody periods (latest booking) of many prisoners, from the same Prisoner Search call as their
+   * records; a number the system does not hold is absent.
+   */
+  async custodyByNumber(numbers: readonly string[]): Promise<Map<string, (CustodyPeriod | AdapterError)[] | AdapterError>> {
+    const found = await this.prisonersByNumber(numbers);
+    return new Map([...found].map(([n, a]) => [n, a instanceof AdapterError ? a : a.custody]));
+  }
+
+  /** The custody periods of one prisoner; null when the system does not know the number. */
   async custodyPeriods(offenderNo: string): Promise<(CustodyPeriod | AdapterError)[] | null> {
-    if (!isPrisonNumber(offenderNo)) return null;
-    const detail = await this.api.getOptional<InmateDetail>(OPERATIONS.offender, { path: { offenderNo } });
-    if (detail === null) return null;
-    const period = mapRecord(AGENCY, `GET ${OPERATIONS.offender}`, offenderNo, detail, mapCustodyPeriod);
-    return period === null ? [] : [period];
+    const n = offenderNo.trim().toUpperCase();
+    if (!isPrisonNumber(n)) return null;
+    const found = (await this.custodyByNumber([n])).get(n);
+    if (found instanceof AdapterError) throw found;
+    return found ?? null;
   }
 
   /**
@@ -124,7 +144,7 @@ export class PrisonsClient {
     const cros = unique(ids.filter((i) => i.type === 'CRO').map((i) => normaliseCro(i.value).value));
     const found = new Map<string, IdentityRecord>();
     const [byNumber, byKey] = await Promise.all([
-      numbers.length ? this.prisonersByNumber(numbers) : new Map<string, PrisonerSummary | AdapterError>(),
+      numbers.length ? this.prisonersByNumber(numbers) : new Map<string, PrisonerAnswer | AdapterError>(),
       pncs.length || cros.length
         ? this.attributeSearch({
             joinType: 'OR',

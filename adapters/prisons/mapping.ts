@@ -5,7 +5,7 @@ import { MappingError } from '../errors.js';
 import { displayName, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate, readDateOfBirth } from '../normalise.js';
 import { prisons as prisonRegister, standingData } from '../../reference/index.js';
 import { personName, type CheckedIdentifier, type DataQualityProblem, type IdentityRecord, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
-import type { Alert, InmateDetail, Prisoner, PrisonerAlias } from './wire.js';
+import type { Alert, Prisoner, PrisonerAlias } from './wire.js';
 
 export const AGENCY = 'prisons';
 
@@ -185,36 +185,42 @@ function daysBetween(fromIso: string, toIso: string): number {
   return Math.round((Date.parse(`${toIso}T00:00:00Z`) - Date.parse(`${fromIso}T00:00:00Z`)) / 86_400_000);
 }
 
-/** The latest booking of an InmateDetail as a custody period; null when the person has no booking. */
-export function mapCustodyPeriod(detail: InmateDetail): CustodyPeriod | null {
-  if (detail.bookingId == null) return null;
-  if (!Number.isInteger(detail.bookingId)) throw new MappingError('bookingId', `a whole number, got ${JSON.stringify(detail.bookingId)}`);
-  const state = custodyStateOf(detail.status, detail.inOutStatus, detail.lastMovementTypeCode, detail.activeFlag);
+/**
+ * The latest booking of a Prisoner Search record as a custody period; null when the person has no booking.
+ * Prisoner Search carries the latest booking (id, number, status, prison, cell, legal status and the
+ * sentence dates NOMIS calculated, overrides applied), so a list of people costs one batched call rather
+ * than one Prison API call per person. Released or in transit, `prisonId` is OUT or TRN and `lastPrisonId`
+ * keeps the prison the person left when the index knows it.
+ */
+export function mapCustodyPeriod(p: Prisoner): CustodyPeriod | null {
+  const booking = text(p.bookingId);
+  if (booking === null) return null;
+  if (!/^\d+$/.test(booking)) throw new MappingError('bookingId', `a whole number, got ${JSON.stringify(p.bookingId)}`);
+  const state = custodyStateOf(p.status, p.inOutStatus, p.lastMovementTypeCode, undefined);
+  const status = text(p.status)?.toUpperCase() ?? null;
+  if (state === null && status === null) throw new MappingError('status', 'a booking status such as ACTIVE IN, got nothing');
   // In transit or on a temporary absence the booking is inactive or "out", but the person is still in custody.
-  const active = state !== null ? IN_CUSTODY.has(state) : requiredBoolean(detail.activeFlag, 'activeFlag');
-  const s = detail.sentenceDetail ?? {};
-  const start = isoDate(s.sentenceStartDate, 'sentenceDetail.sentenceStartDate');
-  const expiry = isoDate(s.sentenceExpiryDate, 'sentenceDetail.sentenceExpiryDate');
+  const active = state !== null ? IN_CUSTODY.has(state) : status!.startsWith('ACTIVE');
+  const start = isoDate(p.sentenceStartDate, 'sentenceStartDate');
+  const expiry = isoDate(p.sentenceExpiryDate, 'sentenceExpiryDate');
   const length = start && expiry ? daysBetween(start, expiry) : null;
-  if (length !== null && length < 0) throw new MappingError('sentenceDetail.sentenceExpiryDate', `a date on or after the sentence start ${start}, got ${expiry}`);
-  const expected = isoDate(s.conditionalReleaseOverrideDate, 'sentenceDetail.conditionalReleaseOverrideDate') ?? isoDate(s.conditionalReleaseDate, 'sentenceDetail.conditionalReleaseDate');
-  const released = active ? null : isoDate(s.releaseDate, 'sentenceDetail.releaseDate');
+  if (length !== null && length < 0) throw new MappingError('sentenceExpiryDate', `a date on or after the sentence start ${start}, got ${expiry}`);
+  const released = active ? null : isoDate(p.releaseDate, 'releaseDate');
   const inPrison = state === null ? active : state === 'IN_PRISON' || state === 'TEMPORARY_ABSENCE' || state === 'AT_COURT';
   return {
-    bookingId: String(detail.bookingId),
-    bookingNumber: text(detail.bookingNo),
-    // Released or in transit, agencyId is OUT or TRN; latestLocationId keeps the prison the person left.
-    prison: prisonOrganisation(inPrison ? detail.agencyId : detail.latestLocationId ?? detail.agencyId),
-    legalStatus: legalStatus(detail.legalStatus),
-    legalStatusCode: text(detail.legalStatus),
+    bookingId: booking,
+    bookingNumber: text(p.bookNumber),
+    prison: prisonOrganisation(inPrison ? p.prisonId : p.lastPrisonId ?? p.prisonId),
+    legalStatus: legalStatus(p.legalStatus),
+    legalStatusCode: text(p.legalStatus),
     custodyState: state,
-    status: text(detail.status),
-    receptionDate: isoDate(detail.receptionDate, 'receptionDate'),
+    status: text(p.status),
+    receptionDate: isoDate(p.receptionDate, 'receptionDate'),
     active,
     releaseDate: released,
-    expectedReleaseDate: expected,
+    expectedReleaseDate: isoDate(p.conditionalReleaseDate, 'conditionalReleaseDate'),
     sentenceLengthDays: length,
-    cellLocation: inPrison ? text(detail.assignedLivingUnit?.description) : null,
+    cellLocation: inPrison ? text(p.cellLocation) : null,
   };
 }
 

@@ -136,6 +136,7 @@ export interface Prisoner {
   inOutStatus?: string;
   lastMovementTypeCode?: string;
   prisonId?: string;
+  lastPrisonId?: string;
   prisonName?: string;
   cellLocation?: string;
   legalStatus?: string;

@@ -148,6 +148,8 @@ export function prisoner(o: PrisonOffender, offenderId: number) {
     gender: o.sex === 'M' ? 'Male' : 'Female', ethnicity: 'Prefer not to say', raceCode: 'NS', youthOffender: false, maritalStatus: 'Not Known',
     religion: 'Not Recorded', nationality: 'Not Known', mostSeriousOffence: 'Not Recorded', restrictedPatient: false,
     status: movementOf(b).status, inOutStatus: movementOf(b).inOutStatus, lastMovementTypeCode: movementOf(b).lastMovementTypeCode, prisonId: movementOf(b).agencyId,
+    // As the Prison API's latestLocationId: the population does not say which prison released someone.
+    lastPrisonId: b?.active ? b.agencyId : undefined,
     prisonName: movementOf(b).inPrison ? prisonName(b!.agencyId) : undefined, cellLocation: movementOf(b).inPrison && b ? cellOf(b) : undefined,
     legalStatus: b?.legalStatus, receptionDate: b?.receptionDate, currentFacialImageId: offenderId,
     sentenceStartDate: sentence?.sentenceStartDate, sentenceExpiryDate: sentence?.sentenceExpiryDate, licenceExpiryDate: sentence?.licenceExpiryDate,

@@ -29,8 +29,8 @@ export const resolvers = {
   Person: {
     __resolveReference: (ref: PersonRef): PersonRef => ({ id: ref.id }),
     custodyPeriods: async (p: PersonRef, _a: unknown, ctx: Ctx) => {
-      const lists = await Promise.all(prisonNumbers(p).map((n) => ctx.loaders.custody.load(n)));
-      return newestFirst(lists.flatMap((l) => l ?? []), (c: CustodyPeriod) => c.receptionDate);
+      const found = await records(p, ctx);
+      return newestFirst(found.flatMap((s) => s.custody), (c: CustodyPeriod) => c.receptionDate);
     },
     prisonAlerts: async (p: PersonRef, _a: unknown, ctx: Ctx) => {
       const lists = await Promise.all(prisonNumbers(p).map((n) => ctx.loaders.alerts.load(n)));

@@ -64,9 +64,9 @@ describe('prisons adapter requests against the OpenAPI documents', () => {
     }
     // Not vacuous: every operation the adapter declares was exercised and matched.
     expect([...seen].sort()).toEqual([
-      'GET /api/agencies/prisons', 'GET /api/offenders/{offenderNo}', 'POST /attribute-search', 'POST /prisoner-search/prisoner-numbers', 'POST /search/alerts/prison-numbers',
+      'GET /api/agencies/prisons', 'POST /attribute-search', 'POST /prisoner-search/prisoner-numbers', 'POST /search/alerts/prison-numbers',
     ]);
-    expect(Object.values(OPERATIONS).sort()).toEqual(['/api/agencies/prisons', '/api/offenders/{offenderNo}', '/attribute-search', '/prisoner-search/prisoner-numbers', '/search/alerts/prison-numbers']);
+    expect(Object.values(OPERATIONS).sort()).toEqual(['/api/agencies/prisons', '/attribute-search', '/prisoner-search/prisoner-numbers', '/search/alerts/prison-numbers']);
   });
 
   it('fails a request the documents do not declare, or one to the removed alerts endpoint', () => {
@@ -102,7 +102,7 @@ describe('prisons adapter on every example and schema-generated answer of the op
   const API = 'https://prisons.contract.invalid';
   const env = { PRISONS_URL: API, PRISONS_SEARCH_URL: API, PRISONS_ALERTS_URL: API, PRISONS_AUTH_URL: `${API}/auth`, PRISONS_CLIENT_ID: 'c', PRISONS_CLIENT_SECRET: 's', PRISONS_TIMEOUT_MS: '1000' };
   const cases: [string, string, (c: PrisonsClient) => Promise<unknown>, RegExp][] = [
-    ['prison-api.subset.json', 'GET /api/offenders/{offenderNo}', (c) => c.custodyPeriods('A1234AA'), /^\/api\/offenders\/A1234AA$/],
+    ['prisoner-search.json', 'POST /prisoner-search/prisoner-numbers', (c) => c.custodyPeriods('A1234AA'), /^\/prisoner-search\/prisoner-numbers$/],
     ['prisoner-search.json', 'POST /prisoner-search/prisoner-numbers', (c) => c.prisonersByNumber(['A1234AA']), /^\/prisoner-search\/prisoner-numbers$/],
     ['prisoner-search.json', 'POST /attribute-search', (c) => c.identity.findByIdentifiers([{ type: 'PNC', value: '2012/0394773H' }]), /^\/attribute-search$/],
     ['alerts-api.json', 'POST /search/alerts/prison-numbers', (c) => c.alertsByNumber(['A1234AA']), /^\/search\/alerts\/prison-numbers/],

@@ -24,6 +24,7 @@ function token(value: string, times = 1) {
     .times(times).reply(200, { access_token: value, token_type: 'bearer', expires_in: 1200, scope: 'read' });
 }
 const api = (bearer: string) => nock(API, { reqheaders: { authorization: `Bearer ${bearer}` } });
+const search = (bearer: string) => nock(SEARCH, { reqheaders: { authorization: `Bearer ${bearer}` } });
 const alertsApi = (bearer: string) => nock(ALERTS, { reqheaders: { authorization: `Bearer ${bearer}` } });
 
 async function failure(p: Promise<unknown>): Promise<AdapterError> {
@@ -38,9 +39,9 @@ afterAll(() => nock.enableNetConnect());
 
 describe('prisons client over HTTP', () => {
   it('fetches a token with client credentials and sends it as a bearer token', async () => {
-    const scopes = [token('t1'), api('t1').get('/api/offenders/A1234AA').reply(200, fixture('inmate-detail.json') as object)];
+    const scopes = [token('t1'), search('t1').post('/prisoner-search/prisoner-numbers', { prisonerNumbers: ['A1234AA'] }).reply(200, fixture('prisoner-numbers.json') as object)];
     const periods = await createPrisonsClient(env).custodyPeriods('A1234AA');
-    expect(periods).toMatchObject([{ bookingId: '432132', legalStatus: 'SENTENCED', cellLocation: 'A-1-002' }]);
+    expect(periods).toMatchObject([{ bookingId: '2900924', legalStatus: 'SENTENCED', cellLocation: 'A-1-002' }]);
     for (const s of scopes) expect(s.isDone()).toBe(true);
   });
 
@@ -57,7 +58,7 @@ describe('prisons client over HTTP', () => {
   });
 
   it('reports SOURCE_AUTH when the API refuses the refreshed token too', async () => {
-    const scopes = [token('t1'), token('t2'), api('t1').get('/api/offenders/A1234AA').reply(401), api('t2').get('/api/offenders/A1234AA').reply(401)];
+    const scopes = [token('t1'), token('t2'), search('t1').post('/prisoner-search/prisoner-numbers').reply(401), search('t2').post('/prisoner-search/prisoner-numbers').reply(401)];
     const err = await failure(createPrisonsClient(env).custodyPeriods('A1234AA'));
     expect(err.code).toBe('SOURCE_AUTH');
     for (const s of scopes) expect(s.isDone()).toBe(true);
@@ -65,7 +66,7 @@ describe('prisons client over HTTP', () => {
 
   it('does not retry a 403, which a new token cannot cure', async () => {
     const client = createPrisonsClient(env);
-    const scopes = [token('t1'), api('t1').get('/api/offenders/A1234AA').reply(403, { status: 403, userMessage: 'Access denied' })];
+    const scopes = [token('t1'), search('t1').post('/prisoner-search/prisoner-numbers').reply(403, { status: 403, userMessage: 'Access denied' })];
     expect((await failure(client.custodyPeriods('A1234AA'))).code).toBe('SOURCE_AUTH');
     expect(client.credentials.fetched).toBe(1);
     for (const s of scopes) expect(s.isDone()).toBe(true);
@@ -77,29 +78,29 @@ describe('prisons client over HTTP', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('answers null for a prison number the Prison API does not know', async () => {
-    const scopes = [token('t1'), api('t1').get('/api/offenders/A9999ZZ').reply(404, fixture('error-404.json') as object)];
+  it('answers null for a prison number Prisoner Search does not hold', async () => {
+    const scopes = [token('t1'), search('t1').post('/prisoner-search/prisoner-numbers', { prisonerNumbers: ['A9999ZZ'] }).reply(200, [])];
     expect(await createPrisonsClient(env).custodyPeriods('A9999ZZ')).toBeNull();
     for (const s of scopes) expect(s.isDone()).toBe(true);
   });
 
   it('keeps the server error text, hosts and tokens out of a 500', async () => {
-    const scopes = [token('secret-token'), api('secret-token').get('/api/offenders/A1234AA').reply(500, { status: 500, userMessage: 'Unexpected error', developerMessage: 'ORA-01013: user requested cancel' })];
+    const scopes = [token('secret-token'), nock(SEARCH).post('/prisoner-search/prisoner-numbers').reply(500, { status: 500, userMessage: 'Unexpected error', developerMessage: 'ORA-01013: user requested cancel' })];
     const err = await failure(createPrisonsClient(env).custodyPeriods('A1234AA'));
     expect(err.code).toBe('SOURCE_UNAVAILABLE');
     expect(JSON.stringify({ message: err.message, extensions: err.extensions })).not.toMatch(/ORA-|invalid|secret-token|test-only/);
     for (const s of scopes) expect(s.isDone()).toBe(true);
   });
 
-  it('reports SOURCE_TIMEOUT when the Prison API answers too late', async () => {
+  it('reports SOURCE_TIMEOUT when Prisoner Search answers too late', async () => {
     token('t1');
-    api('t1').get('/api/offenders/A1234AA').delay(1000).reply(200, fixture('inmate-detail.json') as object);
+    search('t1').post('/prisoner-search/prisoner-numbers').delay(1000).reply(200, fixture('prisoner-numbers.json') as object);
     expect((await failure(createPrisonsClient(env).custodyPeriods('A1234AA'))).code).toBe('SOURCE_TIMEOUT');
   });
 
   it('reports BAD_SOURCE_DATA for a truncated payload', async () => {
     token('t1');
-    api('t1').get('/api/offenders/A1234AA').reply(200, JSON.stringify(fixture('inmate-detail.json')).slice(0, 120));
+    search('t1').post('/prisoner-search/prisoner-numbers').reply(200, JSON.stringify(fixture('prisoner-numbers.json')).slice(0, 120));
     expect((await failure(createPrisonsClient(env).custodyPeriods('A1234AA'))).code).toBe('BAD_SOURCE_DATA');
   });
 

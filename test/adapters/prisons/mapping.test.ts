@@ -4,61 +4,60 @@ import { MappingError } from '../../../adapters/errors.js';
 import {
   mapAlert, mapCustodyPeriod, mapPrisoner, mapPrisonerRecord, nextReleaseDateOf, nomisName, prisonOrganisation, sexOf, toIdentityRecord,
 } from '../../../adapters/prisons/mapping.js';
-import type { Alert, AlertsResponse, InmateDetail, Prisoner } from '../../../adapters/prisons/wire.js';
+import type { Alert, AlertsResponse, Prisoner } from '../../../adapters/prisons/wire.js';
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../../fixtures/prisons/${name}`, import.meta.url), 'utf8')) as T;
-const inmate = fixture<InmateDetail>('inmate-detail.json');
 const alerts = fixture<AlertsResponse>('alerts.json');
 const [prisoner] = fixture<Prisoner[]>('prisoner-numbers.json');
 
-describe('custody periods from InmateDetail', () => {
-  it('maps the active booking of the Prison API example', () => {
-    expect(mapCustodyPeriod(inmate)).toEqual({
-      bookingId: '432132',
+describe('custody periods from the Prisoner Search record', () => {
+  it('maps the latest booking of the Prisoner Search example', () => {
+    expect(mapCustodyPeriod(prisoner)).toEqual({
+      bookingId: '2900924',
       bookingNumber: '38412A',
       prison: { code: 'MDI', name: 'Moorland (HMP & YOI)' },
       legalStatus: 'SENTENCED',
       legalStatusCode: 'SENTENCED',
       custodyState: 'IN_PRISON',
       status: 'ACTIVE IN',
-      receptionDate: '2010-02-03',
+      receptionDate: '2023-05-01',
       active: true,
       releaseDate: null,
-      expectedReleaseDate: '2020-02-03',
-      sentenceLengthDays: 3652,
+      expectedReleaseDate: '2023-05-01',
+      sentenceLengthDays: 1123,
       cellLocation: 'A-1-002',
     });
   });
 
-  const released: InmateDetail = { ...inmate, activeFlag: false, agencyId: 'OUT', latestLocationId: undefined, status: 'INACTIVE OUT', assignedLivingUnit: undefined };
-  it.each<[string, InmateDetail, Partial<ReturnType<typeof mapCustodyPeriod>>]>([
-    ['a released booking keeps its actual release date and has no cell', released, { active: false, releaseDate: '2020-04-01', cellLocation: null, prison: null }],
-    ['a released booking names the prison that released the person when NOMIS says', { ...released, latestLocationId: 'LEI' }, { prison: { code: 'LEI', name: 'Leeds (HMP)' } }],
-    ['the conditional release date is used when there is no override', { ...inmate, sentenceDetail: { ...inmate.sentenceDetail, conditionalReleaseOverrideDate: undefined, conditionalReleaseDate: '2019-12-01' } }, { expectedReleaseDate: '2019-12-01' }],
-    ['a remand booking has no sentence length or expected release', { ...inmate, legalStatus: 'REMAND', sentenceDetail: { bookingId: 432132 } }, { legalStatus: 'REMAND', sentenceLengthDays: null, expectedReleaseDate: null }],
-    ['a legal status left out (no extra details) is null', { ...inmate, legalStatus: undefined }, { legalStatus: null, legalStatusCode: null }],
-    ['a legal status outside the Prison API enum is kept as its code, not refused', { ...inmate, legalStatus: 'ON_HOLIDAY' }, { legalStatus: null, legalStatusCode: 'ON_HOLIDAY', bookingId: '432132' }],
+  const released: Prisoner = { ...prisoner, prisonId: 'OUT', lastPrisonId: undefined, status: 'INACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'REL', cellLocation: undefined };
+  it.each<[string, Prisoner, Partial<ReturnType<typeof mapCustodyPeriod>>]>([
+    ['a released booking keeps its actual release date and has no cell', released, { active: false, releaseDate: '2023-05-02', cellLocation: null, prison: null }],
+    ['a released booking names the prison that released the person when the index says', { ...released, lastPrisonId: 'LEI' }, { prison: { code: 'LEI', name: 'Leeds (HMP)' } }],
+    ['a remand booking has no sentence length or expected release', { ...prisoner, legalStatus: 'REMAND', sentenceStartDate: undefined, sentenceExpiryDate: undefined, conditionalReleaseDate: undefined }, { legalStatus: 'REMAND', sentenceLengthDays: null, expectedReleaseDate: null }],
+    ['a legal status left out is null', { ...prisoner, legalStatus: undefined }, { legalStatus: null, legalStatusCode: null }],
+    ['a legal status outside the enum is kept as its code, not refused', { ...prisoner, legalStatus: 'ON_HOLIDAY' }, { legalStatus: null, legalStatusCode: 'ON_HOLIDAY', bookingId: '2900924' }],
     ['a released booking reads as released', released, { custodyState: 'RELEASED', status: 'INACTIVE OUT' }],
-    ['a person in transit between prisons (INACTIVE TRN) is in custody, not released', { ...released, status: 'INACTIVE TRN', inOutStatus: 'TRN', agencyId: 'TRN', latestLocationId: 'LEI', lastMovementTypeCode: 'TRN' },
-      { custodyState: 'IN_TRANSIT', active: true, releaseDate: null, cellLocation: null, prison: { code: 'LEI', name: 'Leeds (HMP)' }, expectedReleaseDate: '2020-02-03' }],
-    ['a temporary absence (ACTIVE OUT, TAP) is in custody at its prison', { ...inmate, status: 'ACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'TAP' },
+    ['a person in transit between prisons (INACTIVE TRN) is in custody, not released', { ...released, status: 'INACTIVE TRN', inOutStatus: 'TRN', prisonId: 'TRN', lastPrisonId: 'LEI', lastMovementTypeCode: 'TRN' },
+      { custodyState: 'IN_TRANSIT', active: true, releaseDate: null, cellLocation: null, prison: { code: 'LEI', name: 'Leeds (HMP)' }, expectedReleaseDate: '2023-05-01' }],
+    ['a temporary absence (ACTIVE OUT, TAP) is in custody at its prison', { ...prisoner, status: 'ACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'TAP' },
       { custodyState: 'TEMPORARY_ABSENCE', active: true, releaseDate: null, prison: { code: 'MDI', name: 'Moorland (HMP & YOI)' } }],
-    ['a day at court (ACTIVE OUT, CRT) is in custody', { ...inmate, status: 'ACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'CRT' }, { custodyState: 'AT_COURT', active: true }],
-    ['a status NOMIS may add later is kept, the active flag deciding', { ...inmate, status: 'ACTIVE ELSEWHERE' }, { custodyState: null, status: 'ACTIVE ELSEWHERE', active: true }],
-    ['unknown fields are ignored', { ...inmate, somethingNew: { nested: 1 } } as InmateDetail, { bookingId: '432132', custodyState: 'IN_PRISON' }],
+    ['a day at court (ACTIVE OUT, CRT) is in custody', { ...prisoner, status: 'ACTIVE OUT', inOutStatus: 'OUT', lastMovementTypeCode: 'CRT' }, { custodyState: 'AT_COURT', active: true }],
+    ['a status NOMIS may add later is kept, its ACTIVE or INACTIVE deciding', { ...prisoner, status: 'ACTIVE ELSEWHERE' }, { custodyState: null, status: 'ACTIVE ELSEWHERE', active: true }],
+    ['unknown fields are ignored', { ...prisoner, somethingNew: { nested: 1 } } as Prisoner, { bookingId: '2900924', custodyState: 'IN_PRISON' }],
   ])('%s', (_name, input, expected) => {
     expect(mapCustodyPeriod(input)).toMatchObject(expected as object);
   });
 
   it('gives null for a person without a booking', () => {
-    expect(mapCustodyPeriod({ offenderNo: 'A1234AA', firstName: 'JOHN', lastName: 'SMITH' })).toBeNull();
+    expect(mapCustodyPeriod({ prisonerNumber: 'A1234AA', firstName: 'JOHN', lastName: 'SMITH' })).toBeNull();
   });
 
-  it.each<[string, InmateDetail]>([
-    ['an impossible reception date', { ...inmate, receptionDate: '2010-02-30' }],
-    ['a sentence that expires before it starts', { ...inmate, sentenceDetail: { sentenceStartDate: '2020-01-01', sentenceExpiryDate: '2019-01-01' } }],
-    ['neither a status nor an active flag', { ...inmate, activeFlag: undefined, status: undefined, inOutStatus: undefined }],
-    ['a date written the NOMIS-screen way', { ...inmate, receptionDate: '03/02/2010' }],
+  it.each<[string, Prisoner]>([
+    ['an impossible reception date', { ...prisoner, receptionDate: '2010-02-30' }],
+    ['a sentence that expires before it starts', { ...prisoner, sentenceStartDate: '2020-01-01', sentenceExpiryDate: '2019-01-01' }],
+    ['a booking with no status at all', { ...prisoner, status: undefined, inOutStatus: undefined }],
+    ['a booking id that is not a number', { ...prisoner, bookingId: 'B-12' }],
+    ['a date written the NOMIS-screen way', { ...prisoner, receptionDate: '03/02/2010' }],
   ])('refuses %s', (_name, input) => {
     expect(() => mapCustodyPeriod(input)).toThrow(MappingError);
   });

@@ -126,7 +126,7 @@ describe('prisons stand-in', () => {
   it('answers null for a prison number it does not hold, and no alerts for it', async () => {
     expect(await client.custodyPeriods('Z9999ZZ')).toBeNull();
     expect(await client.alerts('Z9999ZZ')).toEqual([]);
-    expect(standIn.requests.get('GET /api/offenders/{offenderNo}')).toBe(1);
+    expect(standIn.requests.get('POST /prisoner-search/prisoner-numbers')).toBe(1);
   });
 
   it('no longer serves the Prison API alerts endpoint removed in August 2025', async () => {
@@ -143,12 +143,17 @@ describe('prisons stand-in', () => {
     expect(standIn.requests.get('POST /search/alerts/prison-numbers')).toBe(1);
   });
 
-  it('batches N prisoner lookups made in one loader tick into one Prisoner Search call', async () => {
+  it('batches N prisoner lookups made in one loader tick into one Prisoner Search call, bookings included', async () => {
     const loaders = createLoaders(client, 'test');
-    const numbers = population.prisons.slice(0, 12).map((o) => o.offenderNo);
+    const people = population.prisons.slice(0, 12);
+    const numbers = people.map((o) => o.offenderNo);
     const results = await Promise.all([...numbers, 'Z9999ZZ'].map((n) => loaders.prisoner.load(n)));
     expect(results.slice(0, 12).map((r) => r?.record.prisonNumber)).toEqual(numbers);
+    // Each person's latest booking comes with the same call: no Prison API call per person.
+    expect(results.slice(0, 12).map((r) => r!.custody.map((c) => !(c instanceof AdapterError) && c.bookingId)))
+      .toEqual(people.map((o) => (o.bookings.length ? [String(o.bookings[o.bookings.length - 1].bookingId)] : [])));
     expect(results[12]).toBeNull();
+    expect(standIn.requests.get('GET /api/offenders/{offenderNo}') ?? 0).toBe(0);
     expect(standIn.requests.get('POST /prisoner-search/prisoner-numbers')).toBe(1);
   });
 
@@ -161,7 +166,7 @@ describe('prisons stand-in', () => {
     expect(await fresh.custodyPeriods(example.offenderNo)).toHaveLength(1);
     expect(fresh.credentials.fetched).toBe(2);
     expect(standIn.requests.get('POST /auth/oauth/token')).toBe(1);
-    expect(standIn.requests.get('GET /api/offenders/{offenderNo}')).toBe(2);
+    expect(standIn.requests.get('POST /prisoner-search/prisoner-numbers')).toBe(2);
   });
 
   it('reports SOURCE_AUTH with the wrong client secret', async () => {
