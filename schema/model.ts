@@ -107,6 +107,11 @@ export interface IdentitySource {
    * Absent when the system cannot: the searches then run a few at a time, each one counted.
    */
   searchMany?(criteria: IdentitySearch[]): Promise<IdentityRecord[]>;
+  /**
+   * True when search and searchMany answer tolerant criteria (IdentitySearch.tolerant). A system that does
+   * not is asked the exact surname without the date of birth instead, so that it still surfaces date slips.
+   */
+  tolerantSearch?: boolean;
 }
 
 export function personName(forenames: string[], surname: string, title: string | null = null): PersonName {

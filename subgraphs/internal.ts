@@ -33,6 +33,8 @@ function bounded<T>(keys: readonly T[], what: string): readonly T[] {
 /** Every search of a wave: one legacy call where the system can take several criteria, else a few at a time. */
 export async function searchAll(source: IdentitySource, criteria: readonly IdentitySearch[]): Promise<IdentityRecord[]> {
   const results: IdentityRecord[][] = [];
+  // A system that cannot search tolerantly gets the exact surname with no date filter (date slips still surface).
+  if (!source.tolerantSearch) criteria = criteria.map((c) => (c.tolerant ? { surname: c.surname, forename: c.forename ?? null } : c));
   if (source.searchMany) results.push(await source.searchMany([...criteria]));
   else {
     let next = 0;

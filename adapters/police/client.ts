@@ -69,6 +69,7 @@ export class PoliceClient {
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.search(criteria),
       searchMany: (criteria) => this.searchMany(criteria),
+      tolerantSearch: true,
     };
   }
 

@@ -52,6 +52,7 @@ export class PrisonsClient {
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.searchPeople(criteria),
       searchMany: (criteria) => this.searchPeopleMany(criteria),
+      tolerantSearch: true,
     };
   }
 

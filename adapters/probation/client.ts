@@ -87,6 +87,7 @@ export class ProbationClient {
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.searchIdentities(criteria),
       searchMany: (criteria) => this.searchIdentitiesMany(criteria),
+      tolerantSearch: true,
     };
   }
 
