@@ -32,6 +32,8 @@ export interface MessRecord {
   /** MALE, FEMALE, or null when recorded as not known (N). */
   sex: 'MALE' | 'FEMALE' | null;
   postcode: string | null;
+  /** The mistakes made in keying this record (kinds as in MessySet.mistakes). */
+  mistakes: string[];
 }
 
 export interface MessySet {
@@ -69,7 +71,8 @@ export function generateMessySet(options: MessOptions = {}): MessySet {
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
   const mistakes: Record<string, number> = {};
-  const note = (kind: string) => { mistakes[kind] = (mistakes[kind] ?? 0) + 1; };
+  let current: string[] = [];
+  const note = (kind: string) => { mistakes[kind] = (mistakes[kind] ?? 0) + 1; current.push(kind); };
 
   interface Truth { forename: string; middle: string | null; surname: string; dob: string; sex: 'MALE' | 'FEMALE'; postcode: string }
   const truths: Truth[] = [];
@@ -98,6 +101,7 @@ export function generateMessySet(options: MessOptions = {}): MessySet {
   };
 
   const record = (t: Truth, personIndex: number, id: string): MessRecord => {
+    current = [];
     let forename = t.forename;
     if (INFORMAL_FORENAMES.has(forename) && chance(RATES.informal)) { forename = INFORMAL_FORENAMES.get(forename)!; note('informal forename'); }
     else if (TRANSLITERATIONS[forename] && chance(RATES.transliteration)) { forename = pick(TRANSLITERATIONS[forename]); note('transliterated forename'); }
@@ -133,7 +137,7 @@ export function generateMessySet(options: MessOptions = {}): MessySet {
       postcode = t.postcode;
       if (chance(RATES.moved)) { const town = pick(TOWNS); postcode = `${town[1]} ${int(1, 9)}${pick([...LETTERS])}${pick([...LETTERS])}`; note('moved address'); }
     }
-    return { id, personIndex, forenames, surname, dateOfBirth: dob, dateOfBirthRecorded: recorded, sex, postcode };
+    return { id, personIndex, forenames, surname, dateOfBirth: dob, dateOfBirthRecorded: recorded, sex, postcode, mistakes: current };
   };
 
   const index = truths.map((t, i) => record(t, i, `I${i}`));

@@ -95,7 +95,7 @@ function report(title: string, e: Evaluation): void {
 
 function evaluation(weights: MatchWeights = matchWeights()): boolean {
   const opts = { ...HELD_OUT, ...args() };
-  const { queries, index } = dataset(opts);
+  const { set, queries, index } = dataset(opts);
   const started = Date.now();
   const pairs: ScoredPair[] = scorePairs(queries, new BlockingIndex(index), weights);
   const e = evaluate(pairs, queries.length, weights);
@@ -111,6 +111,22 @@ function evaluation(weights: MatchWeights = matchWeights()): boolean {
 
   const byId = new Map([...queries, ...index].map((r) => [r.id, r]));
   const found = new Set(pairs.filter((p) => p.match && p.weight >= weights.thresholds.POSSIBLE).map((p) => p.query));
+  // Recall by the kind of mistake the pair carries (either record), to show where the misses are.
+  const kinds = new Map<string, { pairs: number; found: number }>();
+  set.queries.forEach((q, i) => {
+    const pairKinds = new Set([...q.mistakes, ...set.index[q.personIndex].mistakes]);
+    if (pairKinds.size === 0) pairKinds.add('(no mistake)');
+    for (const k of pairKinds) {
+      const c = kinds.get(k) ?? { pairs: 0, found: 0 };
+      c.pairs++;
+      if (found.has(queries[i].id)) c.found++;
+      kinds.set(k, c);
+    }
+  });
+  console.log('\nPROBABLE + POSSIBLE recall by mistake in the pair (a pair may carry several):');
+  console.log('| mistake | pairs | recall |');
+  console.log('| --- | --- | --- |');
+  for (const [k, c] of [...kinds].sort((a, b) => b[1].pairs - a[1].pairs)) console.log(`| ${k} | ${c.pairs} | ${pct(c.found / c.pairs)} |`);
   const missed = queries.filter((q) => !found.has(q.id)).slice(0, 5);
   const show = (r: LabelledRecord) => `${r.forenames.join(' ') || '-'} ${r.surname} ${r.dateOfBirth ?? (r.birthYear ? `(${r.birthYear})` : '-')} ${r.sex ?? '-'} ${r.postcode ?? '-'}`;
   console.log('\nexamples of true pairs not graded:');
