@@ -1,6 +1,7 @@
 // Pure normalisers shared by every adapter: identifiers with check characters, legacy dates parsed
 // by explicit format (never by `new Date(text)`), and names reduced to comparable keys.
 import { MappingError } from './errors.js';
+import type { DataQualityProblem } from '../schema/model.js';
 
 const CHECK_LETTERS = 'ZABCDEFGHJKLMNPQRTUVWXY'; // 23 letters: I, O and S are never used
 
@@ -177,6 +178,22 @@ export function parseOptionalDate(text: string | null | undefined, format: DateF
   return text == null || String(text).trim() === '' ? null : parseLegacyDate(String(text), format, field);
 }
 
+/**
+ * A date of birth as an agency recorded it. An impossible or partial date (`19960094`, `31/02/1980`)
+ * does not cost the record: the date is null and the problem is returned with the value as recorded, so
+ * the person can still be found and matched on what the record does hold.
+ */
+export function readDateOfBirth(recorded: unknown, format: DateFormat, field = 'dateOfBirth'): { value: string | null; problem: DataQualityProblem | null } {
+  if (recorded == null || String(recorded).trim() === '') return { value: null, problem: null };
+  const raw = String(recorded).trim();
+  try {
+    return { value: parseLegacyDate(raw, format, field), problem: null };
+  } catch (err) {
+    if (!(err instanceof MappingError)) throw err;
+    return { value: null, problem: { field: 'dateOfBirth', recorded: raw.slice(0, 40), problem: `expected ${format}, got an impossible or partial date` } };
+  }
+}
+
 /** Title-cases a name part as people write it: "o'BRIEN-SMITH" → "O'Brien-Smith", "MCDONALD" stays "Mcdonald". */
 export function displayName(part: string): string {
   return part
@@ -219,6 +236,54 @@ for (const [given, informal] of Object.entries(FORENAME_VARIANTS)) {
     const k = nameKey(a);
     (variantKeys.get(k) ?? variantKeys.set(k, new Set()).get(k)!).add(nameKey(b));
   }
+}
+
+/** American Soundex of a name's key, as PostgreSQL's fuzzystrmatch computes it ("Smith" → S530); '' for no letters. */
+export function soundex(name: string | null | undefined): string {
+  const k = nameKey(name);
+  if (!k) return '';
+  const code = (c: string): string => ('BFPV'.includes(c) ? '1' : 'CGJKQSXZ'.includes(c) ? '2' : 'DT'.includes(c) ? '3' : c === 'L' ? '4' : 'MN'.includes(c) ? '5' : c === 'R' ? '6' : '');
+  let out = k[0];
+  let last = code(k[0]);
+  for (let i = 1; i < k.length && out.length < 4; i++) {
+    const d = code(k[i]);
+    if (d && d !== last) out += d;
+    // H and W do not separate letters of the same code; vowels do.
+    if (k[i] !== 'H' && k[i] !== 'W') last = d;
+  }
+  return out.padEnd(4, '0');
+}
+
+/** True when a and b differ by at most one insertion, deletion, substitution or adjacent transposition. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Surnames a tolerant search treats as alike: the same key, the same Soundex code, or one edit apart. */
+export function surnamesAlike(a: string | null | undefined, b: string | null | undefined): boolean {
+  const ka = nameKey(a), kb = nameKey(b);
+  return ka !== '' && kb !== '' && (ka === kb || soundex(ka) === soundex(kb) || withinOneEdit(ka, kb));
+}
+
+/**
+ * Whether a record meets a search, as the adapters confirm what their systems return. Exact: the same
+ * surname key and, when given, the same date of birth. Tolerant: a surname alike (see surnamesAlike), or
+ * the same date of birth with a forename that sounds the same; a swapped search's "surname" is the
+ * person's forename, so it is also compared with the record's forenames.
+ */
+export function meetsSearch(r: { name: { surname: string; forenames: string[] }; dateOfBirth: string | null }, c: { surname: string; forename?: string | null; dateOfBirth?: string | null; tolerant?: boolean | null }): boolean {
+  if (!c.tolerant) return nameKey(r.name.surname) === nameKey(c.surname) && (!c.dateOfBirth || r.dateOfBirth === c.dateOfBirth);
+  if (surnamesAlike(r.name.surname, c.surname)) return true;
+  const f = r.name.forenames[0];
+  return !!(c.dateOfBirth && c.forename && f && r.dateOfBirth === c.dateOfBirth && soundex(f) === soundex(c.forename));
 }
 
 /** True when two forenames are the same name or known variants of one another (William / Bill). */

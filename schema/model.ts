@@ -59,6 +59,10 @@ export interface IdentityRecord {
   cro: CheckedIdentifier;
   /** Other agencies' ids that this record holds (probation's NOMS number is a PRISON_NUMBER). Trusted as keys. */
   crossReferences: Identifier[];
+  /** The postcode of the address the agency holds for the person, where it holds one (compared by the match model). */
+  postcode?: string | null;
+  /** Identity fields recorded in a form that could not be read faithfully: null above, kept here as recorded. */
+  dataQuality?: DataQualityProblem[];
   /**
    * The agency holds this record but it could not be read faithfully: only its id and the identifiers
    * that passed their check characters are known. It is linked and reported (BAD_SOURCE_DATA on what
@@ -83,10 +87,29 @@ export function unreadableIdentityRecord(agency: AgencySlug, localId: string, lo
 /** The records that say something about who the person is (unreadable ones say nothing). */
 export const readable = <R extends Pick<IdentityRecord, 'unreadable'>>(records: readonly R[]): R[] => records.filter((r) => !r.unreadable);
 
+
+/** A field an agency recorded that could not be read faithfully; the record is kept, the field is null. */
+export interface DataQualityProblem {
+  /** The common model's field: `dateOfBirth`, `sex`. */
+  field: string;
+  /** The value exactly as the agency recorded it. */
+  recorded: string;
+  /** What is wrong with it, e.g. `a real calendar date, got "19960094"`. */
+  problem: string;
+}
+
+/**
+ * One search for people. Exact (a user's search): the surname's key and, when given, the date of birth.
+ * Tolerant (a candidate search): surnames that sound the same or are one edit away where the system can
+ * search so, and people born on `dateOfBirth` with a forename like `forename`; the date is then no filter.
+ * A `swapped` search carries a person's forename as `surname` (records keyed the other way round).
+ */
 export interface IdentitySearch {
   surname: string;
   forename?: string | null;
   dateOfBirth?: string | null;
+  tolerant?: boolean | null;
+  swapped?: boolean | null;
 }
 
 /** The one contract the identity subgraph needs from an agency adapter. */
@@ -106,6 +129,11 @@ export interface IdentitySource {
    * Absent when the system cannot: the searches then run a few at a time, each one counted.
    */
   searchMany?(criteria: IdentitySearch[]): Promise<IdentityRecord[]>;
+  /**
+   * True when search and searchMany answer tolerant criteria (IdentitySearch.tolerant). A system that does
+   * not is asked the exact surname without the date of birth instead, so that it still surfaces date slips.
+   */
+  tolerantSearch?: boolean;
 }
 
 export function personName(forenames: string[], surname: string, title: string | null = null): PersonName {

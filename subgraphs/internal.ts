@@ -33,6 +33,8 @@ function bounded<T>(keys: readonly T[], what: string): readonly T[] {
 /** Every search of a wave: one legacy call where the system can take several criteria, else a few at a time. */
 export async function searchAll(source: IdentitySource, criteria: readonly IdentitySearch[]): Promise<IdentityRecord[]> {
   const results: IdentityRecord[][] = [];
+  // A system that cannot search tolerantly gets the exact surname with no date filter (date slips still surface).
+  if (!source.tolerantSearch) criteria = criteria.map((c) => (c.tolerant ? { surname: c.surname, forename: c.forename ?? null } : c));
   if (source.searchMany) results.push(await source.searchMany([...criteria]));
   else {
     let next = 0;
@@ -154,7 +156,8 @@ export async function callInternal<T>(c: InternalCall, field: string): Promise<T
 /** Selection of an identity record over the wire, the same for every agency. */
 export const IDENTITY_RECORD_SELECTION = `agency localId localIdType dateOfBirth sex
   name { title forenames surname fullName } aliases { title forenames surname fullName }
-  pnc { raw value valid } cro { raw value valid } crossReferences { type value } unreadable`;
+  pnc { raw value valid } cro { raw value valid } crossReferences { type value } unreadable
+  postcode dataQuality { field recorded problem }`;
 
 /** `<SERVICE>_ASSERTION_KEY` (private JWK JSON) or, outside production, the service's development key. */
 export async function serviceSigner(env: Env, service: 'gateway' | 'identity' | 'audit'): Promise<ServiceSigner> {

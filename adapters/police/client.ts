@@ -3,7 +3,7 @@
 // AdapterErrors (from adapters/sql.ts); a row that cannot be mapped becomes BAD_SOURCE_DATA for that
 // record alone.
 import { AdapterError, mapRecord } from '../errors.js';
-import { checkedIdentifier, nameKey, normaliseAsn, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
+import { checkedIdentifier, meetsSearch, nameKey, normaliseAsn, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
 import { createSqlExecutor, sqlQuery, type SqlExecutor } from '../sql.js';
 import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
@@ -45,11 +45,17 @@ const SQL = {
   nominalsBySurname: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
     WHERE "DELETED_FLAG" = 'N' AND regexp_replace(upper("SURNAME"), '[^A-Z]', '', 'g') = $1 AND ($2::text IS NULL OR "BIRTH_DATE" = $2)
     ORDER BY "NOMINAL_ID" LIMIT 200`,
-  // Several searches in one query: a row matches when its surname key and (if given) birth date match one pair.
+  // Several searches in one query. Exact (t false): the surname key and, when given, the birth date.
+  // Tolerant (t true): also a surname whose Soundex code is the same or one edit away (PostgreSQL's
+  // fuzzystrmatch, installed in the public schema of the records database), or the birth date with a
+  // forename of the same Soundex code. The birth date is then no filter.
   nominalsBySurnames: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
-    WHERE "DELETED_FLAG" = 'N' AND EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS c(k, d)
-      WHERE regexp_replace(upper("SURNAME"), '[^A-Z]', '', 'g') = c.k AND (c.d IS NULL OR "BIRTH_DATE" = c.d))
-    ORDER BY "NOMINAL_ID" LIMIT $3`,
+    WHERE "DELETED_FLAG" = 'N' AND EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) AS c(k, d, f, t)
+      WHERE (regexp_replace(upper("NOMINALS"."SURNAME"), '[^A-Z]', '', 'g') = c.k AND (c.t OR c.d IS NULL OR "NOMINALS"."BIRTH_DATE" = c.d))
+        OR (c.t AND (public.soundex(regexp_replace(upper("NOMINALS"."SURNAME"), '[^A-Z]', '', 'g')) = public.soundex(c.k)
+          OR public.levenshtein(regexp_replace(upper("NOMINALS"."SURNAME"), '[^A-Z]', '', 'g'), c.k) <= 1))
+        OR (c.t AND c.d IS NOT NULL AND c.f IS NOT NULL AND "NOMINALS"."BIRTH_DATE" = c.d AND public.soundex(upper("NOMINALS"."FORENAME_1")) = public.soundex(c.f)))
+    ORDER BY "NOMINAL_ID" LIMIT $5`,
   arrestsByNominal: `SELECT a."ARREST_ID", a."NOMINAL_ID", a."ARREST_DATE", a."OFFENCE_CODE", a."STATION_OU", a."OUTCOME_CODE", a."CASE_URN", a."ASN",
       c."CUSTODY_ID", to_char(c."DETAINED_DATETIME", 'YYYY-MM-DD HH24:MI:SS') AS "DETAINED_DATETIME",
       to_char(c."RELEASED_DATETIME", 'YYYY-MM-DD HH24:MI:SS') AS "RELEASED_DATETIME", c."RELEASE_REASON"
@@ -97,6 +103,7 @@ export class PoliceClient {
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.search(criteria),
       searchMany: (criteria) => this.searchMany(criteria),
+      tolerantSearch: true,
     };
   }
 
@@ -159,6 +166,7 @@ export class PoliceClient {
 
   /** Nominals whose surname has the same key and, when given, the same date of birth. The forename is left to the caller's scoring: nicknames would defeat an exact match. */
   async search(criteria: IdentitySearch): Promise<IdentityRecord[]> {
+    if (criteria.tolerant) return this.searchMany([criteria]);
     const key = nameKey(criteria.surname);
     if (key === '') return [];
     let dob: string | null = null;
@@ -171,19 +179,20 @@ export class PoliceClient {
     return this.identityRecords(rows, 'search nominals').filter((r) => nameKey(r.name.surname) === key);
   }
 
-  /** Several searches in one query (SQL OR over surname key and birth date pairs), up to 200 rows a search. */
+  /** Several searches in one query (SQL OR over the criteria, exact or tolerant), up to 200 rows a search. The forename goes to the database for tolerant searches. */
   async searchMany(criteria: IdentitySearch[]): Promise<IdentityRecord[]> {
-    const pairs: [string, string | null][] = [];
+    const usable: IdentitySearch[] = [];
+    const rows: [string, string | null, string | null, boolean][] = [];
     for (const c of criteria) {
       const key = nameKey(c.surname);
       const m = c.dateOfBirth ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(c.dateOfBirth) : null;
       if (key === '' || (c.dateOfBirth && !m)) continue; // no record can hold a date that is not one
-      pairs.push([key, m ? `${m[3]}/${m[2]}/${m[1]}` : null]);
+      usable.push(c);
+      rows.push([key, m ? `${m[3]}/${m[2]}/${m[1]}` : null, c.forename ? nameKey(c.forename) || null : null, c.tolerant === true]);
     }
-    if (!pairs.length) return [];
-    const rows = await this.run<NominalRow>('search nominals', SQL.nominalsBySurnames, [pairs.map((p) => p[0]), pairs.map((p) => p[1]), Math.min(5000, 200 * pairs.length)]);
-    const keys = new Set(pairs.map((p) => p[0]));
-    return this.identityRecords(rows, 'search nominals').filter((r) => keys.has(nameKey(r.name.surname)));
+    if (!rows.length) return [];
+    const found = await this.run<NominalRow>('search nominals', SQL.nominalsBySurnames, [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), Math.min(5000, 200 * rows.length)]);
+    return this.identityRecords(found, 'search nominals').filter((r) => usable.some((c) => meetsSearch(r, c)));
   }
 
   /**

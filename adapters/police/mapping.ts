@@ -2,8 +2,8 @@
 // declared format, codes go through the CJS cross-walks and code lists, and anything that cannot be
 // read faithfully throws MappingError, which the client turns into BAD_SOURCE_DATA for that record only.
 import { MappingError } from '../errors.js';
-import { displayName, normaliseAsn, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate } from '../normalise.js';
-import { personName, type CheckedIdentifier, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
+import { displayName, normaliseAsn, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate, readDateOfBirth } from '../normalise.js';
+import { personName, type CheckedIdentifier, type DataQualityProblem, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import { crossWalk, offenceCodes, organisationUnits, standingData } from '../../reference/index.js';
 import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from './wire.js';
 
@@ -25,6 +25,8 @@ export interface PoliceNominal {
   force: Organisation | null;
   /** ASNs of the nominal's arrests, canonical: the keys of their court cases. */
   asns: string[];
+  /** Identity fields recorded in a form that could not be read (kept null above): an impossible birth date, a sex code outside the cross-walk. */
+  dataQuality: DataQualityProblem[];
 }
 
 export type ArrestOutcome = 'CHARGED' | 'NO_FURTHER_ACTION' | 'CAUTIONED' | 'RELEASED_UNDER_INVESTIGATION';
@@ -83,13 +85,23 @@ export function nominalIdOf(v: string | number | null | undefined): string {
   return t;
 }
 
-/** PNC gender code (M, F, U) through the CJS gender cross-walk. */
+/** PNC gender code (M, F, U) through the CJS gender cross-walk; throws on a code outside it. */
 export function mapSex(code: string | null): Sex | null {
   const c = text(code);
   if (c === null) return null;
   const row = crossWalk(standingData.gender(), 'pncCode', c.toUpperCase());
   if (!row) throw new MappingError('SEX_CODE', `a PNC gender code (M, F, U), got "${c}"`);
   return row.description.toUpperCase().replace(/\s+/g, '_') as Sex;
+}
+
+/** The sex of a nominal: a code outside the cross-walk (N, "not known", keyed by some forces) is null with the problem kept, not a lost record. */
+function readSex(code: string | null): { value: Sex | null; problem: DataQualityProblem | null } {
+  try {
+    return { value: mapSex(code), problem: null };
+  } catch (err) {
+    if (!(err instanceof MappingError)) throw err;
+    return { value: null, problem: { field: 'sex', recorded: String(code).trim().slice(0, 10), problem: 'expected a PNC gender code (M, F, U)' } };
+  }
 }
 
 export function mapForce(code: string | null): Organisation | null {
@@ -116,15 +128,18 @@ export function mapNominal(row: NominalRow): PoliceNominal {
   const forenames = [row.FORENAME_1, row.FORENAME_2, row.FORENAME_3].map(text).filter((f): f is string => f !== null).map(displayName);
   const pnc = checkedPnc(row.PNC_ID);
   const cro = checkedCro(row.CRO_NO);
+  const dob = readDateOfBirth(row.BIRTH_DATE, 'DD/MM/YYYY', 'BIRTH_DATE');
+  const sex = readSex(row.SEX_CODE);
   return {
     nominalId,
     name: personName(forenames, surname),
-    dateOfBirth: parseOptionalDate(row.BIRTH_DATE, 'DD/MM/YYYY', 'BIRTH_DATE'),
-    sex: mapSex(row.SEX_CODE),
+    dateOfBirth: dob.value,
+    sex: sex.value,
     pncAsRecorded: pnc.raw, pnc: pnc.value, pncValid: pnc.valid,
     croAsRecorded: cro.raw, cro: cro.value, croValid: cro.valid,
     force: mapForce(row.FORCE_CODE),
     asns: [...new Set((text(row.ASNS ?? null) ?? '').split(/\s+/).filter((a) => a !== '').map(normaliseAsn))],
+    dataQuality: [dob.problem, sex.problem].filter((p): p is DataQualityProblem => p !== null),
   };
 }
 
@@ -137,6 +152,7 @@ export function toIdentityRecord(n: PoliceNominal): IdentityRecord {
     cro: { raw: n.croAsRecorded, value: n.cro, valid: n.croValid },
     // The court keys its result messages by the ASN the police gave at charge: they are the police's cross-references to court records.
     crossReferences: n.asns.map((value) => ({ type: 'ASN' as const, value })),
+    dataQuality: n.dataQuality,
   };
 }
 

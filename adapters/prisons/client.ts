@@ -3,7 +3,7 @@
 // alerts (one bulk call for many prison numbers) and the Prison API for the list of prisons (health), all
 // behind HMPPS Auth client credentials. Contracts: reference/openapi/.
 import { AdapterError, mapRecord } from '../errors.js';
-import { checkedIdentifier, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { checkedIdentifier, meetsSearch, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials } from '../oauth.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
 import { RestClient } from '../rest.js';
@@ -71,6 +71,7 @@ export class PrisonsClient {
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.searchPeople(criteria),
       searchMany: (criteria) => this.searchPeopleMany(criteria),
+      tolerantSearch: true,
     };
   }
 
@@ -193,29 +194,38 @@ export class PrisonsClient {
     return [...found.values()];
   }
 
-  /** Several searches in one attribute search: the criteria ORed, each as its own sub-query (surname or alias surname, and date of birth when given). */
+  /**
+   * Several searches in one attribute search: the criteria ORed, each as its own sub-query. Exact: surname
+   * or alias surname, and date of birth when given. Tolerant (attribute search has no fuzzy condition, and
+   * the fuzzy global search takes one person per call): the surname or alias surname, or its first three
+   * letters with the forename, or the date of birth with the forename; the hits are then confirmed as
+   * alike (phonetic or one edit) here.
+   */
   async searchPeopleMany(criteria: IdentitySearch[]): Promise<IdentityRecord[]> {
     const usable = criteria.filter((c) => nameKey(c.surname) !== '');
     if (!usable.length) return [];
-    const queryOf = (c: IdentitySearch): AttributeQuery => ({
-      joinType: 'AND',
-      matchers: c.dateOfBirth ? [{ type: 'Date', attribute: 'dateOfBirth', minValue: c.dateOfBirth, maxValue: c.dateOfBirth }] : [],
-      subQueries: [{
-        joinType: 'OR',
-        matchers: [
-          { type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: c.surname.trim() },
-          { type: 'String', attribute: 'aliases.lastName', condition: 'IS', searchTerm: c.surname.trim() },
-        ],
-      }],
-    });
+    const is = (attribute: string, searchTerm: string): Matcher => ({ type: 'String', attribute, condition: 'IS', searchTerm });
+    const onDay = (dob: string): Matcher => ({ type: 'Date', attribute: 'dateOfBirth', minValue: dob, maxValue: dob });
+    const queryOf = (c: IdentitySearch): AttributeQuery => {
+      const surname: AttributeQuery = { joinType: 'OR', matchers: [is('lastName', c.surname.trim()), is('aliases.lastName', c.surname.trim())] };
+      if (!c.tolerant) return { joinType: 'AND', matchers: c.dateOfBirth ? [onDay(c.dateOfBirth)] : [], subQueries: [surname] };
+      const forename = c.forename?.trim();
+      const alternatives: AttributeQuery[] = [surname];
+      if (forename) {
+        const prefix = nameKey(c.surname).slice(0, 3);
+        if (prefix.length === 3) alternatives.push({ joinType: 'AND', matchers: [{ type: 'String', attribute: 'lastName', condition: 'STARTSWITH', searchTerm: prefix }, is('firstName', forename)] });
+        if (c.dateOfBirth) alternatives.push({ joinType: 'AND', matchers: [onDay(c.dateOfBirth), is('firstName', forename)] });
+      }
+      return { joinType: 'OR', subQueries: alternatives };
+    };
     const rows = await this.attributeSearch({ joinType: 'OR', subQueries: usable.map(queryOf) });
     const out = new Map<string, IdentityRecord>();
     for (const row of rows) {
       const s = mapRecord(AGENCY, `POST ${OPERATIONS.attributeSearch}`, String(row?.prisonerNumber ?? 'unknown'), row, mapPrisoner);
       if (s instanceof AdapterError) continue;
       const r = s.record;
-      const surnames = [r.name, ...r.aliases.map((a) => a.name)].map((n) => nameKey(n.surname));
-      if (usable.some((c) => surnames.includes(nameKey(c.surname)) && (!c.dateOfBirth || r.dateOfBirth === c.dateOfBirth))) out.set(r.prisonNumber, toIdentityRecord(r));
+      const names = [{ name: r.name, dateOfBirth: r.dateOfBirth }, ...r.aliases.map((a) => ({ name: a.name, dateOfBirth: r.dateOfBirth }))];
+      if (usable.some((c) => names.some((n) => meetsSearch(n, c)))) out.set(r.prisonNumber, toIdentityRecord(r));
     }
     return [...out.values()];
   }

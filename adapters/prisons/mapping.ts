@@ -2,9 +2,9 @@
 // quirks handled here: upper-case names, middle names in one space-separated field, PNC ids in short
 // form, a released booking that says OUT instead of a prison. Anything malformed throws MappingError.
 import { MappingError } from '../errors.js';
-import { displayName, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate } from '../normalise.js';
+import { displayName, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate, readDateOfBirth } from '../normalise.js';
 import { prisons as prisonRegister, standingData } from '../../reference/index.js';
-import { personName, type CheckedIdentifier, type IdentityRecord, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
+import { personName, type CheckedIdentifier, type DataQualityProblem, type IdentityRecord, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import type { Alert, Prisoner, PrisonerAlias } from './wire.js';
 
 export const AGENCY = 'prisons';
@@ -65,13 +65,16 @@ export interface PrisonerAliasRecord {
 export interface PrisonerRecord {
   prisonNumber: string;
   name: PersonName;
-  dateOfBirth: string;
+  /** Null when NOMIS holds none or an impossible one (then in `dataQuality`). */
+  dateOfBirth: string | null;
   sex: Sex | null;
   /** The gender text as NOMIS sent it; kept when it is outside the CJS cross-walk (then `sex` is null). */
   sexRecorded: string | null;
   pnc: CheckedIdentifier;
   cro: CheckedIdentifier;
   aliases: PrisonerAliasRecord[];
+  /** Identity fields recorded in a form that could not be read (kept null above). */
+  dataQuality: DataQualityProblem[];
 }
 
 /** What one Prisoner Search hit gives the subgraph: the record, and the expected release of an active booking. */
@@ -241,11 +244,17 @@ function mapAlias(alias: PrisonerAlias, i: number): PrisonerAliasRecord {
 }
 
 export function mapPrisonerRecord(p: Prisoner): PrisonerRecord {
+  // An impossible date of birth costs the date, not the prisoner: kept as recorded in dataQuality.
+  const dob = readDateOfBirth(p.dateOfBirth, 'YYYY-MM-DD');
+  const gender = text(p.gender);
+  const sex = sexOf(p.gender);
+  const problems = [dob.problem, gender && !sex ? { field: 'sex', recorded: gender.slice(0, 40), problem: 'outside the CJS gender cross-walk' } : null];
   return {
     prisonNumber: prisonNumber(p.prisonerNumber),
     name: nomisName(p.firstName, p.middleNames, p.lastName),
-    dateOfBirth: parseLegacyDate(requiredText(p.dateOfBirth, 'dateOfBirth'), 'YYYY-MM-DD', 'dateOfBirth'),
-    sex: sexOf(p.gender),
+    dateOfBirth: dob.value,
+    dataQuality: problems.filter((x): x is DataQualityProblem => x !== null),
+    sex,
     sexRecorded: text(p.gender),
     pnc: checkedPnc(p.pncNumber),
     cro: checkedCro(p.croNumber),
@@ -270,5 +279,6 @@ export function toIdentityRecord(r: PrisonerRecord): IdentityRecord {
   return {
     agency: AGENCY, localId: r.prisonNumber, localIdType: 'PRISON_NUMBER', name: r.name,
     aliases: r.aliases.map((a) => a.name), dateOfBirth: r.dateOfBirth, sex: r.sex, pnc: r.pnc, cro: r.cro, crossReferences: [],
+    dataQuality: r.dataQuality,
   };
 }

@@ -6,7 +6,7 @@
 // 500); supervisions have no bulk operation, so they are one bounded, counted GET per case.
 import { AdapterError, mapRecord } from '../errors.js';
 import { httpRequest, parseJson, statusError } from '../http.js';
-import { checkedIdentifier, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
+import { checkedIdentifier, meetsSearch, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials, withToken } from '../oauth.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
 import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
@@ -99,6 +99,7 @@ export class ProbationClient {
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.searchIdentities(criteria),
       searchMany: (criteria) => this.searchIdentitiesMany(criteria),
+      tolerantSearch: true,
     };
   }
 
@@ -341,23 +342,31 @@ export class ProbationClient {
   private async searchIdentities(criteria: IdentitySearch): Promise<IdentityRecord[]> {
     const key = nameKey(criteria.surname);
     if (key === '') return [];
+    if (criteria.tolerant && !criteria.swapped) return this.searchIdentitiesMany([criteria]);
     const records = await this.searchProbationCases({ surname: criteria.surname.trim(), dateOfBirth: criteria.dateOfBirth ?? undefined });
     return dedupe(records).filter((r) => nameKey(r.name.surname) === key && (!criteria.dateOfBirth || r.dateOfBirth === criteria.dateOfBirth));
   }
 
   /**
-   * IdentitySource.searchMany: every name search of a wave in one POST /phrase (any of the surnames), each
-   * hit kept for the criteria it meets (normalised surname, and date of birth when given). One call for
-   * N people, instead of one POST /search/people each.
+   * IdentitySource.searchMany: every name search of a wave in one POST /phrase (any of the terms), each
+   * hit kept for the criteria it meets (meetsSearch: the normalised surname and date of birth, or for a
+   * tolerant search a surname alike, or the date of birth with a like forename). One call for N people,
+   * instead of one POST /search/people each. The search engine matches name terms fuzzily and against
+   * forenames too, so a swapped search needs no term of its own; a tolerant search with a date of birth
+   * adds the date as a term (the phrase search reads dates of birth). Forenames are not sent as terms: in
+   * an OR phrase each would bring everyone of that forename.
    */
   private async searchIdentitiesMany(criteria: IdentitySearch[]): Promise<IdentityRecord[]> {
     const wanted = criteria.filter((c) => nameKey(c.surname) !== '');
     if (wanted.length === 0) return [];
     // A surname of several words is one term per word; the hit is confirmed on the whole normalised surname below.
-    const terms = [...new Set(wanted.flatMap((c) => c.surname.trim().split(/\s+/)).filter((t) => nameKey(t).length > 1))];
+    const nameTerms = wanted.filter((c) => !c.swapped).flatMap((c) => c.surname.trim().split(/\s+/)).filter((t) => nameKey(t).length > 1);
+    const dateTerms = wanted.filter((c) => c.tolerant && c.forename && c.dateOfBirth && /^\d{4}-\d{2}-\d{2}$/.test(c.dateOfBirth))
+      .map((c) => c.dateOfBirth!.split('-').reverse().join('/'));
+    const terms = [...new Set([...nameTerms, ...dateTerms])];
     if (terms.length === 0) return Promise.all(wanted.map((c) => this.searchIdentities(c))).then((r) => r.flat());
     const hits = dedupe(await this.phraseSearch(terms));
-    return hits.filter((r) => wanted.some((c) => nameKey(r.name.surname) === nameKey(c.surname) && (!c.dateOfBirth || r.dateOfBirth === c.dateOfBirth)));
+    return hits.filter((r) => wanted.some((c) => meetsSearch(r, c)));
   }
 
   /** A cheap authorised call of a declared operation (POST /crns with no CRNs) proving the service answers and takes our token. */

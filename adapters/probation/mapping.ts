@@ -2,8 +2,8 @@
 // tested as an input → output table. Anything that cannot be mapped faithfully throws MappingError,
 // which the client turns into BAD_SOURCE_DATA for that one record.
 import { MappingError } from '../errors.js';
-import { displayName, normaliseCro, normalisePnc, parseOptionalDate } from '../normalise.js';
-import { personName, type CheckedIdentifier, type IdentityRecord, type PersonName, type Sex } from '../../schema/model.js';
+import { displayName, normaliseCro, normalisePnc, parseOptionalDate, readDateOfBirth } from '../normalise.js';
+import { personName, type CheckedIdentifier, type DataQualityProblem, type IdentityRecord, type PersonName, type Sex } from '../../schema/model.js';
 import { standingData } from '../../reference/index.js';
 import type {
   WireCaseAccess, WireKeyValue, WireLicenceCondition, WireMappaDetail, WireOffenderDetail, WireOffenderManager, WireRequirement, WireRiskRegistration, WireStaffHuman,
@@ -35,6 +35,8 @@ export interface ProbationRecord {
   sex: Sex | null;
   /** The gender text as nDelius sent it; kept when it is outside the CJS cross-walk (then `sex` is null). */
   sexRecorded: string | null;
+  /** Identity fields recorded in a form that could not be read (kept null above): an impossible birth date, a gender outside the cross-walk. */
+  dataQuality: DataQualityProblem[];
   pnc: CheckedIdentifier;
   cro: CheckedIdentifier;
   nomsNumber: string | null;
@@ -161,13 +163,19 @@ export function mapOffenderDetail(w: WireOffenderDetail): ProbationRecord {
   if (!crn) throw new MappingError('otherIds.crn', 'a CRN, got none');
   // nDelius's ProbationCaseDetail has no offenderId: absent is null, but a value that is not a number is wrong.
   if (w.offenderId != null && typeof w.offenderId !== 'number') throw new MappingError('offenderId', `a number, got ${typeof w.offenderId}`);
+  // An impossible date of birth costs the date, not the case: kept as recorded in dataQuality.
+  const dob = typeof w.dateOfBirth === 'string' ? readDateOfBirth(w.dateOfBirth, 'YYYY-MM-DD') : { value: isoDate(w.dateOfBirth, 'YYYY-MM-DD', 'dateOfBirth'), problem: null };
+  const gender = text(w.gender);
+  const sex = mapGender(w.gender);
+  const problems = [dob.problem, gender && !sex ? { field: 'sex', recorded: gender.slice(0, 40), problem: 'outside the CJS gender cross-walk' } : null];
   return {
     crn: crn.toUpperCase(),
+    dataQuality: problems.filter((x): x is DataQualityProblem => x !== null),
     offenderId: w.offenderId == null ? null : String(w.offenderId),
     name: name(w.firstName, w.middleNames, w.surname, 'OffenderDetail', w.title),
     aliases: list(w.offenderAliases).filter((a) => a && !blank(a.surname)).map((a) => name(a.firstName, a.middleNames, a.surname, 'offenderAliases')),
-    dateOfBirth: isoDate(w.dateOfBirth, 'YYYY-MM-DD', 'dateOfBirth'),
-    sex: mapGender(w.gender),
+    dateOfBirth: dob.value,
+    sex,
     sexRecorded: text(w.gender),
     pnc: checkedId(w.otherIds.pncNumber, 'PNC'),
     cro: checkedId(w.otherIds.croNumber, 'CRO'),
@@ -264,5 +272,6 @@ export function toIdentityRecord(r: ProbationRecord): IdentityRecord {
     pnc: r.pnc,
     cro: r.cro,
     crossReferences: r.nomsNumber ? [{ type: 'PRISON_NUMBER', value: r.nomsNumber }] : [],
+    dataQuality: r.dataQuality,
   };
 }

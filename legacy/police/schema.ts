@@ -127,6 +127,13 @@ async function insertRows(exec: Exec, table: string, columns: string[], rows: Ro
 
 /** Creates the tables (in the current search path) and loads `population.police` into them. */
 export async function createAndSeed(exec: Exec, execScript: (sql: string) => Promise<unknown>, population: Population): Promise<void> {
+  // Phonetic and edit-distance search (Soundex, Levenshtein) as the records database offers it: PostgreSQL's
+  // fuzzystrmatch, in the public schema. Several stand-ins may seed one server at once: a lost race is no error.
+  try {
+    await execScript('CREATE EXTENSION IF NOT EXISTS fuzzystrmatch WITH SCHEMA public');
+  } catch (err) {
+    if (!/already exists|duplicate key/i.test((err as Error).message)) throw err;
+  }
   await execScript(DDL);
   await insertRows(exec, 'REFERENCE_CODES', ['DOMAIN', 'CODE', 'DESCRIPTION', 'LIST_SEQ', 'ACTIVE_FLAG'], REFERENCE_CODES.map(([d, c, desc, a], i) => [d, c, desc, i + 1, a]));
   const nominals: Row[] = [], arrests: Row[] = [], custody: Row[] = [], markers: Row[] = [], intel: Row[] = [];

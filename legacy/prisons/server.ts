@@ -40,6 +40,11 @@ function send(res: ServerResponse, status: number, body: unknown, raw?: string):
 function malformed(body: unknown): string {
   const list = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { content?: unknown }).content) ? (body as { content: unknown[] }).content : null;
   const first = list?.[0] as Record<string, unknown> | undefined;
+  // A prisoner loses its surname (an impossible date of birth no longer costs a record); an alert gets an impossible date.
+  if (first && 'lastName' in first) {
+    first.lastName = '';
+    return JSON.stringify(body);
+  }
   const field = first && ['dateOfBirth', 'dateCreated', 'activeFrom'].find((f) => f in first);
   if (first && field) {
     first[field] = '1985-02-30';

@@ -227,7 +227,7 @@ function matchesSearch(p: ProbationOffender, dto: Json): boolean {
   return true;
 }
 
-/** /phrase: does one term of a search phrase match the offender (names, date of birth, CRN, NOMS number, PNC, CRO)? */
+/** /phrase: does one term of a search phrase match the offender (names, fuzzily; date of birth, CRN, NOMS number, PNC, CRO)? */
 function matchesTerm(p: ProbationOffender, term: string): boolean {
   const t = term.trim();
   if (!t) return false;
@@ -238,15 +238,35 @@ function matchesTerm(p: ProbationOffender, term: string): boolean {
   const dmy = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(t);
   if (p.dateOfBirth && (p.dateOfBirth === t || (dmy && p.dateOfBirth === `${dmy[3]}-${dmy[2]}-${dmy[1]}`))) return true;
   const k = nameKey(t);
-  return k.length > 1 && [p.surname, ...p.forenames].some((n) => nameKey(n) === k);
+  return k.length > 1 && [p.surname, ...p.forenames].some((n) => nameKey(n) === k || fuzzyTermMatch(nameKey(n), k));
 }
 
-/** Breaks a payload the way a faulty service does: an impossible date in the first record, else truncated JSON. */
+/**
+ * A name term as a search engine with fuzzy matching takes it (fuzziness AUTO: no edit for terms of one
+ * or two letters, one edit for three to five, two for longer; a transposition counts as one edit).
+ * The stand-in's own edit distance, kept apart from the adapters' code.
+ */
+function fuzzyTermMatch(indexed: string, term: string): boolean {
+  const allowed = term.length <= 2 ? 0 : term.length <= 5 ? 1 : 2;
+  if (allowed === 0 || Math.abs(indexed.length - term.length) > allowed) return false;
+  const d: number[][] = Array.from({ length: indexed.length + 1 }, (_, i) => [i, ...new Array(term.length).fill(0)]);
+  for (let j = 1; j <= term.length; j++) d[0][j] = j;
+  for (let i = 1; i <= indexed.length; i++) {
+    for (let j = 1; j <= term.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (indexed[i - 1] === term[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && indexed[i - 1] === term[j - 2] && indexed[i - 2] === term[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[indexed.length][term.length] <= allowed;
+}
+
+/** Breaks a payload the way a faulty service does: an unreadable first record (no surname), an impossible date in the first risk, else truncated JSON. */
 function malformed(payload: unknown): string {
   const records: Json[] = Array.isArray(payload) ? payload : (payload as Json)?.content as Json[] ?? ((payload as Json)?.matches as Json[] | undefined)?.map((m) => m.offender as Json) ?? [];
   const first = records[0];
-  if (first && 'dateOfBirth' in first) {
-    first.dateOfBirth = `${String(first.dateOfBirth ?? '1980').slice(0, 4)}-02-30`;
+  // An offender loses its surname: an impossible date of birth alone no longer costs a record.
+  if (first && 'surname' in first) {
+    first.surname = '';
     return JSON.stringify(payload);
   }
   const risk = ((payload as Json)?.dynamicRisks as Json[] | undefined)?.[0];

@@ -4,18 +4,20 @@
 // Grades follow FHIR's match grades:
 //   CERTAIN  — joined by a trusted identifier: a PNC or CRO whose check character validates, an agency's
 //              own id, or a cross-reference one agency holds to another's record (probation's NOMS number).
-//   PROBABLE — same surname and date of birth and the same forename (or a known variant), no shared
-//              trusted identifier and none that contradicts. Shown as a candidate, never merged.
-//   POSSIBLE — same surname and date of birth with a different forename, or same name with a date of birth
-//              that differs by a transposed day and month or a one-year slip.
+//   PROBABLE — no shared trusted identifier and none that contradicts; the match model's weight over
+//              name, date of birth, sex and postcode is at least its PROBABLE threshold. Shown as a
+//              candidate, never merged.
+//   POSSIBLE — the same, with a weight between the POSSIBLE and PROBABLE thresholds
+//              (schema/identity/match-weights.json; see match/model.ts).
 // A record whose trusted PNC/CRO differs from the person's is certainly not them and is not offered.
-import { forenamesMatch, nameKey } from '../../adapters/normalise.js';
+import { nameKey } from '../../adapters/normalise.js';
+import { explain, matchRecordOf, matchWeights, score, type MatchScore, type MatchWeights } from './match/model.js';
 import type { Identifier, IdentityRecord } from '../../schema/model.js';
 
 export type MatchGrade = 'CERTAIN' | 'PROBABLE' | 'POSSIBLE';
 export type LinkBasis =
   | 'REQUESTED_IDENTIFIER' | 'PNC' | 'CRO' | 'CROSS_REFERENCE' | 'AGENCY_ID'
-  | 'NAME_AND_DATE_OF_BIRTH' | 'NAME_VARIANT_AND_DATE_OF_BIRTH' | 'SURNAME_AND_DATE_OF_BIRTH' | 'NAME_AND_SIMILAR_DATE_OF_BIRTH';
+  | 'MATCH_WEIGHT';
 
 export const recordKey = (r: Pick<IdentityRecord, 'agency' | 'localId'>): string => `${r.agency}=${r.localId}`;
 export const idKey = (id: Identifier): string => `${id.type}:${id.value.toUpperCase()}`;
@@ -89,18 +91,6 @@ function byAgencyThenId(a: IdentityRecord, b: IdentityRecord): number {
   return a.agency.localeCompare(b.agency) || a.localId.localeCompare(b.localId);
 }
 
-function swapDayMonth(iso: string): string | null {
-  const [y, m, d] = iso.split('-');
-  return Number(d) <= 12 && d !== m ? `${y}-${d}-${m}` : null;
-}
-
-function similarDob(a: string, b: string): boolean {
-  if (swapDayMonth(a) === b) return true;
-  const [ya, ma, da] = a.split('-');
-  const [yb, mb, db] = b.split('-');
-  return ma === mb && da === db && Math.abs(Number(ya) - Number(yb)) === 1;
-}
-
 /** A contradiction: both hold a trusted identifier of the same type with different values. */
 function contradicts(a: IdentityRecord, b: IdentityRecord): boolean {
   if (a.pnc.valid && b.pnc.valid && a.pnc.value !== b.pnc.value) return true;
@@ -112,29 +102,27 @@ function contradicts(a: IdentityRecord, b: IdentityRecord): boolean {
 export interface CandidateGrade {
   grade: Exclude<MatchGrade, 'CERTAIN'>;
   basis: LinkBasis;
+  /** The pair's match weight (sum of log2(m/u) over the comparisons made). */
+  weight: number;
+  /** Which comparisons drove the grade, each at its level and weight, and which could not be made. */
   reason: string;
 }
 
-/** How likely `candidate` is the person whose certain records are `cluster`; null when not at all. */
-export function gradeCandidate(clusterRecords: IdentityRecord[], candidate: IdentityRecord): CandidateGrade | null {
+/**
+ * How likely `candidate` is the person whose certain records are `cluster`, by the match model (the best
+ * of the candidate's comparisons with each of the person's records); null when below POSSIBLE, or when a
+ * trusted identifier says it is someone else. Never CERTAIN: only a trusted identifier is.
+ */
+export function gradeCandidate(clusterRecords: IdentityRecord[], candidate: IdentityRecord, weights: MatchWeights = matchWeights()): CandidateGrade | null {
   if (clusterRecords.some((r) => contradicts(r, candidate))) return null;
-  let best: CandidateGrade | null = null;
-  const rank = (g: CandidateGrade) => (g.grade === 'PROBABLE' ? 2 : 1);
+  const b = matchRecordOf(candidate);
+  let best: MatchScore | null = null;
   for (const r of clusterRecords) {
-    if (nameKey(r.name.surname) !== nameKey(candidate.name.surname)) continue;
-    const fa = r.name.forenames[0] ?? '';
-    const fb = candidate.name.forenames[0] ?? '';
-    const sameDob = r.dateOfBirth != null && r.dateOfBirth === candidate.dateOfBirth;
-    let g: CandidateGrade | null = null;
-    if (sameDob && nameKey(fa) === nameKey(fb)) g = { grade: 'PROBABLE', basis: 'NAME_AND_DATE_OF_BIRTH', reason: 'same name and date of birth, no shared identifier' };
-    else if (sameDob && forenamesMatch(fa, fb)) g = { grade: 'PROBABLE', basis: 'NAME_VARIANT_AND_DATE_OF_BIRTH', reason: `same surname and date of birth; forename ${fb} is a variant of ${fa}` };
-    else if (sameDob) g = { grade: 'POSSIBLE', basis: 'SURNAME_AND_DATE_OF_BIRTH', reason: 'same surname and date of birth, different forename' };
-    else if (r.dateOfBirth && candidate.dateOfBirth && forenamesMatch(fa, fb) && similarDob(r.dateOfBirth, candidate.dateOfBirth)) {
-      g = { grade: 'POSSIBLE', basis: 'NAME_AND_SIMILAR_DATE_OF_BIRTH', reason: 'same name; date of birth differs by a transposed day and month or one year' };
-    }
-    if (g && (!best || rank(g) > rank(best))) best = g;
+    const s = score(matchRecordOf(r), b, weights);
+    if (!best || s.weight > best.weight) best = s;
   }
-  return best;
+  if (!best?.grade) return null;
+  return { grade: best.grade, basis: 'MATCH_WEIGHT', weight: best.weight, reason: explain(best, weights) };
 }
 
 export interface SourcedValue {

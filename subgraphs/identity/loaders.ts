@@ -262,7 +262,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
 
   /** Every agency searched once for all the criteria of the wave; failures by agency. */
   async function searchAll(criteria: IdentitySearch[]) {
-    const unique = [...new Map(criteria.map((c) => [`${c.surname}|${c.forename ?? ''}|${c.dateOfBirth ?? ''}`, c])).values()];
+    const unique = [...new Map(criteria.map((c) => [`${c.surname}|${c.forename ?? ''}|${c.dateOfBirth ?? ''}|${c.tolerant ? 'T' : ''}${c.swapped ? 'S' : ''}`, c])).values()];
     const until = Date.now() + remaining(deadline, client.linkBudgetMs, ANSWER_MARGIN_MS);
     const records: IdentityRecord[] = [];
     const failures = new Map<string, AdapterError>();
@@ -280,9 +280,11 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
   let askSeq = 0;
 
   /**
-   * Candidates of every person whose candidates were asked for in one tick: two searches each, batched
-   * across people. The searches start from the records known when asked (after the first wave), while
-   * linking may still be completing; hits are graded against the person's final records.
+   * Candidates of every person whose candidates were asked for in one tick, batched across people: for each
+   * person one tolerant search (alike surnames, and the date of birth with a like forename) and, with a
+   * forename, one for records keyed with forename and surname the other way round. The searches start from
+   * the records known when asked (after the first wave), while linking may still be completing; the match
+   * model grades what they find against the person's final records.
    */
   const candidates = new DataLoader<string, (Candidate | AdapterError)[]>(async (tokens) => {
     const criteria: IdentitySearch[] = [];
@@ -294,9 +296,8 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
       if (!surname) continue;
       const forename = tally(records, (r) => r.name.forenames[0] ?? null)[0]?.value ?? null;
       const dob = tally(records, (r) => r.dateOfBirth)[0]?.value ?? null;
-      // Same surname and date of birth (catches forename variants), same surname and forename (catches date slips).
-      if (dob) criteria.push({ surname, dateOfBirth: dob });
-      if (forename) criteria.push({ surname, forename });
+      criteria.push({ surname, forename, dateOfBirth: dob, tolerant: true });
+      if (forename) criteria.push({ surname: forename, forename: surname, dateOfBirth: dob, tolerant: true, swapped: true });
     }
     tokens.forEach((t) => asks.delete(t));
     if (!criteria.length) return tokens.map(() => []);
@@ -311,7 +312,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
         const g = r.unreadable ? null : gradeCandidate(readable(records), r);
         if (g) out.set(recordKey(r), { record: r, ...g });
       }
-      const sorted = [...out.values()].sort((x, y) => (x.grade === y.grade ? recordKey(x.record).localeCompare(recordKey(y.record)) : x.grade === 'PROBABLE' ? -1 : 1));
+      const sorted = [...out.values()].sort((x, y) => y.weight - x.weight || recordKey(x.record).localeCompare(recordKey(y.record)));
       return [...sorted, ...found.failures.values()];
     });
   }, { cache: false });

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { forenamesMatch, nameKey, normaliseAsn, normaliseCro, normalisePnc } from '../../adapters/normalise.js';
 import { AdapterError } from '../../adapters/errors.js';
+import { explain, matchRecordOf, score, searchRecord, type MatchScore } from './match/model.js';
 import { agencyEnum, IDENTIFIER_TYPES, readable, type Identifier, type IdentifierType, type IdentityRecord } from '../../schema/model.js';
 import { encodePersonId } from '../../schema/person-id.js';
 import type { SubgraphContext } from '../types.js';
@@ -38,7 +39,7 @@ async function resolve(parent: PersonParent, ctx: Ctx): Promise<ResolvedPerson> 
 }
 
 function link(r: IdentityRecord, grade: MatchGrade, basis: LinkBasis[]) {
-  return { agency: agencyEnum(r.agency), localId: r.localId, localIdType: r.localIdType, grade, basis, recordedName: r.name, recordedDateOfBirth: r.dateOfBirth, record: r };
+  return { agency: agencyEnum(r.agency), localId: r.localId, localIdType: r.localIdType, grade, basis, recordedName: r.name, recordedDateOfBirth: r.dateOfBirth, dataQuality: r.dataQuality ?? [], record: r };
 }
 type Link = ReturnType<typeof link>;
 
@@ -50,15 +51,20 @@ function singleton(r: IdentityRecord): PersonParent {
   return { id: encodePersonId([{ agency: r.agency, localId: r.localId }]) };
 }
 
-function gradeAgainstSearch(records: IdentityRecord[], surname: string, forename: string | null, dob: string | null): { grade: MatchGrade; basis: LinkBasis } {
-  let best: { grade: MatchGrade; basis: LinkBasis } = { grade: 'POSSIBLE', basis: 'SURNAME_AND_DATE_OF_BIRTH' };
+/**
+ * How well a search hit matches the search, by the match model on what the search gave (surname,
+ * forename, date of birth): PROBABLE from the model's PROBABLE threshold, POSSIBLE otherwise (every hit is
+ * what the search asked for; the reason says how weak the match is and what was not compared).
+ */
+function gradeAgainstSearch(records: IdentityRecord[], surname: string, forename: string | null, dob: string | null): { grade: MatchGrade; basis: LinkBasis; reason: string } {
+  const asked = searchRecord({ forenames: forename ? forename.split(/\s+/) : [], surname }, dob);
+  let best: MatchScore | null = null;
   for (const r of records) {
-    if (nameKey(r.name.surname) !== nameKey(surname)) continue;
-    const f = r.name.forenames[0] ?? '';
-    if (dob && r.dateOfBirth === dob && forename && nameKey(f) === nameKey(forename)) return { grade: 'PROBABLE', basis: 'NAME_AND_DATE_OF_BIRTH' };
-    if (dob && r.dateOfBirth === dob && forename && forenamesMatch(f, forename)) best = { grade: 'PROBABLE', basis: 'NAME_VARIANT_AND_DATE_OF_BIRTH' };
+    const s = score(asked, matchRecordOf(r));
+    if (!best || s.weight > best.weight) best = s;
   }
-  return best;
+  if (!best) return { grade: 'POSSIBLE', basis: 'MATCH_WEIGHT', reason: 'no record to compare' };
+  return { grade: best.grade === 'PROBABLE' ? 'PROBABLE' : 'POSSIBLE', basis: 'MATCH_WEIGHT', reason: explain(best, undefined, 'POSSIBLE (a search hit, weaker than a POSSIBLE candidate)') };
 }
 
 /** The identifier type of each agency's own record id, for a LinkedRecord an agency's worklist names. */

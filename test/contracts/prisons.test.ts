@@ -32,6 +32,7 @@ async function exercise(client: PrisonsClient): Promise<void> {
     { type: 'PRISON_NUMBER', value: someone.offenderNo },
   ]);
   await client.identity.searchMany!([{ surname: someone.surname, dateOfBirth: someone.dateOfBirth ?? undefined }, { surname: population.prisons[1].surname }]);
+  await client.identity.searchMany!([{ surname: someone.surname, forename: someone.forenames[0], dateOfBirth: someone.dateOfBirth, tolerant: true }, { surname: someone.forenames[0], forename: someone.surname, tolerant: true, swapped: true }]);
   const held = population.prisons.find((o) => o.bookings.at(-1)?.active)!.bookings.at(-1)!;
   await client.prisonRoll(held.agencyId, { cellPrefix: null, page: 0, size: 20 });
   await client.prisonRoll(held.agencyId, { cellPrefix: held.cellLocation!.split('-')[1], page: 0, size: 20 });

@@ -6,6 +6,8 @@ import { importKey, newKeyPair } from '../../auth/keys.js';
 import { decodePersonKey, encodePersonId, localIdsFor } from '../../schema/person-id.js';
 import { loadPolicy } from '../../schema/policy/index.js';
 import { decide } from '../../subgraphs/policy.js';
+import { searchAll } from '../../subgraphs/internal.js';
+import type { IdentitySearch, IdentitySource } from '../../schema/model.js';
 import { NO_RELATIONSHIPS, type Caller } from '../../subgraphs/types.js';
 
 const claims: CallerClaims = {
@@ -89,5 +91,26 @@ describe('person ids of a request that went on without an agency', () => {
 
   it('refuse a mark that is neither an outage nor a timeout', () => {
     expect(() => decodePersonKey('P1:police=1,~prisons=later')).toThrow(/not valid/);
+  });
+});
+
+describe('searches of a wave', () => {
+  const source = (tolerantSearch: boolean) => {
+    const asked: IdentitySearch[][] = [];
+    const s: IdentitySource = { agency: 'x', supports: [], tolerantSearch, findByIdentifiers: async () => [], search: async () => [], searchMany: async (c) => { asked.push(c); return []; } };
+    return { s, asked };
+  };
+  const tolerant: IdentitySearch = { surname: 'Smith', forename: 'John', dateOfBirth: '1980-02-01', tolerant: true };
+
+  it('asks a system that cannot search tolerantly for the exact surname with no date filter, in one call', async () => {
+    const { s, asked } = source(false);
+    await searchAll(s, [tolerant, { surname: 'Jones', dateOfBirth: '1970-01-01' }]);
+    expect(asked).toEqual([[{ surname: 'Smith', forename: 'John' }, { surname: 'Jones', dateOfBirth: '1970-01-01' }]]);
+  });
+
+  it('passes tolerant searches as they are to a system that declares it can', async () => {
+    const { s, asked } = source(true);
+    await searchAll(s, [tolerant]);
+    expect(asked).toEqual([[tolerant]]);
   });
 });

@@ -14,6 +14,7 @@ export const identity: FieldTable = {
   'ConflictingValue.*':        'INHERIT',
   'SourcedValue.*':            'INHERIT',
   'RejectedIdentifier.*':      'INHERIT',
+  'DataQualityProblem.*':      'INHERIT',
   'PersonMatch.*':             'INHERIT',
   // An agency worklist's record, linked to its person here; the worklist's own root field decides who gets it.
   'LinkedRecord.*':            [IDENTITY],

@@ -135,6 +135,26 @@ describe.each(['embedded', 'postgres'])('police adapter on %s', (engine) => {
     expect(await client.identity.search({ surname: truth.surname, dateOfBirth: '1900-01-01' })).toEqual([]);
   });
 
+  it('finds a one-letter surname typo, a phonetic spelling and a swapped name in one tolerant query', async () => {
+    const truth = nominalOf(0);
+    const typo = truth.surname.slice(0, 2) + truth.surname.slice(3); // one letter dropped
+    standIn.requests.reset();
+    const found = await client.identity.searchMany!([
+      { surname: typo, forename: truth.forenames[0], dateOfBirth: truth.dateOfBirth, tolerant: true },
+      { surname: truth.forenames[0], forename: typo, tolerant: true, swapped: true },
+    ]);
+    expect(found.map((r) => r.localId)).toContain(truth.nominalId);
+    expect(standIn.requests.snapshot()).toEqual({ 'SELECT NOMINALS': 1 });
+    // The exact search does not find the typo: tolerance is asked for, not assumed.
+    expect((await client.identity.search({ surname: typo, dateOfBirth: truth.dateOfBirth })).map((r) => r.localId)).not.toContain(truth.nominalId);
+  });
+
+  it('finds someone born on the day with a like forename, whatever the surname, in a tolerant search', async () => {
+    const truth = nominalOf(0);
+    const found = await client.identity.searchMany!([{ surname: 'Zzyzx', forename: truth.forenames[0].toLowerCase(), dateOfBirth: truth.dateOfBirth, tolerant: true }]);
+    expect(found.map((r) => r.localId)).toEqual([truth.nominalId]);
+  });
+
   it('matches a surname with punctuation by its key', async () => {
     const apostrophe = population.police.find((n) => n.surname.includes("'"))!;
     const found = await client.identity.search({ surname: apostrophe.surname.replace(/'/g, '').toLowerCase(), dateOfBirth: apostrophe.dateOfBirth });

@@ -63,13 +63,22 @@ describe('mapNominal', () => {
   });
 
   it.each([
-    ['an impossible date of birth', { BIRTH_DATE: '31/02/1980' }],
-    ['a date of birth in another format', { BIRTH_DATE: '1980-02-01' }],
-    ['an unknown sex code', { SEX_CODE: 'X' }],
     ['no surname', { SURNAME: '  ' }],
     ['a non-numeric nominal id', { NOMINAL_ID: 'abc' }],
   ])('refuses a nominal with %s', (_label, over) => {
     expect(() => mapNominal(nominal(over as Partial<NominalRow>))).toThrow(MappingError);
+  });
+
+  it.each([
+    ['an impossible date of birth', { BIRTH_DATE: '31/02/1980' }, 'dateOfBirth', '31/02/1980'],
+    ['a date of birth in another format', { BIRTH_DATE: '19960094' }, 'dateOfBirth', '19960094'],
+    ['sex N (not known, outside the cross-walk)', { SEX_CODE: 'N' }, 'sex', 'N'],
+  ])('keeps a nominal with %s: the field is null and the problem reported', (_label, over, field, recorded) => {
+    const n = mapNominal(nominal(over as Partial<NominalRow>));
+    expect(n.nominalId).toBe(nominal().NOMINAL_ID);
+    expect(field === 'sex' ? n.sex : n.dateOfBirth).toBeNull();
+    expect(n.dataQuality).toEqual([{ field, recorded, problem: expect.any(String) }]);
+    expect(toIdentityRecord(n).dataQuality).toEqual(n.dataQuality);
   });
 
   it('turns a nominal into an identity record keyed by its nominal id', () => {

@@ -98,6 +98,7 @@ describe('prisoner record from Prisoner Search', () => {
       pnc: { raw: '12/394773H', value: '2012/0394773H', valid: true },
       cro: { raw: '29906/12J', value: '029906/12J', valid: true },
       aliases: [{ name: { title: null, forenames: ['Robert', 'Trevor'], surname: 'Lorsen', fullName: 'Robert Trevor Lorsen' }, dateOfBirth: '1975-04-02' }],
+      dataQuality: [],
     });
   });
 
@@ -106,14 +107,14 @@ describe('prisoner record from Prisoner Search', () => {
     ['reads a missing PNC as not recorded', { pncNumber: undefined }, { pnc: { raw: null, value: null, valid: false } }],
     ['tidies NOMIS upper-case names', { firstName: 'SEAN', middleNames: undefined, lastName: "O'BRIEN-SMITH" }, { name: { title: null, forenames: ['Sean'], surname: "O'Brien-Smith", fullName: "Sean O'Brien-Smith" } }],
     ['accepts lower-case prison numbers', { prisonerNumber: 'a1234aa' }, { prisonNumber: 'A1234AA' }],
-    ['keeps a gender outside the cross-walk as recorded, with no sex', { gender: 'Robot' }, { sex: null, sexRecorded: 'Robot', prisonNumber: 'A1234AA' }],
+    ['keeps a gender outside the cross-walk as recorded, with no sex', { gender: 'Robot' }, { sex: null, sexRecorded: 'Robot', prisonNumber: 'A1234AA', dataQuality: [{ field: 'sex', recorded: 'Robot', problem: expect.any(String) }] }],
+    ['keeps a record with an impossible date of birth: the date null, the problem reported', { dateOfBirth: '1975-02-30' }, { prisonNumber: 'A1234AA', dateOfBirth: null, dataQuality: [{ field: 'dateOfBirth', recorded: '1975-02-30', problem: expect.any(String) }] }],
+    ['keeps a record with no date of birth', { dateOfBirth: undefined }, { prisonNumber: 'A1234AA', dateOfBirth: null, dataQuality: [] }],
   ])('%s', (_name, patch, expected) => {
     expect(mapPrisonerRecord({ ...prisoner, ...patch })).toMatchObject(expected);
   });
 
   it.each<[string, Partial<Prisoner>]>([
-    ['an impossible date of birth', { dateOfBirth: '1975-02-30' }],
-    ['no date of birth', { dateOfBirth: undefined }],
     ['no surname', { lastName: '  ' }],
     ['a prison number of the wrong shape', { prisonerNumber: '12345' }],
   ])('refuses a record with %s', (_name, patch) => {

@@ -45,6 +45,22 @@ afterAll(async () => {
 });
 
 describe('prisons stand-in', () => {
+  it('finds a surname typo, a swapped name and a date-of-birth match with the forename sent, in one attribute search', async () => {
+    const p = example;
+    const surname = p.surname.slice(0, 3) + p.surname.slice(4); // fourth letter dropped: no longer the same key
+    standIn.requests.reset();
+    const found = await client.identity.searchMany!([
+      { surname, forename: p.forenames[0], tolerant: true },
+      { surname: p.forenames[0], forename: p.surname, tolerant: true, swapped: true },
+      { surname: 'Zzyzx', forename: p.forenames[0], dateOfBirth: p.dateOfBirth, tolerant: true },
+    ]);
+    expect(found.map((r) => r.localId)).toContain(p.offenderNo);
+    expect(standIn.requests.get('POST /attribute-search')).toBe(1);
+    const byDay = await client.identity.searchMany!([{ surname: 'Zzyzx', forename: p.forenames[0], dateOfBirth: p.dateOfBirth, tolerant: true }]);
+    expect(byDay.map((r) => r.localId)).toEqual([p.offenderNo]);
+    expect((await client.identity.searchMany!([{ surname, dateOfBirth: p.dateOfBirth }])).map((r) => r.localId)).not.toContain(p.offenderNo);
+  });
+
   it('answers every API path without a valid bearer token with 401 and an HMPPS ErrorResponse', async () => {
     const res = await fetch(`${standIn.location}/api/offenders/${example.offenderNo}`);
     expect(res.status).toBe(401);

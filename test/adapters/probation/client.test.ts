@@ -91,16 +91,17 @@ describe('probation client (mocked service)', () => {
     expect(api.isDone()).toBe(true);
   });
 
-  it('fails only the record with an impossible date of birth', async () => {
+  it('fails only the record that cannot be read, and keeps one with an impossible date of birth', async () => {
     fresh();
     token();
-    const api = nock(BASE).post('/crns').reply(200, [withCrn('A123456', { dateOfBirth: '1996-02-30' }), withCrn('B123456')]);
-    const found = await client.offendersByCrn(['A123456', 'B123456']);
+    const api = nock(BASE).post('/crns').reply(200, [withCrn('A123456', { surname: null as unknown as string }), withCrn('B123456', { dateOfBirth: '19960094' }), withCrn('C123456')]);
+    const found = await client.offendersByCrn(['A123456', 'B123456', 'C123456']);
     const bad = found.get('A123456') as AdapterError;
     expect(bad).toBeInstanceOf(AdapterError);
     expect(bad.code).toBe('BAD_SOURCE_DATA');
     expect(bad.extensions.recordId).toBe('A123456');
-    expect(found.get('B123456')).toMatchObject({ crn: 'B123456' });
+    expect(found.get('B123456')).toMatchObject({ crn: 'B123456', dateOfBirth: null, dataQuality: [{ field: 'dateOfBirth', recorded: '19960094' }] });
+    expect(found.get('C123456')).toMatchObject({ crn: 'C123456' });
     expect(api.isDone()).toBe(true);
   });
 

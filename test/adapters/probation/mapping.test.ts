@@ -102,9 +102,20 @@ describe('probation OffenderDetail mapping', () => {
     expect(mapOffenderManager([{ active: false, toDate: '2020-01-01' }])).toBeNull();
   });
 
+  it.each(['1996-02-30', '10/02/1996', '19960094'])('keeps a record whose date of birth is %j: the date null, the problem reported', (value) => {
+    const r = mapOffenderDetail({ ...detail(), dateOfBirth: value });
+    expect(r.dateOfBirth).toBeNull();
+    expect(r.dataQuality).toEqual([{ field: 'dateOfBirth', recorded: value, problem: expect.any(String) }]);
+    expect(toIdentityRecord(r)).toMatchObject({ localId: r.crn, dateOfBirth: null, dataQuality: r.dataQuality });
+  });
+
+  it('keeps a record whose gender is outside the cross-walk, with the problem reported', () => {
+    const r = mapOffenderDetail({ ...detail(), gender: 'N' });
+    expect(r.sex).toBeNull();
+    expect(r.dataQuality).toEqual([{ field: 'sex', recorded: 'N', problem: expect.any(String) }]);
+  });
+
   it.each([
-    ['dateOfBirth', '1996-02-30'],
-    ['dateOfBirth', '10/02/1996'],
     ['surname', null],
     ['offenderId', 'not a number'],
   ])('refuses a record whose %s is %j', (field, value) => {

@@ -48,6 +48,24 @@ describe('probation stand-in and client', () => {
     for (const p of people) expect(ids(many)).toContain(p.crn);
   });
 
+  it('finds a surname typo, a swapped name and a date-of-birth match in one fuzzy phrase call', async () => {
+    const client = clientFor();
+    await client.credentials.get();
+    const p = population.probation.find((x) => x.dateOfBirth && x.forenames[0] && x.surname.length >= 5)!;
+    const typo = p.surname.slice(0, 2) + p.surname.slice(3); // one letter dropped
+    standIn.requests.reset();
+    const found = await client.identity.searchMany!([
+      { surname: typo, forename: p.forenames[0], dateOfBirth: p.dateOfBirth, tolerant: true },
+      { surname: p.forenames[0], forename: typo, tolerant: true, swapped: true },
+    ]);
+    expect(found.map((r) => r.localId)).toContain(p.crn);
+    expect(standIn.requests.entries().map((e) => e.operation)).toEqual([OPERATIONS.phrase]);
+    const byDay = await client.identity.searchMany!([{ surname: 'Zzyzx', forename: p.forenames[0], dateOfBirth: p.dateOfBirth, tolerant: true }]);
+    expect(byDay.map((r) => r.localId)).toContain(p.crn);
+    // An exact search does not take the typo for the name.
+    expect((await client.identity.searchMany!([{ surname: typo, dateOfBirth: p.dateOfBirth }])).map((r) => r.localId)).not.toContain(p.crn);
+  });
+
   it('renders the population in the offender search contract', async () => {
     const client = clientFor();
     const token = await client.credentials.get();
@@ -119,7 +137,7 @@ describe('probation stand-in and client', () => {
     expect(standIn.requests.get(OPERATIONS.crns)).toBe(3); // one ok, one refused, one retried
   });
 
-  it('fails only the record the service sent with an impossible date of birth', async () => {
+  it('fails only the record the service sent unreadable (no surname)', async () => {
     const client = clientFor();
     await client.credentials.get();
     standIn.faults.set({ malformedRate: 1 });

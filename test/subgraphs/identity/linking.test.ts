@@ -49,27 +49,55 @@ describe('linking by trusted identifiers', () => {
   });
 });
 
-describe('candidate grades', () => {
+describe('candidate grades (the match model with the reviewed weights)', () => {
   const person = [rec({ agency: 'police', localId: '1', pnc: pnc(PNC) })];
 
-  it('offers a record with the same name and date of birth but no identifier as PROBABLE', () => {
-    expect(gradeCandidate(person, rec({ agency: 'probation', localId: 'X1' }))).toMatchObject({ grade: 'PROBABLE', basis: 'NAME_AND_DATE_OF_BIRTH' });
+  it('offers a record with the same name and date of birth but no identifier as PROBABLE, never CERTAIN', () => {
+    const g = gradeCandidate(person, rec({ agency: 'probation', localId: 'X1' }));
+    expect(g).toMatchObject({ grade: 'PROBABLE', basis: 'MATCH_WEIGHT' });
+    expect(g!.reason).toMatch(/surname the same .*forename the same|forename the same .*surname the same/);
   });
   it('offers a known forename variant as PROBABLE', () => {
     const p = [rec({ agency: 'police', localId: '1', name: personName(['William'], 'Jones') })];
-    expect(gradeCandidate(p, rec({ agency: 'probation', localId: 'X1', name: personName(['Bill'], 'JONES') }))).toMatchObject({ grade: 'PROBABLE', basis: 'NAME_VARIANT_AND_DATE_OF_BIRTH' });
+    const g = gradeCandidate(p, rec({ agency: 'probation', localId: 'X1', name: personName(['Bill'], 'JONES') }));
+    expect(g).toMatchObject({ grade: 'PROBABLE' });
+    expect(g!.reason).toContain('forename a known variant');
   });
-  it('offers a different forename with the same surname and date of birth only as POSSIBLE', () => {
-    expect(gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', name: personName(['Peter'], 'Smith') }))).toMatchObject({ grade: 'POSSIBLE' });
+  it('finds a one-letter surname typo, which an exact comparison missed', () => {
+    const g = gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', name: personName(['John'], 'Smiht') }));
+    expect(g?.grade).toBe('PROBABLE');
+    expect(g!.reason).toMatch(/surname (one letter apart|sounds the same)/);
   });
-  it('offers a day-month transposed date of birth as POSSIBLE', () => {
-    expect(gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', dateOfBirth: '1980-01-02' }))).toMatchObject({ grade: 'POSSIBLE', basis: 'NAME_AND_SIMILAR_DATE_OF_BIRTH' });
+  it('finds a record keyed with forename and surname the other way round, and says so', () => {
+    const g = gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', name: personName(['Smith'], 'John') }));
+    expect(g).not.toBeNull();
+    expect(g!.reason).toContain('forename and surname read the other way round');
+  });
+  it('offers a day-month transposed date of birth, saying so', () => {
+    const g = gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', dateOfBirth: '1980-01-02' }));
+    expect(g).not.toBeNull();
+    expect(g!.reason).toContain('date of birth day and month swapped');
+  });
+  it('does not offer a different forename with only the surname and date of birth in common', () => {
+    expect(gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', name: personName(['Peter'], 'Smith') }))).toBeNull();
   });
   it('never offers a record whose own valid PNC contradicts the person', () => {
     expect(gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', pnc: pnc(OTHER_PNC) }))).toBeNull();
   });
-  it('never offers a record with another surname', () => {
-    expect(gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', name: personName(['John'], 'Smyth') }))).toBeNull();
+  it('never offers a record with another surname, forename and date of birth', () => {
+    expect(gradeCandidate(person, rec({ agency: 'probation', localId: 'X1', name: personName(['Peter'], 'Jones'), dateOfBirth: '1975-06-30' }))).toBeNull();
+  });
+  it('does not say a forename matched when neither record has one', () => {
+    const p = [rec({ agency: 'police', localId: '1', name: personName([], 'Smith') })];
+    const g = gradeCandidate(p, rec({ agency: 'probation', localId: 'X1', name: personName([], 'Smith') }));
+    const reason = g?.reason ?? '';
+    expect(reason).not.toMatch(/forename the same|name matched/);
+    if (g) expect(reason).toMatch(/not compared \(missing\): .*forename/);
+  });
+  it('matches a record whose date of birth was impossible on the rest, comparing the year it could read', () => {
+    const bad = rec({ agency: 'probation', localId: 'X1', dateOfBirth: null, dataQuality: [{ field: 'dateOfBirth', recorded: '19800094', problem: 'impossible' }] });
+    const g = gradeCandidate([rec({ agency: 'police', localId: '1', name: personName(['John', 'Paul'], 'Smith') })], { ...bad, name: personName(['John', 'Paul'], 'Smith') });
+    expect(g?.reason ?? '').toContain('date of birth the same year only');
   });
 });
 

@@ -1,0 +1,86 @@
+// Estimating the model's m and u probabilities from labelled records, and its thresholds from the pairs
+// the searches surface. m: how often a true pair is at each level; u: how often two different people
+// are, from random pairs of different people. Counts are smoothed (one pseudo-count per level), so no
+// level is impossible and no weight is infinite.
+import { BlockingIndex, scorePairs, thresholdFor, type LabelledRecord } from './evaluate.js';
+import { COMPARISONS, levelsOf, type ComparisonName, type MatchWeights } from './model.js';
+
+/** Every level of every comparison, in the order the comparison tries them. */
+export const LEVELS: Record<ComparisonName, string[]> = {
+  surname: ['EXACT', 'PHONETIC', 'ONE_EDIT', 'DIFFERENT', 'MISSING'],
+  forename: ['EXACT', 'VARIANT', 'PHONETIC', 'ONE_EDIT', 'OTHER_FORENAME', 'DIFFERENT', 'MISSING'],
+  middleName: ['EXACT', 'ALIKE', 'DIFFERENT', 'MISSING'],
+  dateOfBirth: ['EXACT', 'DAY_MONTH_SWAPPED', 'ONE_DIGIT', 'ONE_YEAR_APART', 'SAME_YEAR', 'DIFFERENT', 'MISSING'],
+  sex: ['SAME', 'DIFFERENT', 'MISSING'],
+  postcode: ['EXACT', 'SAME_DISTRICT', 'DIFFERENT', 'MISSING'],
+};
+
+export interface TrainingOptions {
+  /** Random pairs of different people drawn to estimate u. */
+  nonMatchSample?: number;
+  seed?: number;
+  /** Precision the PROBABLE and POSSIBLE thresholds are set for, on the training pairs. */
+  precision?: { PROBABLE: number; POSSIBLE: number };
+  swapPenalty?: number;
+  trainedOn?: Record<string, unknown>;
+}
+
+/** mulberry32: a seeded sequence, so training is repeatable. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const round = (n: number, places = 6) => Math.round(n * 10 ** places) / 10 ** places;
+
+/** m/u per level from the true pairs (query, its person's index record) and random non-matching pairs. */
+export function estimate(queries: readonly LabelledRecord[], index: readonly LabelledRecord[], options: TrainingOptions = {}): MatchWeights {
+  const byPerson = new Map(index.map((r) => [r.personIndex, r]));
+  const counts = (): Record<ComparisonName, Map<string, number>> => Object.fromEntries(COMPARISONS.map((c) => [c, new Map<string, number>()])) as Record<ComparisonName, Map<string, number>>;
+  const m = counts(), u = counts();
+  const tally = (into: Record<ComparisonName, Map<string, number>>, levels: Record<ComparisonName, string>) => {
+    for (const c of COMPARISONS) into[c].set(levels[c], (into[c].get(levels[c]) ?? 0) + 1);
+  };
+  for (const q of queries) {
+    const r = byPerson.get(q.personIndex);
+    if (r) tally(m, levelsOf(q, r));
+  }
+  const next = rng(options.seed ?? 7);
+  const sample = options.nonMatchSample ?? 100_000;
+  for (let drawn = 0; drawn < sample;) {
+    const a = queries[Math.floor(next() * queries.length)];
+    const b = index[Math.floor(next() * index.length)];
+    if (a.personIndex === b.personIndex) continue;
+    tally(u, levelsOf(a, b));
+    drawn++;
+  }
+  const comparisons = {} as MatchWeights['comparisons'];
+  for (const c of COMPARISONS) {
+    const levels = LEVELS[c];
+    const total = (map: Map<string, number>) => levels.reduce((s, l) => s + (map.get(l) ?? 0) + 1, 0);
+    const mt = total(m[c]), ut = total(u[c]);
+    comparisons[c] = Object.fromEntries(levels.map((l) => {
+      const mp = ((m[c].get(l) ?? 0) + 1) / mt, up = ((u[c].get(l) ?? 0) + 1) / ut;
+      return [l, { m: round(mp), u: round(up), weight: l === 'MISSING' ? 0 : round(Math.log2(mp / up), 3) }];
+    }));
+  }
+  const weights: MatchWeights = {
+    description: 'Fellegi–Sunter match weights of the identity subgraph: per comparison and level, m = P(level | same person), u = P(level | different people), weight = log2(m/u) (MISSING weighs 0). A pair\'s match weight is the sum over comparisons; PROBABLE and POSSIBLE from the thresholds. Written by `npm run identity:train`; review the diff before committing.',
+    trainedOn: options.trainedOn ?? {},
+    thresholds: { PROBABLE: 0, POSSIBLE: 0 },
+    swapPenalty: options.swapPenalty ?? 2,
+    comparisons,
+  };
+  // Thresholds from the pairs the searches surface: that is where grades are given.
+  const pairs = scorePairs(queries, new BlockingIndex(index), weights);
+  const precision = options.precision ?? { PROBABLE: 0.9993, POSSIBLE: 0.996 };
+  weights.thresholds.PROBABLE = thresholdFor(pairs, precision.PROBABLE);
+  weights.thresholds.POSSIBLE = Math.min(weights.thresholds.PROBABLE, thresholdFor(pairs, precision.POSSIBLE));
+  return weights;
+}
