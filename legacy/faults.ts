@@ -12,8 +12,8 @@ export interface Faults {
   /** When true the system refuses connections or answers 503 to everything. */
   down: boolean;
   /**
-   * Local ids (nominal id, defendant id, prison number, CRN, victim id) of person records this system
-   * always serves unreadable: an impossible date of birth, everything else intact. Unlike `malformedRate`
+   * Local ids (nominal id, ASN, prison number, CRN, victim id) of person records this system
+   * always serves unreadable: no surname (courts: an impossible hearing date), everything else intact. Unlike `malformedRate`
    * it is deterministic, so a test can ask about exactly that person.
    */
   malformedRecords: string[];
@@ -49,17 +49,18 @@ export class FaultControl {
   }
 
   /**
-   * Breaks, in place, the date of birth of every person record in a JSON payload whose id (`idOf`) is
-   * listed in `malformedRecords`; returns how many it broke.
+   * Breaks, in place, every person record in a JSON payload whose id (`idOf`) is listed in
+   * `malformedRecords`: its surname (`field`) is blanked, which no reader can take for a person (a bad
+   * date alone is a data-quality problem the record survives). Returns how many it broke.
    */
-  breakRecords(payload: unknown, idOf: (record: Record<string, unknown>) => unknown, field = 'dateOfBirth'): number {
+  breakRecords(payload: unknown, idOf: (record: Record<string, unknown>) => unknown, field = 'surname'): number {
     if (this.faults.malformedRecords.length === 0) return 0;
     let broken = 0;
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) { v.forEach(walk); return; }
       if (v === null || typeof v !== 'object') return;
       const o = v as Record<string, unknown>;
-      if (field in o && this.isMalformed(idOf(o))) { o[field] = `${String(o[field] ?? '1980').slice(0, 4)}-02-30`; broken++; }
+      if (field in o && this.isMalformed(idOf(o))) { o[field] = ''; broken++; }
       Object.values(o).forEach(walk);
     };
     walk(payload);

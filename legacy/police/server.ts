@@ -48,7 +48,7 @@ function corrupt<T>(rows: T[]): T[] {
 function breakListed<T>(faults: FaultControl, rows: T[]): T[] {
   return rows.map((row) => {
     const r = row as Record<string, unknown>;
-    return 'BIRTH_DATE' in r && faults.isMalformed(r.NOMINAL_ID) ? ({ ...r, BIRTH_DATE: '31/02/1980' } as T) : row;
+    return 'SURNAME' in r && faults.isMalformed(r.NOMINAL_ID) ? ({ ...r, SURNAME: '' } as T) : row;
   });
 }
 

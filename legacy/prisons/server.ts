@@ -173,7 +173,7 @@ export async function startPrisonsStandIn(options: StandInOptions): Promise<Pris
     if (outcome === 'malformed' && result.status === 200) return send(res, 200, null, malformed(structuredClone(result.body)));
     if (result.status === 200 && faults.current.malformedRecords.length) {
       const body = structuredClone(result.body);
-      faults.breakRecords(body, (r) => r.prisonerNumber ?? r.offenderNo);
+      faults.breakRecords(body, (r) => r.prisonerNumber ?? r.offenderNo, 'lastName');
       return send(res, 200, body);
     }
     send(res, result.status, result.body);
