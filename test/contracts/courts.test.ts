@@ -183,7 +183,7 @@ describe('courts contract: Common Platform prosecution-case search (reference/co
     expect((bad as AdapterError).extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts' });
     const oddPlea = structuredClone(answer.cases[0]);
     oddPlea.defendantSummary[0].offenceSummary[0].plea = [{ offenceId: uuid(1), pleaDate: '2021-01-01', pleaValue: 'MAYBE' }];
-    expect((mapCpCases([oddPlea])[0].record as AdapterError).message).toMatch(/pleaValue/);
+    expect((mapCpCases([oddPlea])[0].record as AdapterError).detail).toMatch(/pleaValue/);
   });
 });
 
