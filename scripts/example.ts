@@ -1,6 +1,6 @@
 // npm run example [-- --pnc <PNC>] [--url <gateway>] [--agency POLICE --role POLICE_OFFICER --purpose INVESTIGATION]
-// npm run example -- --query caseload [--staff-code N07A030] [--since 2026-11-30]     (an offender manager's caseload)
-// npm run example -- --query victims [--staff-code VLO017]                           (a liaison officer's victims)
+// npm run example -- --query my-caseload [--staff-code N07A030] [--since 2026-11-30]     (an offender manager's caseload)
+// npm run example -- --query my-victims [--staff-code VLO017]                           (a liaison officer's victims)
 // Sends one of the README's queries to a running gateway with a development token and prints the answer.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,8 +14,8 @@ const settings = orExit(() => pickSettings(process.env, ['GATEWAY_PORT', 'POPULA
 /** Each README query block, with the caller who sends it by default. */
 const QUERIES: Record<string, { block: string; agency: string; role: string; purpose: string }> = {
   person: { block: 'example-query', agency: 'POLICE', role: 'POLICE_OFFICER', purpose: 'INVESTIGATION' },
-  caseload: { block: 'caseload-query', agency: 'PROBATION', role: 'PROBATION_OFFICER', purpose: 'OFFENDER_MANAGEMENT' },
-  victims: { block: 'victims-query', agency: 'VICTIMS', role: 'VICTIM_LIAISON_OFFICER', purpose: 'VICTIM_CONTACT' },
+  'my-caseload': { block: 'caseload-query', agency: 'PROBATION', role: 'PROBATION_OFFICER', purpose: 'OFFENDER_MANAGEMENT' },
+  'my-victims': { block: 'victims-query', agency: 'VICTIMS', role: 'VICTIM_LIAISON_OFFICER', purpose: 'VICTIM_CONTACT' },
 };
 
 const { values } = parseArgs({
@@ -39,10 +39,10 @@ if (!query) throw new Error(`README.md has lost its ${chosen.block} block`);
 // The population `npm start` serves: its example person, and that person's offender manager and liaison officer.
 const population = generatePopulation({ size: settings.POPULATION_SIZE, seed: settings.POPULATION_SEED });
 const example = population.examples.everywhere;
-const staffCode = values['staff-code'] ?? (values.query === 'caseload' ? population.probation.find((p) => p.personIndex === example)?.offenderManager.staffCode
-  : values.query === 'victims' ? population.victims.find((v) => v.offenderPersonIndex === example)?.liaisonOfficer : undefined);
-const variables = values.query === 'caseload' ? { since: values.since ?? '2020-01-01', first: Number(values.first) }
-  : values.query === 'victims' ? { first: Number(values.first) } : { pnc: values.pnc ?? population.people[example].pnc };
+const staffCode = values['staff-code'] ?? (values.query === 'my-caseload' ? population.probation.find((p) => p.personIndex === example)?.offenderManager.staffCode
+  : values.query === 'my-victims' ? population.victims.find((v) => v.offenderPersonIndex === example)?.liaisonOfficer : undefined);
+const variables = values.query === 'my-caseload' ? { since: values.since ?? '2020-01-01', first: Number(values.first) }
+  : values.query === 'my-victims' ? { first: Number(values.first) } : { pnc: values.pnc ?? population.people[example].pnc };
 const pair = await loadOrCreateDevKeyPair('issuer');
 const token = await issueToken(await importKey(pair.privateJwk), pair.kid, {
   subject: 'dev-example', agency: values.agency ?? chosen.agency, roles: [values.role ?? chosen.role], staffCode,

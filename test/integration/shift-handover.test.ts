@@ -100,15 +100,23 @@ describe('a prison officer at the start of a shift', () => {
   it('costs the prisons system one call for the page and one for its alerts, however long the page is', async () => {
     const { prisonId, people } = busiestPrison();
     const since = addDays(stack.population.referenceDate, -60);
-    const calls: Record<number, number> = {};
+    const rollOnly = ROLL.replace('person { id name { surname } }', 'person { id }');
+    const calls: Record<number, Record<string, number>> = {};
+    const enriched: Record<number, Record<string, number>> = {};
     for (const first of [1, people.length]) {
       resetCounts(stack);
-      const r = await query(stack, 'PRISONS', ROLL, { prisonId, since, first });
+      const r = await query(stack, 'PRISONS', rollOnly, { prisonId, since, first });
       expect(r.body.errors).toBeUndefined();
-      calls[first] = callsPerAgency(stack).prisons;
+      calls[first] = callsPerAgency(stack);
+      // With each person's name from the graph: identity links the whole page in shared waves.
+      resetCounts(stack);
+      const e = await query(stack, 'PRISONS', ROLL, { prisonId, since, first });
+      expect(e.body.errors).toBeUndefined();
+      enriched[first] = callsPerAgency(stack);
     }
-    expect(calls[1]).toBe(2);
-    expect(calls[people.length]).toBe(2);
+    expect(calls[1].prisons).toBe(2);
+    expect(calls[people.length].prisons).toBe(2);
+    for (const [agency, n] of Object.entries(enriched[people.length])) expect(n, `${agency}, ${people.length} people named`).toBe(enriched[1][agency]);
   });
 
   it('is told plainly when the prison id or wing is not one', async () => {
