@@ -59,6 +59,7 @@ export class CourtsClient {
       supports: ['ASN'],
       findByIdentifiers: (ids) => this.findByIdentifiers(ids),
       search: (criteria) => this.search(criteria),
+      searchMany: (criteria) => this.searchMany(criteria),
     };
   }
 
@@ -126,6 +127,23 @@ export class CourtsClient {
     if (asns.length === 0) return [];
     const found = await this.casesByAsn(asns);
     return [...found].map(([asn, c]) => (c instanceof AdapterError ? unreadableIdentityRecord(AGENCY, asn, 'ASN') : toIdentityRecord(c.defendant)));
+  }
+
+  /**
+   * Several name searches in one call per batch (repeated `PersonSearch` blocks of the stand-in's query
+   * extension, as ASNs and PTIURNs repeat): a page of candidates costs one call, not one per person.
+   */
+  private async searchMany(criteria: IdentitySearch[]): Promise<IdentityRecord[]> {
+    const usable = criteria.filter((c) => nameKey(c.surname) !== '');
+    const out = new Map<string, IdentityRecord>();
+    for (const batch of chunks(usable, this.config.maxBatch)) {
+      const request = batch.map((c) => `<DC:PersonSearch>${xmlText('DC:PersonFamilyName', c.surname.trim().toUpperCase())}${xmlText('DC:Birthdate', c.dateOfBirth || null)}</DC:PersonSearch>`).join('');
+      for (const c of mapMessages(await this.call(request)).map((m) => m.record)) {
+        if (c instanceof AdapterError) continue; // an unreadable case has no name to match
+        if (batch.some((q) => matchesSearch(c.defendant, q.surname, q.dateOfBirth))) out.set(c.asn, toIdentityRecord(c.defendant));
+      }
+    }
+    return [...out.values()];
   }
 
   private async search(criteria: IdentitySearch): Promise<IdentityRecord[]> {

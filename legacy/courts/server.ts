@@ -197,10 +197,17 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
     const urns = list(args.PTIURN);
     if (asns.length + urns.length > MAX_KEYS) throw new ClientFault(`At most ${MAX_KEYS} keys per request`);
     if (asns.length || urns.length) return [...new Set([...asns.flatMap((a) => byAsn.get(a) ?? []), ...urns.flatMap((u) => byUrn.get(u) ?? [])])];
-    const surname = searchKey(String(args.PersonFamilyName ?? ''));
-    const birthdate = String(args.Birthdate ?? '').trim();
-    if (!surname) return []; // an empty request: the health check
-    return (bySurname.get(surname) ?? []).filter((s) => s.names.some((n) => n.key === surname && (!birthdate || n.birthdate === birthdate)));
+    // One name (PersonFamilyName, Birthdate) or several (repeated PersonSearch blocks), answered together.
+    const blocks = args.PersonSearch === undefined ? [args] : (Array.isArray(args.PersonSearch) ? args.PersonSearch : [args.PersonSearch]) as Record<string, unknown>[];
+    if (blocks.length > MAX_KEYS) throw new ClientFault(`At most ${MAX_KEYS} keys per request`);
+    const found = new Set<Stored>();
+    for (const b of blocks) {
+      const surname = searchKey(String(b?.PersonFamilyName ?? ''));
+      const birthdate = String(b?.Birthdate ?? '').trim();
+      if (!surname) continue; // an empty request: the health check
+      for (const s of bySurname.get(surname) ?? []) if (s.names.some((n) => n.key === surname && (!birthdate || n.birthdate === birthdate))) found.add(s);
+    }
+    return [...found];
   }
 
   function send(res: ServerResponse, status: number, body: string, type = 'text/xml; charset=utf-8'): void {

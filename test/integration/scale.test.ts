@@ -73,6 +73,21 @@ describe('cost of a request is a property of its plan, not of its number of peop
     for (const [agency, n] of Object.entries(calls)) expect(n, agency).toBeLessThanOrEqual(MAX_CALLS_PER_AGENCY + 2);
   }, 60_000);
 
+  it('costs each agency the same few calls for the candidates of 1, 10 and 50 people', async () => {
+    const pncs = stack.population.people.filter((p) => p.pnc).map((p) => p.pnc!);
+    const table: Record<number, Record<string, number>> = {};
+    for (const n of [1, 10, 50]) {
+      resetCounts(stack);
+      const r = await query(stack, 'POLICE', aliasesQuery(pncs.slice(0, n), 'id candidates { link { agency localId grade } }'));
+      expect(r.body.errors, JSON.stringify(r.body.errors?.slice(0, 2))).toBeUndefined();
+      table[n] = callsPerAgency(stack);
+    }
+    console.log(`legacy calls per agency with candidates, by people in one request: ${JSON.stringify(table)}`);
+    // Linking (at most three waves) plus one batched candidate search per agency, whatever the number of people.
+    for (const n of [10, 50]) for (const [agency, calls] of Object.entries(table[n])) expect(calls, `${agency} for ${n} people`).toBeLessThanOrEqual(MAX_CALLS_PER_AGENCY + 1);
+    expect(table[50].courts, 'courts: one search for everyone').toBeLessThanOrEqual(table[1].courts + 1);
+  }, 120_000);
+
   it('searches for candidates only when the query asks for them, for every person at once', async () => {
     // Five people: courts and probation take one search per call, a few at a time, so a larger set is slower there (counted, bounded).
     const pncs = stack.population.people.filter((p) => p.pnc).map((p) => p.pnc!).slice(0, 5);

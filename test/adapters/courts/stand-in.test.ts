@@ -118,6 +118,17 @@ describe('courts stand-in with the courts client', () => {
     expect(records.every((r) => r.dateOfBirth === d.dateOfBirth)).toBe(true);
   });
 
+  it('searches for many people in one call, finding each by surname and date of birth', async () => {
+    const cases = delivered().slice(0, 12);
+    standIn.requests.reset();
+    const records = await client.identity.searchMany!(cases.map((c) => ({ surname: defendantOf(c).surname, dateOfBirth: defendantOf(c).dateOfBirth })));
+    expect(standIn.requests.snapshot()).toEqual({ GetResultedCases: 1 });
+    for (const c of cases) expect(records.map((r) => r.localId), c.asn).toContain(c.asn);
+    // Only people matching one of the searches come back.
+    const asked = new Set(cases.map((c) => `${defendantOf(c).surname.toUpperCase()}|${defendantOf(c).dateOfBirth}`));
+    expect(records.every((r) => asked.has(`${r.name.surname.toUpperCase()}|${r.dateOfBirth}`))).toBe(true);
+  });
+
   it('reports a case with an impossible hearing date as BAD_SOURCE_DATA for that case only', async () => {
     standIn.faults.set({ malformedRate: 1 });
     const asns = delivered().slice(0, 3).map((c) => c.asn);
