@@ -121,6 +121,8 @@ export interface SubgraphModule<Client = any, Loaders = any> {
    * an agency reachable only through those keys is unknown, not empty.
    */
   crossReferenceTypes?: IdentifierType[];
+  /** The identifier type of this agency's own record ids (what a worklist's LinkedRecord names), e.g. CRN. */
+  localIdType?: IdentifierType;
   /** A cheap call proving the legacy system answers; throws an AdapterError otherwise. */
   health?(client: Client): Promise<void>;
   close?(client: Client): Promise<void>;

@@ -22,6 +22,7 @@ const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
   identity: (client) => client.identity,
   // Libra result messages carry no PNC: court records are found by the ASN police arrests carry.
   identifierTypes: ['ASN'],
+  localIdType: 'ASN',
   // A case tells the policy its URN and whether it is a youth record (unknown age counts as youth).
   policyFacts: {
     Case: caseFacts,

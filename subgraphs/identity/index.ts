@@ -35,6 +35,7 @@ export async function createIdentityClient(env: Env, opts: { urls?: Record<strin
   const linkBudgetMs = int(env, 'IDENTITY_LINK_BUDGET_MS', 4000);
   return {
     linkBudgetMs,
+    localIdTypes: Object.fromEntries(modules.filter((m) => m.agency && m.localIdType).map((m) => [m.agency!, m.localIdType!])),
     sources: (request, requestId) => {
       const caller = claimsOf(request?.caller ?? { subject: 'identity', agency: 'SERVICE', roles: [], purpose: 'AUDIT', justification: null, staffCode: null, relationships: NO_RELATIONSHIPS }, requestId);
       return targets.map((t): PeopleSource => {

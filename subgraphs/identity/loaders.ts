@@ -30,6 +30,8 @@ export interface IdentityClient {
   sources(request: RequestInfo | undefined, requestId: string): PeopleSource[];
   /** How long linking waits for the agencies, in all, before going on without those that have not answered (ms). */
   linkBudgetMs: number;
+  /** Each agency's own record id type, by Agency enum value (the registry's `localIdType`). */
+  localIdTypes?: Record<string, IdentifierType>;
 }
 
 export interface Candidate extends CandidateGrade {
@@ -318,6 +320,8 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
   }, { cache: false });
 
   return {
+    /** The identifier type of an agency's own record ids (by Agency enum value); null for an agency whose records name no person. */
+    localIdType: (agency: string): IdentifierType | null => client.localIdTypes?.[agency] ?? null,
     /** One name search (searchPeople), then its hits completed by the records trusted identifiers join to them. */
     async searchPeople(criteria: IdentitySearch) {
       const found = await searchAll([criteria]);

@@ -67,8 +67,6 @@ function gradeAgainstSearch(records: IdentityRecord[], surname: string, forename
   return { grade: best.grade === 'PROBABLE' ? 'PROBABLE' : 'POSSIBLE', basis: 'MATCH_WEIGHT', reason: explain(best, undefined, 'POSSIBLE (a search hit, weaker than a POSSIBLE candidate)') };
 }
 
-/** The identifier type of each agency's own record id, for a LinkedRecord an agency's worklist names. */
-const LOCAL_ID_TYPES: Record<string, IdentifierType> = { PROBATION: 'CRN', COURTS: 'ASN', PRISONS: 'PRISON_NUMBER', POLICE: 'POLICE_NOMINAL_ID' };
 
 export const resolvers = {
   Query: {
@@ -114,7 +112,8 @@ export const resolvers = {
     __resolveReference: (ref: { agency: string; localId: string }) => ref,
     // Every record of a worklist page is linked in the same tick: one batched call per agency per wave.
     async person(ref: { agency: string; localId: string }, _: unknown, ctx: Ctx): Promise<PersonParent | null> {
-      const type = LOCAL_ID_TYPES[ref.agency];
+      // The agency's own record id type, as its module declares it (the registry's `localIdType`).
+      const type = ctx.loaders.localIdType(ref.agency);
       if (!type) return null; // an agency whose records carry no person id of their own (victims)
       const r = await ctx.loaders.byIdentifier(normaliseInput(type, ref.localId));
       return r ? { id: r.id, resolved: r } : null;

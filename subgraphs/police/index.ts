@@ -18,6 +18,7 @@ const police: SubgraphModule<PoliceClient, PoliceLoaders> = {
   createLoaders,
   identity: (client) => client.identity,
   identifierTypes: ['PNC', 'CRO', 'POLICE_NOMINAL_ID', 'ASN'],
+  localIdType: 'POLICE_NOMINAL_ID',
   crossReferenceTypes: ['ASN'],
   health: (client) => client.health(),
   close: (client) => client.close(),

@@ -18,6 +18,7 @@ const prisons: SubgraphModule<PrisonsClient, PrisonsLoaders> = {
   createLoaders,
   identity: (client) => client.identity,
   identifierTypes: ['PRISON_NUMBER', 'PNC', 'CRO'],
+  localIdType: 'PRISON_NUMBER',
   health: (client) => client.health(),
   close: async () => {},
   standIn: async () => (await import('../../legacy/prisons/server.ts')).startStandIn,

@@ -22,6 +22,7 @@ const probation: SubgraphModule<ProbationClient, ProbationLoaders> = {
   createLoaders,
   identity: (client) => client.identity,
   identifierTypes: ['CRN', 'PNC', 'CRO', 'PRISON_NUMBER'],
+  localIdType: 'CRN',
   // Supervision and the offender record tell the policy their CRN and whether this caller is restricted
   // from or excluded from them (nDelius's per-user answer; the case's own marks when there is none).
   policyFacts: {
