@@ -3,6 +3,7 @@
 // reference/; the people, names and events are invented. The same person appears in several systems
 // with the mess real systems have: name variants and order, conflicting dates of birth, missing,
 // short-form or mistyped PNC numbers, and records that only name + date of birth can link.
+import { rng } from '../platform/rng.js';
 import { INFORMAL_FORENAMES } from './names.js';
 import { issueCro, issuePnc } from './identifiers.js';
 import { organisationUnits, prisons as prisonRegister } from '../reference/index.js';
@@ -187,17 +188,8 @@ export interface Population {
 
 // ---- deterministic randomness -------------------------------------------------------------------
 
-/** mulberry32: small, fast, and the same sequence on every platform. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (platform/rng.ts): the same sequence on every platform. */
+export { rng };
 
 class Dice {
   constructor(readonly next: () => number) {}

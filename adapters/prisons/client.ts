@@ -23,6 +23,17 @@ export const OPERATIONS = {
   prisonRoll: '/prison/{prisonId}/prisoners',
 } as const;
 
+/**
+ * One Prisoner Search record, mapped: who the person is, and the latest booking mapped apart, so an
+ * unreadable booking is an error in the custody list while the person still links.
+ */
+function prisonerAnswer(op: string, id: string, row: Prisoner): PrisonerAnswer | AdapterError {
+  const summary = mapRecord(AGENCY, op, id, row, mapPrisoner);
+  if (summary instanceof AdapterError) return summary;
+  const booking = mapRecord(AGENCY, op, `${id}/booking`, row, mapCustodyPeriod);
+  return { ...summary, custody: booking === null ? [] : [booking] };
+}
+
 /** A wing, landing or cell as NOMIS labels it inside a prison: `A`, `A-1`, `A-1-002`. */
 export const CELL_PREFIX = /^[A-Z0-9]{1,4}(-[A-Z0-9]{1,4}){0,2}$/;
 
@@ -91,31 +102,19 @@ export class PrisonsClient {
       for (const row of asArray(rows, op)) {
         const id = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.toUpperCase() : null;
         if (id === null || !chunk.includes(id)) continue; // a record we did not ask for cannot be placed
-        const summary = mapRecord(AGENCY, op, id, row, mapPrisoner);
-        if (summary instanceof AdapterError) { out.set(id, summary); continue; }
-        const booking = mapRecord(AGENCY, op, `${id}/booking`, row, mapCustodyPeriod);
-        out.set(id, { ...summary, custody: booking === null ? [] : [booking] });
+        out.set(id, prisonerAnswer(op, id, row));
       }
     }
     return out;
-  }
-
-  /**
-   * The custody periods (latest booking) of many prisoners, from the same Prisoner Search call as their
-   * records; a number the system does not hold is absent.
-   */
-  async custodyByNumber(numbers: readonly string[]): Promise<Map<string, (CustodyPeriod | AdapterError)[] | AdapterError>> {
-    const found = await this.prisonersByNumber(numbers);
-    return new Map([...found].map(([n, a]) => [n, a instanceof AdapterError ? a : a.custody]));
   }
 
   /** The custody periods of one prisoner; null when the system does not know the number. */
   async custodyPeriods(offenderNo: string): Promise<(CustodyPeriod | AdapterError)[] | null> {
     const n = offenderNo.trim().toUpperCase();
     if (!isPrisonNumber(n)) return null;
-    const found = (await this.custodyByNumber([n])).get(n);
+    const found = (await this.prisonersByNumber([n])).get(n);
     if (found instanceof AdapterError) throw found;
-    return found ?? null;
+    return found?.custody ?? null;
   }
 
   /**
@@ -253,10 +252,7 @@ export class PrisonsClient {
     const rows = asArray(res?.content, op);
     const entries = rows.map((row, i) => {
       const n = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.toUpperCase() : `#${opts.page * opts.size + i + 1}`;
-      const summary = mapRecord(AGENCY, op, n, row, mapPrisoner);
-      if (summary instanceof AdapterError) return summary;
-      const booking = mapRecord(AGENCY, op, `${n}/booking`, row, mapCustodyPeriod);
-      return { ...summary, custody: booking === null ? [] : [booking] };
+      return prisonerAnswer(op, n, row);
     });
     const total = typeof res?.totalElements === 'number' && Number.isInteger(res.totalElements) && res.totalElements >= 0 ? res.totalElements : null;
     if (total === null) throw new AdapterError({ agency: AGENCY, operation: op, code: 'BAD_SOURCE_DATA', message: `${AGENCY} roll could not be read: expected a count of the roll` });

@@ -2,6 +2,7 @@
 // the searches surface. m: how often a true pair is at each level; u: how often two different people
 // are, from random pairs of different people. Counts are smoothed (one pseudo-count per level), so no
 // level is impossible and no weight is infinite.
+import { rng } from '../../../platform/rng.js';
 import { BlockingIndex, scorePairs, thresholdFor, type LabelledRecord } from './evaluate.js';
 import { COMPARISONS, levelsOf, type ComparisonName, type MatchWeights } from './model.js';
 
@@ -25,17 +26,6 @@ export interface TrainingOptions {
   trainedOn?: Record<string, unknown>;
 }
 
-/** mulberry32: a seeded sequence, so training is repeatable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round = (n: number, places = 6) => Math.round(n * 10 ** places) / 10 ** places;
 
