@@ -172,7 +172,9 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   /**
    * Takes the subgraph's disclosure report into the request's context (clients never see it): from the
-   * response header, or from the body's extensions when the header says the report was too large for it.
+   * response header, or from the body's extensions when the header says the report was too large for it
+   * (or, from a subgraph of before the header, when there is no header). A header that cannot be read
+   * fails the call: what the audit cannot record is not disclosed.
    */
   override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
     const disclosures = (context as Partial<GatewayContext>).disclosures;
@@ -180,13 +182,13 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const ext = response.extensions as Record<string, unknown> | undefined;
     let report: unknown;
     if (ext && ext[DISCLOSURES_EXTENSION] !== undefined) {
-      // Only a report the header announced is read from the body; either way the body never keeps it.
-      if (header === DISCLOSURES_IN_BODY) report = ext[DISCLOSURES_EXTENSION];
+      if (header === null || header === DISCLOSURES_IN_BODY) report = ext[DISCLOSURES_EXTENSION];
       delete ext[DISCLOSURES_EXTENSION];
     }
     if (header && header !== DISCLOSURES_IN_BODY) {
       try { report = decodeDisclosures(header); } catch (err) {
-        this.opts.log.warn({ subgraph: this.opts.name, err: (err as Error).message }, 'unreadable disclosure report');
+        this.opts.log.error({ subgraph: this.opts.name, err: (err as Error).message }, 'unreadable disclosure report: answer withheld');
+        return this.failedAnswer('SOURCE_UNAVAILABLE');
       }
     }
     if (Array.isArray(report) && Array.isArray(disclosures)) disclosures.push(...(report as DisclosureEntry[]));

@@ -41,14 +41,23 @@ describe('the disclosure report', () => {
     expect(out.extensions).toBeUndefined();
   });
 
-  it('is taken from the body, and stripped, only when the header announces it there', () => {
+  it('is taken from the body, and stripped, when the header announces it there (or a subgraph of before the header sent none)', () => {
     const report = [entry(1)];
     const announced = receive({ [DISCLOSURES_HEADER]: DISCLOSURES_IN_BODY }, { data: {}, extensions: { disclosures: report } });
     expect(announced.disclosures).toEqual(report);
     expect(announced.out.extensions).toEqual({});
-    // A body that claims a report the header did not announce is not believed, and never passed on.
-    const unannounced = receive({}, { data: {}, extensions: { disclosures: report } });
-    expect(unannounced.disclosures).toEqual([]);
-    expect(unannounced.out.extensions).toEqual({});
+    const older = receive({}, { data: {}, extensions: { disclosures: report } });
+    expect(older.disclosures).toEqual(report);
+    expect(older.out.extensions).toEqual({});
+    // With a header report, a report in the body is not believed twice, and never passed on.
+    const both = receive({ [DISCLOSURES_HEADER]: encodeDisclosures(report)! }, { data: {}, extensions: { disclosures: [entry(2)] } });
+    expect(both.disclosures).toEqual(report);
+    expect(both.out.extensions).toEqual({});
+  });
+
+  it('withholds the answer when the header cannot be read: what the audit cannot record is not disclosed', () => {
+    const { out, disclosures } = receive({ [DISCLOSURES_HEADER]: 'not-a-report' }, { data: { secret: 'x' } });
+    expect(disclosures).toEqual([]);
+    expect(out).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'SOURCE_UNAVAILABLE', agency: 'fixture' } })] });
   });
 });
