@@ -16,16 +16,16 @@ export class CompositionError extends Error {
   }
 }
 
-export function composeSupergraph(modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[]): string {
+export function composeSupergraph(modules: Pick<SubgraphModule, 'name' | 'typeDefs' | 'federation'>[]): string {
   return compose(modules).supergraphSdl;
 }
 
 /** The API schema clients see (no join machinery, nothing @inaccessible): what client operations are checked against. */
-export function composeApiSchema(modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[]): GraphQLSchema {
+export function composeApiSchema(modules: Pick<SubgraphModule, 'name' | 'typeDefs' | 'federation'>[]): GraphQLSchema {
   return compose(modules).schema.toAPISchema().toGraphQLJSSchema();
 }
 
-function compose(modules: Pick<SubgraphModule, 'name' | 'typeDefs'>[]) {
+function compose(modules: Pick<SubgraphModule, 'name' | 'typeDefs' | 'federation'>[]) {
   const services = modules.map((m) => {
     try {
       return { name: m.name, url: placeholderUrl(m.name), typeDefs: parse(subgraphSdl(m)) };

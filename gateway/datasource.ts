@@ -17,7 +17,7 @@ import { ASSERTION_HEADER } from '../auth/assertion.js';
 import { DEADLINE_HEADER, remaining } from '../platform/deadline.js';
 import type { Logger } from '../platform/log.js';
 import type { GatewayContext } from './context.js';
-import { DISCLOSURES_EXTENSION, type DisclosureEntry } from '../subgraphs/disclosures.js';
+import { decodeDisclosures, DISCLOSURES_EXTENSION, DISCLOSURES_HEADER, DISCLOSURES_IN_BODY, type DisclosureEntry } from '../subgraphs/disclosures.js';
 import { DEFAULT_MAX_REPRESENTATIONS } from '../subgraphs/harness.js';
 import { coalesced } from './coalesce.js';
 import { SpanKind } from '@opentelemetry/api';
@@ -170,14 +170,28 @@ export class AgencyDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     injectTraceHeaders(request.http!.headers);
   }
 
-  /** Takes the subgraph's disclosure report out of the response (clients never see it) into the request's context. */
+  /**
+   * Takes the subgraph's disclosure report into the request's context (clients never see it): from the
+   * response header, or from the body's extensions when the header says the report was too large for it
+   * (or, from a subgraph of before the header, when there is no header). A header that cannot be read
+   * fails the call: what the audit cannot record is not disclosed.
+   */
   override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    const disclosures = (context as Partial<GatewayContext>).disclosures;
+    const header = response.http?.headers.get(DISCLOSURES_HEADER) ?? null;
     const ext = response.extensions as Record<string, unknown> | undefined;
-    const report = ext?.[DISCLOSURES_EXTENSION];
-    if (ext && report !== undefined) {
+    let report: unknown;
+    if (ext && ext[DISCLOSURES_EXTENSION] !== undefined) {
+      if (header === null || header === DISCLOSURES_IN_BODY) report = ext[DISCLOSURES_EXTENSION];
       delete ext[DISCLOSURES_EXTENSION];
-      if (Array.isArray(report) && Array.isArray((context as Partial<GatewayContext>).disclosures)) (context as GatewayContext).disclosures.push(...(report as DisclosureEntry[]));
     }
+    if (header && header !== DISCLOSURES_IN_BODY) {
+      try { report = decodeDisclosures(header); } catch (err) {
+        this.opts.log.error({ subgraph: this.opts.name, err: (err as Error).message }, 'unreadable disclosure report: answer withheld');
+        return this.failedAnswer('SOURCE_UNAVAILABLE');
+      }
+    }
+    if (Array.isArray(report) && Array.isArray(disclosures)) disclosures.push(...(report as DisclosureEntry[]));
     return response;
   }
 

@@ -1,6 +1,8 @@
 // What one request disclosed and withheld in one subgraph, for the audit trail: schema coordinates with
 // the rule and agreement that decided them and the subjects (agency record ids, case URNs, victim ids)
-// they concern. No field values. The harness returns it to the gateway in the response's extensions.
+// they concern. No field values. The harness returns it to the gateway in an HTTP response header
+// (DISCLOSURES_HEADER), so the response body is exactly what a conformant subgraph returns.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { decodePersonKey } from '../schema/person-id.js';
 import type { DisclosureLog } from './types.js';
 
@@ -14,7 +16,46 @@ export interface DisclosureEntry {
   subjectIds: string[];
 }
 
+/** Where a report too large for a header travels instead (and where it travelled before the header). */
 export const DISCLOSURES_EXTENSION = 'disclosures';
+/** The response header carrying the report: compact JSON, deflated, base64url. */
+export const DISCLOSURES_HEADER = 'x-disclosures';
+/** The header's value when the report is in the body's extensions instead. */
+export const DISCLOSURES_IN_BODY = 'body';
+/**
+ * The largest header value sent. Node's HTTP client refuses response headers over 16 KiB in all, so a
+ * larger report (thousands of distinct subjects in one call) goes in the body, flagged by the header.
+ */
+export const DISCLOSURES_HEADER_BUDGET = 12_000;
+
+/** Compact form: subjects listed once, entries as tuples naming them by index. */
+interface CompactReport {
+  v: 1;
+  s: string[];
+  e: [agency: string, coordinate: string, decision: 0 | 1, rule: string, agreement: string | null, reason: string | null, subjects: number[]][];
+}
+
+/** The report as a header value, or null when it would exceed `budget` characters. */
+export function encodeDisclosures(entries: DisclosureEntry[], budget = DISCLOSURES_HEADER_BUDGET): string | null {
+  const index = new Map<string, number>();
+  const s: string[] = [];
+  const at = (id: string) => { let i = index.get(id); if (i === undefined) { index.set(id, (i = s.length)); s.push(id); } return i; };
+  const compact: CompactReport = {
+    v: 1, s,
+    e: entries.map((e) => [e.agency, e.coordinate, e.decision === 'DISCLOSED' ? 1 : 0, e.rule, e.agreement, e.reason ?? null, e.subjectIds.map(at)]),
+  };
+  const value = deflateRawSync(Buffer.from(JSON.stringify(compact))).toString('base64url');
+  return value.length <= budget ? value : null;
+}
+
+/** The report a header carries; throws on a value that is not one (the caller treats that as no report). */
+export function decodeDisclosures(value: string): DisclosureEntry[] {
+  const c = JSON.parse(inflateRawSync(Buffer.from(value, 'base64url'), { maxOutputLength: 64 * 1024 * 1024 }).toString('utf8')) as CompactReport;
+  if (c?.v !== 1 || !Array.isArray(c.s) || !Array.isArray(c.e)) throw new Error('not a disclosure report');
+  return c.e.map(([agency, coordinate, d, rule, agreement, reason, subjects]) => ({
+    agency, coordinate, decision: d === 1 ? 'DISCLOSED' : 'WITHHELD', rule, agreement, ...(reason ? { reason } : {}), subjectIds: subjects.map((i) => c.s[i]),
+  }));
+}
 
 /**
  * Subject ids a record's facts name: `police=400000`, `case=01ZD0303208`, `victim=V0000001`; a CRN fact

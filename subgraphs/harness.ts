@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, Kind, parse, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { applyMiddleware, type IMiddlewareTypeMap } from 'graphql-middleware';
@@ -18,31 +19,66 @@ import { serveApollo } from '../platform/http.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { scalarResolvers } from '../schema/scalars.js';
 import { compilePolicy } from './policy.js';
-import { DISCLOSURES_EXTENSION, RequestDisclosures } from './disclosures.js';
+import { DISCLOSURES_EXTENSION, DISCLOSURES_HEADER, DISCLOSURES_IN_BODY, encodeDisclosures, RequestDisclosures } from './disclosures.js';
 import type { SubgraphPolicy } from '../schema/policy/index.js';
-import type { Caller, SubgraphContext, SubgraphModule } from './types.js';
+import type { Caller, FederationLinkOptions, SubgraphContext, SubgraphModule } from './types.js';
 
-export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
+/** The federation version every subgraph links unless its module declares another. */
+export const DEFAULT_FEDERATION_VERSION = '2.7';
+/** What every subgraph imports by name; a module's `federation.imports` add to these. */
+export const DEFAULT_FEDERATION_IMPORTS: readonly string[] = ['@key', '@shareable', '@external', '@requires', '@provides', '@inaccessible'];
+
+/**
+ * The `@link` to the federation spec: the version and the directives written without a prefix. The
+ * defaults keep every existing schema working; a module asks for more (`@tag`, `@override`,
+ * `@interfaceObject`, `@composeDirective`, ...) in its `federation` options.
+ */
+export function federationLink(opts: FederationLinkOptions = {}): string {
+  const version = opts.version ?? DEFAULT_FEDERATION_VERSION;
+  if (!/^2\.\d+$/.test(version)) throw new Error(`federation version must read 2.<minor>, got "${version}"`);
+  const imports = [...new Set([...DEFAULT_FEDERATION_IMPORTS, ...(opts.imports ?? [])])];
+  for (const i of imports) if (!/^@[A-Za-z_][A-Za-z0-9_]*$/.test(i)) throw new Error(`federation import must name a directive (@name), got "${i}"`);
+  return `extend schema @link(url: "https://specs.apollo.dev/federation/v${version}", import: [${imports.map((i) => JSON.stringify(i)).join(', ')}])`;
+}
+
+/** Today's link (the defaults), for code that only needs the common one. */
+export const FEDERATION_LINK = federationLink();
 
 const COMMON_SDL = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
 
 /** The full SDL of a subgraph: federation link, the shared common model, then the agency's own types. */
-export function subgraphSdl(module: Pick<SubgraphModule, 'typeDefs'>): string {
-  return `${FEDERATION_LINK}\n\n${COMMON_SDL}\n${module.typeDefs}`;
+export function subgraphSdl(module: Pick<SubgraphModule, 'typeDefs'> & { federation?: FederationLinkOptions }, federation: FederationLinkOptions | undefined = module.federation): string {
+  return `${federationLink(federation)}\n\n${COMMON_SDL}\n${module.typeDefs}`;
+}
+
+/** How the builder makes a subgraph schema; every option defaults to what the module declares, then to today's behaviour. */
+export interface BuildOptions {
+  /** The federation link (version, imports); default the module's `federation`, else v2.7 with the common imports. */
+  federation?: FederationLinkOptions;
+  /** The disclosure policy: a table to use instead of the subgraph's own (tests), or false for none (bench, matrix). */
+  policy?: SubgraphPolicy | false;
 }
 
 /** The subgraph schema with no policy at all: never served, only measured against (bench) and rendered (matrix). */
-export function buildUnprotectedSchema(module: Pick<SubgraphModule, 'typeDefs' | 'resolvers'>): GraphQLSchema {
-  return buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
+export function buildUnprotectedSchema(module: Pick<SubgraphModule, 'typeDefs' | 'resolvers'> & { federation?: FederationLinkOptions }, federation?: FederationLinkOptions): GraphQLSchema {
+  return buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(module, federation ?? module.federation)), resolvers: { ...scalarResolvers, ...module.resolvers } as never }]);
+}
+
+/**
+ * The builder: the module's schema under its federation link, with its disclosure policy applied unless
+ * `policy: false`. Throws a PolicyError naming every field without a usable policy entry.
+ */
+export function buildSubgraph(module: SubgraphModule, opts: BuildOptions = {}): GraphQLSchema {
+  if (opts.policy === false) return buildUnprotectedSchema(module, opts.federation);
+  return buildProtectedSchema(module, opts.policy, opts.federation);
 }
 
 /**
  * Builds the subgraph schema with the compiled disclosure policy applied; throws a PolicyError naming
  * every field without a usable policy entry. `policy` replaces the subgraph's table (tests only).
  */
-export function buildProtectedSchema(module: SubgraphModule, policy?: SubgraphPolicy): GraphQLSchema {
-  const schema = buildUnprotectedSchema(module);
+export function buildProtectedSchema(module: SubgraphModule, policy?: SubgraphPolicy, federation?: FederationLinkOptions): GraphQLSchema {
+  const schema = buildUnprotectedSchema(module, federation);
   const policyRules = compilePolicy(module.name, schema, module.policyFacts, policy);
   const shielded = shield(policyRules.rules, {
     // Deny by default: a field the policy does not name is never disclosed.
@@ -77,14 +113,23 @@ export function formatSubgraphError(name: string, log: Logger) {
   };
 }
 
-/** Hands the request's disclosure decisions to the gateway, which writes the audit record. */
+/**
+ * Hands the request's disclosure decisions to the gateway, which writes the audit record, in an HTTP
+ * response header (compact, deflated, base64url): the body stays exactly what a conformant subgraph
+ * returns. A report too large for a header (thousands of subjects) goes in the body's extensions
+ * instead, and the header says so; the gateway's data source takes it out either way.
+ */
 const disclosureReportPlugin: ApolloServerPlugin<SubgraphContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind !== 'single' || !contextValue.disclosures) return;
+        const report = (contextValue.disclosures as RequestDisclosures).toJSON();
+        const encoded = encodeDisclosures(report);
+        if (encoded !== null) { response.http.headers.set(DISCLOSURES_HEADER, encoded); return; }
+        response.http.headers.set(DISCLOSURES_HEADER, DISCLOSURES_IN_BODY);
         const r = response.body.singleResult;
-        r.extensions = { ...(r.extensions ?? {}), [DISCLOSURES_EXTENSION]: (contextValue.disclosures as RequestDisclosures).toJSON() };
+        r.extensions = { ...(r.extensions ?? {}), [DISCLOSURES_EXTENSION]: report };
       },
     };
   },
@@ -116,6 +161,14 @@ export interface SubgraphServerOptions<Client> {
   assertionKey: CryptoKey;
   /** false serves without the disclosure policy, to measure what it costs (npm run bench); refused in production. */
   policy?: false;
+  /** The federation link; default the module's own `federation` options, else v2.7 with the common imports. */
+  federation?: FederationLinkOptions;
+  /**
+   * Federated tracing: when the gateway asks (`apollo-federation-include-trace: ftv1`) the answer
+   * carries the trace in `extensions.ftv1`, error messages masked. Default the module's
+   * `federation.tracing`, else on; never sent unless asked.
+   */
+  tracing?: boolean;
   /** Public keys of the services that may call internal fields (identity, audit), by service name. */
   serviceKeys?: Record<string, CryptoKey>;
   host?: string;
@@ -145,7 +198,9 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
   const log = opts.log ?? createLogger(`subgraph:${module.name}`);
   // Without the policy every field is disclosed to every caller: a benchmark baseline, never a deployment.
   if (opts.policy === false && process.env.NODE_ENV === 'production') throw new Error(`subgraph ${module.name}: refusing to run without the disclosure policy in production`);
-  const schema = opts.policy === false ? buildUnprotectedSchema(module) : buildProtectedSchema(module);
+  const federation = opts.federation ?? module.federation;
+  const schema = buildSubgraph(module, { policy: opts.policy === false ? false : undefined, federation });
+  const tracing = opts.tracing ?? federation?.tracing ?? true;
   const maxRepresentations = opts.maxRepresentations ?? DEFAULT_MAX_REPRESENTATIONS;
   const server = new ApolloServer<SubgraphContext>({
     schema,
@@ -154,8 +209,8 @@ export async function startSubgraph<Client>(module: SubgraphModule<Client>, opts
     persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError(module.name, log),
-    // No inline traces: they would only feed Apollo's hosted reporting, which this system never calls.
-    plugins: [disclosureReportPlugin, ApolloServerPluginInlineTraceDisabled()],
+    // Inline traces only when the gateway asks for them, with error messages masked (they stay in this log).
+    plugins: [disclosureReportPlugin, tracing ? ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }) : ApolloServerPluginInlineTraceDisabled()],
     stopOnTerminationSignals: false, // the process that runs the subgraph owns shutdown
   });
   await server.start();

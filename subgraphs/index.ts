@@ -1,6 +1,7 @@
 // The registry: the one list of subgraphs. Gateway wiring, `npm start`, health, composition and the
-// policy coverage check all iterate it. Adding an agency: create adapters/<slug>/, subgraphs/<slug>/
-// (and legacy/<slug>/ for its stand-in), then add the slug here.
+// policy coverage check all iterate it. Adding an agency: `npm run new-agency -- <slug>` writes
+// adapters/<slug>/, subgraphs/<slug>/, legacy/<slug>/ (its stand-in), schema/policy/fields/<slug>.ts and
+// test skeletons, and adds the slug here; `npm run conformance -- <slug>` checks it before it joins.
 import type { SubgraphModule } from './types.js';
 
 export const SUBGRAPH_NAMES = [

@@ -180,10 +180,15 @@ export function withheld(coordinate: string, reason: Reason, info?: GraphQLResol
 }
 
 let loaded: Map<string, SubgraphPolicy> | null = null;
-export function policyFor(subgraph: string): SubgraphPolicy {
+/** The subgraph's table, or null when schema/policy/fields/<subgraph>.ts does not exist. */
+function loadedPolicy(subgraph: string): SubgraphPolicy | null {
   loaded ??= loadPolicy();
-  const p = loaded.get(subgraph);
-  if (!p) throw new PolicyError([`no field table for subgraph "${subgraph}": add schema/policy/fields/${subgraph}.ts and list it in schema/policy/index.ts`]);
+  return loaded.get(subgraph) ?? null;
+}
+const noTable = (subgraph: string) => `no field table for subgraph "${subgraph}": add schema/policy/fields/${subgraph}.ts (\`npm run new-agency\` writes one denying every field)`;
+export function policyFor(subgraph: string): SubgraphPolicy {
+  const p = loadedPolicy(subgraph);
+  if (!p) throw new PolicyError([noTable(subgraph)]);
   return p;
 }
 
@@ -195,7 +200,7 @@ const gatewayOnly: IRule = rule('isGatewayFederationField', { cache: 'contextual
 const inherit = allow as unknown as IRule;
 
 /** Value types of the common model: always shown with the field that returned them. */
-const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'Offence', 'Organisation'];
+const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'RecordedIdentifier', 'Provenance', 'Offence', 'Organisation'];
 
 /** Which condition a reason reports, so a list knows how to treat an item that failed it. */
 const CONDITION_OF: Partial<Record<Reason, Condition>> = Object.fromEntries(Object.entries(CONDITION_FAILURE).map(([c, r]) => [r, c]));
@@ -288,8 +293,12 @@ export interface CompiledPolicy {
 }
 
 /** Compiles one subgraph's table for graphql-shield; throws PolicyError naming every field without a usable entry. */
-export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Record<string, FactReader> = {}, policy: SubgraphPolicy = policyFor(subgraph)): CompiledPolicy {
+export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Record<string, FactReader> = {}, given?: SubgraphPolicy): CompiledPolicy {
   const problems: string[] = [];
+  // Without a table file every field still gets named below, after the missing file itself.
+  const found = given ?? loadedPolicy(subgraph);
+  if (!found) problems.push(noTable(subgraph));
+  const policy: SubgraphPolicy = found ?? { subgraph, owner: 'NONE', entries: new Map() };
   const entityTypes = new Set((schema.getType('_Entity') && isUnionType(schema.getType('_Entity')) ? (schema.getType('_Entity') as import('graphql').GraphQLUnionType).getTypes() : []).map((t) => t.name));
   const rules: Record<string, Record<string, IRule>> = {};
   const gates = new Map<string, FieldGate>();

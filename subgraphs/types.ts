@@ -82,6 +82,16 @@ export interface SubgraphContext<Loaders = unknown> {
 
 export type Env = Record<string, string | undefined>;
 
+/** The federation surface a subgraph declares (subgraphs/harness.ts federationLink). */
+export interface FederationLinkOptions {
+  /** The federation spec version linked, `2.<minor>` (default 2.7). */
+  version?: string;
+  /** Directives imported by name, beside the common ones (`@tag`, `@override`, `@interfaceObject`, `@composeDirective`, ...). */
+  imports?: string[];
+  /** Federated tracing (`ftv1`) when the gateway asks for it (default on). */
+  tracing?: boolean;
+}
+
 export interface SubgraphModule<Client = any, Loaders = any> {
   /** The agency slug (or `identity` for the core subgraph): folder, subgraph name, env prefix, log field. */
   name: string;
@@ -96,6 +106,8 @@ export interface SubgraphModule<Client = any, Loaders = any> {
   description: string;
   /** The subgraph's own SDL (schema/common.graphql is prepended by the harness). */
   typeDefs: string;
+  /** Its federation link and tracing, when it needs more than the defaults (v2.7, the common imports, tracing on). */
+  federation?: FederationLinkOptions;
   resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
   /**
    * How the policy reads record conditions off this subgraph's objects, by type (Person is built in).

@@ -3,7 +3,8 @@
 // them, and gives the policy engine and the matrix one validated model. It never decides anything.
 //
 // A field table maps `Type.field` (or `Type.*` for every field of a type; an exact entry wins) to:
-//   'INHERIT' — a value type's field, decided by the field that returned its parent; or
+//   'INHERIT' — a value type's field, decided by the field that returned its parent;
+//   'DENY'    — decided: no one is shown it (what a new agency's table says until it is decided); or
 //   a list of grants, each one line:   ROLES : PURPOSES | AGREEMENT [| if CONDITION [& CONDITION]]
 //     ROLES      role names or role groups, comma-separated
 //     PURPOSES   purposes, comma-separated, or * for any purpose the role may declare
@@ -13,15 +14,10 @@
 import { createHash } from 'node:crypto';
 import { AGREEMENTS, type Agreement } from './agreements.js';
 import { CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, SERVICES, type Condition, type Purpose, type Role, type Service } from './vocabulary.js';
-import { audit } from './fields/audit.js';
-import { courts } from './fields/courts.js';
-import { identity } from './fields/identity.js';
-import { police } from './fields/police.js';
-import { prisons } from './fields/prisons.js';
-import { probation } from './fields/probation.js';
-import { victims } from './fields/victims.js';
+import { existsSync } from 'node:fs';
+import { SUBGRAPH_NAMES } from '../../subgraphs/index.js';
 
-export type FieldTable = Record<string, 'INHERIT' | string[]>;
+export type FieldTable = Record<string, 'INHERIT' | 'DENY' | string[]>;
 
 export interface Grant {
   /** The line as written, for the matrix and error messages. */
@@ -44,16 +40,30 @@ export interface SubgraphPolicy {
   entries: Map<string, FieldPolicy>;
 }
 
-/** The field tables, by subgraph, with the agency that owns each. A new subgraph adds its table here. */
-export const FIELD_TABLES: Record<string, { owner: string; table: FieldTable }> = {
-  identity: { owner: 'ALL', table: identity },
-  police: { owner: 'POLICE', table: police },
-  courts: { owner: 'COURTS', table: courts },
-  prisons: { owner: 'PRISONS', table: prisons },
-  probation: { owner: 'PROBATION', table: probation },
-  victims: { owner: 'VICTIMS', table: victims },
-  audit: { owner: 'AUDIT', table: audit },
-};
+/** Owners of the core subgraphs' tables that are not an agency's own (shared identity is everyone's). */
+const CORE_OWNERS: Record<string, string> = { identity: 'ALL' };
+
+/**
+ * The field tables, by subgraph, with the agency that owns each: found from the registry, one file per
+ * subgraph, schema/policy/fields/<slug>.ts, exporting the table (as `<slug>`, `table` or default) and
+ * optionally its `owner` (default the slug in capitals). A subgraph without a file has no table, and
+ * the coverage check names every one of its fields.
+ */
+async function discoverTables(): Promise<Record<string, { owner: string; table: FieldTable }>> {
+  const out: Record<string, { owner: string; table: FieldTable }> = {};
+  for (const name of SUBGRAPH_NAMES as readonly string[]) {
+    const file = new URL(`./fields/${name}.ts`, import.meta.url);
+    if (!existsSync(file)) continue;
+    const mod = (await import(`./fields/${name}.ts`)) as Record<string, unknown>;
+    const camel = name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const table = (mod[name] ?? mod[camel] ?? mod.table ?? mod.default) as FieldTable | undefined;
+    if (!table || typeof table !== 'object') throw new Error(`schema/policy/fields/${name}.ts must export its field table (as "${camel}", "table" or default)`);
+    out[name] = { owner: typeof mod.owner === 'string' ? mod.owner : CORE_OWNERS[name] ?? name.replace(/-/g, '_').toUpperCase(), table };
+  }
+  return out;
+}
+
+export const FIELD_TABLES: Record<string, { owner: string; table: FieldTable }> = await discoverTables();
 
 /** Agencies an agreement's owner stands for: HMPPS is prisons and probation together. */
 const OWNER_COVERS: Record<string, string[]> = { HMPPS: ['PRISONS', 'PROBATION'] };
@@ -136,7 +146,9 @@ export function loadPolicy(tables = FIELD_TABLES): Map<string, SubgraphPolicy> {
       const where = `${subgraph} ${coordinate}`;
       if (!/^[A-Z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*|\*)$/.test(coordinate)) problems.push(`${where}: expected Type.field or Type.*`);
       if (value === 'INHERIT') { entries.set(coordinate, { kind: 'INHERIT' }); continue; }
-      if (!Array.isArray(value) || value.length === 0) { problems.push(`${where}: expected 'INHERIT' or a list of grants`); continue; }
+      // Decided and denied to everyone: no grant can hold.
+      if (value === 'DENY') { entries.set(coordinate, { kind: 'GRANTS', grants: [] }); continue; }
+      if (!Array.isArray(value) || value.length === 0) { problems.push(`${where}: expected 'INHERIT', 'DENY' or a list of grants`); continue; }
       const grants = value.map((g) => parseGrant(g, where, owner, problems)).filter((g): g is Grant => g !== null);
       entries.set(coordinate, { kind: 'GRANTS', grants });
     }

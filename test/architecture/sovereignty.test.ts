@@ -10,8 +10,8 @@ import { SUBGRAPH_NAMES } from '../../subgraphs/index.js';
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 const OUTSIDE_THE_RULE = ['node_modules', 'test', 'legacy', '.git', 'bench'];
-/** Processes that host one agency's subgraph and hand its client to that subgraph alone. */
-const SUBGRAPH_HOSTS = ['platform/stack.ts', 'scripts/subgraph.ts'];
+/** Processes that host one agency's subgraph and hand its client to that subgraph alone (the conformance kit serves the one it checks). */
+const SUBGRAPH_HOSTS = ['platform/stack.ts', 'scripts/subgraph.ts', 'subgraphs/conformance.ts'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

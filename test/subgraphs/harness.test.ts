@@ -37,6 +37,20 @@ describe('the subgraph harness', () => {
     expect(() => buildProtectedSchema(module, policy(missing))).toThrow(/testagency Thing\.secret: no policy entry/);
   });
 
+  it('names every field when the subgraph has no table file at all, after the missing file', () => {
+    // testagency is not in the registry, so no schema/policy/fields/testagency.ts is found for it.
+    let message = '';
+    try { buildProtectedSchema(module); } catch (err) { message = (err as Error).message; }
+    expect(message).toMatch(/no field table for subgraph "testagency": add schema\/policy\/fields\/testagency\.ts/);
+    for (const f of ['Query.thing', 'Thing.id', 'Thing.secret', 'Thing.public']) expect(message).toContain(`testagency ${f}: no policy entry`);
+  });
+
+  it('withholds a DENY field from everyone, its own agency too', async () => {
+    const r = await run({ ...TABLE, 'Thing.secret': 'DENY' }, caller('POLICE', ['POLICE_OFFICER'], 'INVESTIGATION'), '{ thing { public secret } }');
+    expect(r.data?.thing).toEqual({ public: 'hello', secret: null });
+    expect(r.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('withholds a field the policy does not grant the caller, as FORBIDDEN with the reason', async () => {
     const r = await run(TABLE, caller('PROBATION'), '{ thing { id public secret } }');
     expect(r.data).toEqual({ thing: { id: '1', public: 'hello', secret: null } });
