@@ -153,9 +153,11 @@ const signed = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)}`
 export function explain(s: MatchScore, w: MatchWeights = matchWeights(), below = 'below POSSIBLE'): string {
   const made = s.comparisons.filter((c) => c.level !== 'MISSING').sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
   const missing = s.comparisons.filter((c) => c.level === 'MISSING').map((c) => LABELS[c.comparison]);
+  // Shown to one decimal, rounded down, so a weight just under a threshold never reads as reaching it.
+  const shown = (Math.floor(s.weight * 10 + 1e-9) / 10).toFixed(1);
   const head = s.grade
-    ? `${s.grade}: match weight ${s.weight.toFixed(1)} (${s.grade} from ${w.thresholds[s.grade]})`
-    : `${below}: match weight ${s.weight.toFixed(1)} (POSSIBLE from ${w.thresholds.POSSIBLE})`;
+    ? `${s.grade}: match weight ${shown} (${s.grade} from ${w.thresholds[s.grade]})`
+    : `${below}: match weight ${shown} (POSSIBLE from ${w.thresholds.POSSIBLE})`;
   const share = (f: number) => ` (a name 1 in ${Math.max(1, Math.round(1 / f)).toLocaleString('en-GB')} records hold)`;
   const parts = made.map((c) => `${LABELS[c.comparison]} ${LEVEL_TEXT[c.level] ?? c.level.toLowerCase()}${c.frequency ? share(c.frequency) : ''} ${signed(c.weight)}`);
   if (s.swapped) parts.push(`forename and surname read the other way round ${signed(-w.swapPenalty)}`);
