@@ -3,8 +3,11 @@
 // npm run identity:eval — scores the reviewed weights on a held-out set (another seed): precision and
 //   recall of PROBABLE and of PROBABLE + POSSIBLE, confusion counts, examples of misses, and the same
 //   figures for the rule list the model replaced (exact surname search, rules on name and date of birth).
-//   Exits non-zero below the acceptance thresholds (CI). Options: --seed N --people N --pairs N.
-import { writeFileSync } from 'node:fs';
+//   Exits non-zero below the acceptance thresholds. Options: --seed N --people N --pairs N.
+// npm run identity:eval -- --pairs-csv FILE — scores a labelled pairs file instead (shape in README,
+//   "Identity matching"): precision and recall per grade over the file's pairs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { forenamesMatch, nameKey } from '../adapters/normalise.js';
 import { generateMessySet, type MessRecord } from '../legacy/mess.js';
 import { BlockingIndex, evaluate, scorePairs, type Evaluation, type LabelledRecord, type ScoredPair } from '../subgraphs/identity/match/evaluate.js';
@@ -69,6 +72,7 @@ function args(): Partial<typeof HELD_OUT> {
   const argv = process.argv.slice(3);
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '');
+    if (name === 'pairs-csv') continue;
     const key = name === 'pairs' ? 'duplicates' : name;
     if (!['seed', 'people', 'duplicates'].includes(key) || !/^\d+$/.test(argv[i + 1] ?? '')) throw new Error(`expected --seed N, --people N or --pairs N, got ${argv[i]} ${argv[i + 1] ?? ''}`);
     out[key] = Number(argv[i + 1]);
@@ -99,7 +103,9 @@ function evaluation(weights: MatchWeights = matchWeights()): boolean {
   const started = Date.now();
   const pairs: ScoredPair[] = scorePairs(queries, new BlockingIndex(index), weights);
   const e = evaluate(pairs, queries.length, weights);
+  const trained = weights.trainedOn as { seed?: number };
   console.log(`held-out set: seed ${opts.seed}, ${opts.people} people, ${opts.duplicates} true pairs (legacy/mess.ts); scored in ${Date.now() - started} ms`);
+  console.log(`weights trained on seed ${trained.seed ?? '?'}${trained.seed === opts.seed ? ' — THE SAME SEED: this is not a held-out evaluation' : ' (another seed: held out)'}`);
   console.log(`thresholds: PROBABLE from ${weights.thresholds.PROBABLE}, POSSIBLE from ${weights.thresholds.POSSIBLE} (schema/identity/match-weights.json)`);
   report('match model', e);
   const b = baseline(queries, index);
@@ -127,11 +133,18 @@ function evaluation(weights: MatchWeights = matchWeights()): boolean {
   console.log('| mistake | pairs | recall |');
   console.log('| --- | --- | --- |');
   for (const [k, c] of [...kinds].sort((a, b) => b[1].pairs - a[1].pairs)) console.log(`| ${k} | ${c.pairs} | ${pct(c.found / c.pairs)} |`);
-  const missed = queries.filter((q) => !found.has(q.id)).slice(0, 5);
+  // The misses, by cause: never surfaced by any search (blocking) or surfaced and weighed below POSSIBLE (scoring).
+  const surfaced = new Set(pairs.filter((p) => p.match).map((p) => p.query));
+  const blockingMisses = queries.filter((q) => !surfaced.has(q.id));
+  const scoringMisses = queries.filter((q) => surfaced.has(q.id) && !found.has(q.id));
+  console.log(`\nmisses: ${blockingMisses.length + scoringMisses.length} true pairs not graded: ${blockingMisses.length} never surfaced by a search (blocking), ${scoringMisses.length} surfaced but below POSSIBLE (scoring)`);
   const show = (r: LabelledRecord) => `${r.forenames.join(' ') || '-'} ${r.surname} ${r.dateOfBirth ?? (r.birthYear ? `(${r.birthYear})` : '-')} ${r.sex ?? '-'} ${r.postcode ?? '-'}`;
-  console.log('\nexamples of true pairs not graded:');
-  for (const q of missed) {
-    const r = index.find((x) => x.personIndex === q.personIndex)!;
+  const byPerson = new Map(index.map((r) => [r.personIndex, r]));
+  console.log('examples of true pairs not surfaced by the searches:');
+  for (const q of blockingMisses.slice(0, 3)) console.log(`  ${show(q)}  ~  ${show(byPerson.get(q.personIndex)!)}`);
+  console.log('examples of true pairs surfaced but not graded:');
+  for (const q of scoringMisses.slice(0, 5)) {
+    const r = byPerson.get(q.personIndex)!;
     console.log(`  ${show(q)}  ~  ${show(r)}: ${explain(score(q, r, weights), weights)}`);
   }
   const wrong = pairs.filter((p) => !p.match && p.weight >= weights.thresholds.POSSIBLE).slice(0, 5);
@@ -143,9 +156,55 @@ function evaluation(weights: MatchWeights = matchWeights()): boolean {
   return ok;
 }
 
+/** One side of a labelled pair, read from the CSV columns with the given prefix. */
+function side(row: Record<string, string>, prefix: 'left' | 'right', i: number): LabelledRecord {
+  const v = (k: string) => (row[`${prefix}_${k}`] ?? '').trim();
+  const dob = v('date_of_birth');
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(dob) && !Number.isNaN(Date.parse(`${dob}T00:00:00Z`)) && new Date(`${dob}T00:00:00Z`).toISOString().startsWith(dob) ? dob : null;
+  const year = !iso && /^(19|20)\d\d/.test(dob.replace(/\D/g, '')) ? Number(dob.replace(/\D/g, '').slice(0, 4)) : null;
+  const sex = ({ M: 'MALE', MALE: 'MALE', F: 'FEMALE', FEMALE: 'FEMALE' } as Record<string, string>)[v('sex').toUpperCase()] ?? null;
+  return { id: v('id') || `${prefix}${i}`, personIndex: -1, forenames: v('forenames').split(/\s+/).filter(Boolean), surname: v('surname') || null, dateOfBirth: iso, birthYear: year, sex, postcode: v('postcode') || null };
+}
+
+/**
+ * Scores a labelled pairs file: one row per pair, columns left_forenames, left_surname,
+ * left_date_of_birth, left_sex, left_postcode, the same with right_, and match (1/0, true/false, yes/no);
+ * optional left_id and right_id. No searching: every row is a pair to grade.
+ */
+export function evaluatePairsFile(text: string, weights: MatchWeights = matchWeights()) {
+  const rows = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  const c = { matches: 0, probable: { tp: 0, fp: 0 }, any: { tp: 0, fp: 0 } };
+  rows.forEach((row, i) => {
+    const match = /^(1|true|yes|y)$/i.test(row.match ?? '');
+    if (!/^(0|1|true|false|yes|no|y|n)$/i.test(row.match ?? '')) throw new Error(`row ${i + 2}: match must be 1/0, true/false or yes/no`);
+    if (match) c.matches++;
+    const g = score(side(row, 'left', i), side(row, 'right', i), weights).grade;
+    if (g === 'PROBABLE') c.probable[match ? 'tp' : 'fp']++;
+    if (g) c.any[match ? 'tp' : 'fp']++;
+  });
+  const fig = (x: { tp: number; fp: number }) => ({ precision: x.tp / Math.max(1, x.tp + x.fp), recall: x.tp / Math.max(1, c.matches), truePositives: x.tp, falsePositives: x.fp, falseNegatives: c.matches - x.tp });
+  return { pairs: rows.length, matches: c.matches, probable: fig(c.probable), probableOrPossible: fig(c.any) };
+}
+
+function pairsFile(file: string): boolean {
+  const e = evaluatePairsFile(readFileSync(file, 'utf8'));
+  console.log(`${file}: ${e.pairs} labelled pairs, ${e.matches} of them the same person (each row graded as given: no search)`);
+  console.log('| grade | precision | recall | true positives | false positives | false negatives |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const [name, f] of [['PROBABLE', e.probable], ['PROBABLE + POSSIBLE', e.probableOrPossible]] as const) {
+    console.log(`| ${name} | ${pct(f.precision)} | ${pct(f.recall)} | ${f.truePositives} | ${f.falsePositives} | ${f.falseNegatives} |`);
+  }
+  const ok = e.probableOrPossible.recall >= TARGETS.probableOrPossibleRecall && e.probableOrPossible.precision >= TARGETS.probableOrPossiblePrecision && e.probable.precision >= TARGETS.probablePrecision;
+  console.log(`targets: ${ok ? 'met' : 'NOT met'}`);
+  return ok;
+}
+
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const command = process.argv[2];
   if (command === 'train') train();
-  else if (command === 'eval') process.exitCode = evaluation() ? 0 : 1;
-  else { console.error('usage: tsx scripts/identity-match.ts train|eval [--seed N --people N --pairs N]'); process.exitCode = 2; }
+  else if (command === 'eval') {
+    const at = process.argv.indexOf('--pairs-csv');
+    process.exitCode = (at > 0 ? pairsFile(process.argv[at + 1]) : evaluation()) ? 0 : 1;
+  }
+  else { console.error('usage: tsx scripts/identity-match.ts train|eval [--seed N --people N --pairs N | --pairs-csv FILE]'); process.exitCode = 2; }
 }

@@ -1,6 +1,7 @@
 // Comparison levels of the match model: each compares one attribute of two records and says how alike
 // they are, from a fixed, ordered list of levels (the first that applies wins). Pure functions.
-import { FORENAME_VARIANTS, nameKey, soundex as soundexOf, withinOneEdit } from '../../../adapters/normalise.js';
+import { nameKey, soundex as soundexOf, withinOneEdit } from '../../../adapters/normalise.js';
+import { FORENAME_VARIANT_KEYS } from './variants.js';
 
 /**
  * A small memo for the name reductions (each pair compares the same few names many times). Cleared when
@@ -51,40 +52,50 @@ export function editDistance(a: string, b: string, max = 2): number {
 
 export { withinOneEdit };
 
-const variants = new Map<string, Set<string>>();
-for (const [given, informal] of Object.entries(FORENAME_VARIANTS)) {
-  for (const [x, y] of [[given, informal], [informal, given]]) {
-    const k = nameKey(x);
-    (variants.get(k) ?? variants.set(k, new Set()).get(k)!).add(nameKey(y));
-  }
-}
-
-export type SurnameLevel = 'EXACT' | 'PHONETIC' | 'ONE_EDIT' | 'DIFFERENT' | 'MISSING';
-export type ForenameLevel = 'EXACT' | 'VARIANT' | 'PHONETIC' | 'ONE_EDIT' | 'OTHER_FORENAME' | 'DIFFERENT' | 'MISSING';
+export type SurnameLevel = 'EXACT' | 'PHONETIC' | 'ONE_EDIT' | 'TWO_EDITS' | 'DIFFERENT' | 'MISSING';
+export type ForenameLevel = 'EXACT' | 'VARIANT' | 'PHONETIC' | 'ONE_EDIT' | 'TWO_EDITS' | 'OTHER_FORENAME' | 'DIFFERENT' | 'MISSING';
 export type MiddleNameLevel = 'EXACT' | 'ALIKE' | 'DIFFERENT' | 'MISSING';
-export type DobLevel = 'EXACT' | 'DAY_MONTH_SWAPPED' | 'ONE_DIGIT' | 'ONE_YEAR_APART' | 'SAME_YEAR' | 'DIFFERENT' | 'MISSING';
+export type DobLevel = 'EXACT' | 'DAY_MONTH_SWAPPED' | 'ONE_DIGIT' | 'ONE_YEAR_APART' | 'WITHIN_A_MONTH' | 'SAME_YEAR' | 'YEAR_ONLY_SAME' | 'DIFFERENT' | 'MISSING';
 export type SexLevel = 'SAME' | 'DIFFERENT' | 'MISSING';
 export type PostcodeLevel = 'EXACT' | 'SAME_DISTRICT' | 'DIFFERENT' | 'MISSING';
 
-/** Surnames: same key, same Soundex code, one edit apart (typo, transposition), or different. */
+const twoEditsSeen = new Map<string, boolean>();
+/** Two keys of at least four letters each, two edits apart (a typo in each record). Memoised, bounded. */
+function twoEdits(ka: string, kb: string): boolean {
+  if (ka.length < 4 || kb.length < 4 || Math.abs(ka.length - kb.length) > 2) return false;
+  const k = ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
+  let v = twoEditsSeen.get(k);
+  if (v === undefined) {
+    if (twoEditsSeen.size >= 50_000) twoEditsSeen.clear();
+    v = editDistance(ka, kb, 2) <= 2;
+    twoEditsSeen.set(k, v);
+  }
+  return v;
+}
+
+/** Surnames: same key, same Soundex code, one edit apart (typo, transposition), two edits apart, or different. */
 export function compareSurname(a: string | null | undefined, b: string | null | undefined): SurnameLevel {
   const ka = key(a), kb = key(b);
   if (!ka || !kb) return 'MISSING';
   if (ka === kb) return 'EXACT';
   if (soundex(ka) === soundex(kb)) return 'PHONETIC';
   if (withinOneEdit(ka, kb)) return 'ONE_EDIT';
-  return 'DIFFERENT';
+  return twoEdits(ka, kb) ? 'TWO_EDITS' : 'DIFFERENT';
 }
 
-/** First forenames: also a known informal form (William / Bill), or the first forename found among the other's other forenames. */
+/**
+ * First forenames: also a known variant (William / Bill, Mohammed / Muhammad: the matcher's own table,
+ * match/variants.ts), two edits apart, or the first forename found among the other's other forenames.
+ */
 export function compareForenames(a: readonly string[], b: readonly string[]): ForenameLevel {
   const ka = key(a[0]), kb = key(b[0]);
   if (!ka || !kb) return 'MISSING';
   if (ka === kb) return 'EXACT';
-  if (variants.get(ka)?.has(kb)) return 'VARIANT';
+  if (FORENAME_VARIANT_KEYS.get(ka)?.has(kb)) return 'VARIANT';
   if (soundex(ka) === soundex(kb)) return 'PHONETIC';
   if (withinOneEdit(ka, kb)) return 'ONE_EDIT';
   const restA = a.slice(1).map(key), restB = b.slice(1).map(key);
+  if (twoEdits(ka, kb)) return 'TWO_EDITS';
   if (restB.includes(ka) || restA.includes(kb)) return 'OTHER_FORENAME';
   return 'DIFFERENT';
 }
@@ -100,7 +111,9 @@ export function compareMiddleNames(a: readonly string[], b: readonly string[]): 
 /**
  * Dates of birth (ISO) or, where a record holds only a year it could read (an impossible date kept as a
  * data-quality problem), that year: same date, day and month transposed, one digit keyed wrongly, the
- * same day a year apart, the same year only, or different.
+ * same day a year apart, within a month of each other, the same year only, or different. When one record
+ * holds only a year, the best that can be said is that the years agree (YEAR_ONLY_SAME), which is
+ * stronger evidence than two full dates that share only their year (SAME_YEAR).
  */
 export function compareDob(a: string | null | undefined, b: string | null | undefined, yearA?: number | null, yearB?: number | null): DobLevel {
   if (a && b) {
@@ -113,12 +126,13 @@ export function compareDob(a: string | null | undefined, b: string | null | unde
     for (let i = 0; i < 8; i++) if (da8[i] !== db8[i]) diff++;
     if (diff === 1) return 'ONE_DIGIT';
     if (ma === mb && da === db && Math.abs(Number(ya) - Number(yb)) === 1) return 'ONE_YEAR_APART';
+    if (Math.abs(Date.parse(a) - Date.parse(b)) <= 31 * 86_400_000) return 'WITHIN_A_MONTH';
     return ya === yb ? 'SAME_YEAR' : 'DIFFERENT';
   }
   const ya = a ? Number(a.slice(0, 4)) : yearA ?? null;
   const yb = b ? Number(b.slice(0, 4)) : yearB ?? null;
   if (ya == null || yb == null) return 'MISSING';
-  return ya === yb ? 'SAME_YEAR' : 'DIFFERENT';
+  return ya === yb ? 'YEAR_ONLY_SAME' : 'DIFFERENT';
 }
 
 /** Sex: NOT_KNOWN and NOT_SPECIFIED say nothing, and so are missing. */

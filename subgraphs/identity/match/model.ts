@@ -7,7 +7,7 @@
 // grade thresholds are in the same file. The model never grades CERTAIN: only a trusted identifier does.
 import { readFileSync } from 'node:fs';
 import type { IdentityRecord, PersonName } from '../../../schema/model.js';
-import { compareDob, compareForenames, compareMiddleNames, comparePostcode, compareSex, compareSurname } from './compare.js';
+import { compareDob, compareForenames, compareMiddleNames, comparePostcode, compareSex, compareSurname, key } from './compare.js';
 
 export const COMPARISONS = ['surname', 'forename', 'middleName', 'dateOfBirth', 'sex', 'postcode'] as const;
 export type ComparisonName = (typeof COMPARISONS)[number];
@@ -37,12 +37,21 @@ export interface MatchWeights {
   /** Taken off the weight when the names only agree read the other way round (forename keyed as surname). */
   swapPenalty: number;
   comparisons: Record<ComparisonName, Record<string, LevelWeight>>;
+  /**
+   * Term-frequency adjustment (as Splink makes it): an exact surname or first forename is weighed by how
+   * common that name is, log2(m / frequency), so agreeing on a rare name counts for more than on a common
+   * one. Frequencies are shares of records holding the name (by name key); a name not in the table is
+   * taken to be as rare as `floor`. Absent: the level's own u.
+   */
+  termFrequencies?: { surname: Record<string, number>; forename: Record<string, number>; floor: number };
 }
 
 export interface ComparisonOutcome {
   comparison: ComparisonName;
   level: string;
   weight: number;
+  /** For an exact name weighed by its frequency: the share of records that hold that name. */
+  frequency?: number;
 }
 
 export type ModelGrade = 'PROBABLE' | 'POSSIBLE';
@@ -90,11 +99,19 @@ function swapped(b: MatchRecord): MatchRecord | null {
   return { ...b, forenames: [b.surname, ...b.forenames.slice(1)], surname: b.forenames[0] };
 }
 
-function weigh(levels: Record<ComparisonName, string>, w: MatchWeights): ComparisonOutcome[] {
+function weigh(levels: Record<ComparisonName, string>, w: MatchWeights, a: MatchRecord): ComparisonOutcome[] {
   return COMPARISONS.map((comparison) => {
     const level = levels[comparison];
     const lw = w.comparisons[comparison][level];
     if (!lw) throw new Error(`match weights have no ${comparison} level ${level}`);
+    const tf = w.termFrequencies;
+    if (tf && level === 'EXACT' && (comparison === 'surname' || comparison === 'forename')) {
+      // How common the name is as either kind of name: a record read the other way round compares a
+      // forename as a surname, and must not pass for a rare surname.
+      const name = comparison === 'surname' ? key(a.surname) : key(a.forenames[0]);
+      const frequency = Math.max(tf.surname[name] ?? 0, tf.forename[name] ?? 0, tf.floor);
+      return { comparison, level, weight: Math.round(Math.log2(lw.m / frequency) * 1000) / 1000, frequency };
+    }
     return { comparison, level, weight: level === 'MISSING' ? 0 : lw.weight };
   });
 }
@@ -105,12 +122,12 @@ export function gradeOf(weight: number, w: MatchWeights = matchWeights()): Model
 
 /** Scores a pair both ways round (as keyed, and with b's forename and surname exchanged) and keeps the better. */
 export function score(a: MatchRecord, b: MatchRecord, w: MatchWeights = matchWeights()): MatchScore {
-  const direct = weigh(levelsOf(a, b), w);
+  const direct = weigh(levelsOf(a, b), w, a);
   const sum = (cs: ComparisonOutcome[]) => cs.reduce((s, c) => s + c.weight, 0);
   let best: MatchScore = { weight: sum(direct), grade: null, swapped: false, comparisons: direct };
   const s = swapped(b);
   if (s) {
-    const other = weigh(levelsOf(a, s), w);
+    const other = weigh(levelsOf(a, s), w, a);
     const total = sum(other) - w.swapPenalty;
     if (total > best.weight) best = { weight: total, grade: null, swapped: true, comparisons: other };
   }
@@ -124,6 +141,7 @@ const LEVEL_TEXT: Record<string, string> = {
   EXACT: 'the same', PHONETIC: 'sounds the same', ONE_EDIT: 'one letter apart', DIFFERENT: 'different', VARIANT: 'a known variant',
   OTHER_FORENAME: 'among the other forenames', DAY_MONTH_SWAPPED: 'day and month swapped', ONE_DIGIT: 'one digit apart',
   ONE_YEAR_APART: 'a year apart', SAME_YEAR: 'the same year only', SAME: 'the same', SAME_DISTRICT: 'the same district', ALIKE: 'alike',
+  TWO_EDITS: 'two letters apart', WITHIN_A_MONTH: 'within a month', YEAR_ONLY_SAME: 'the same year (only a year legible)',
 };
 const signed = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)}`;
 
@@ -135,10 +153,13 @@ const signed = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)}`
 export function explain(s: MatchScore, w: MatchWeights = matchWeights(), below = 'below POSSIBLE'): string {
   const made = s.comparisons.filter((c) => c.level !== 'MISSING').sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight));
   const missing = s.comparisons.filter((c) => c.level === 'MISSING').map((c) => LABELS[c.comparison]);
+  // Shown to one decimal, rounded down, so a weight just under a threshold never reads as reaching it.
+  const shown = (Math.floor(s.weight * 10 + 1e-9) / 10).toFixed(1);
   const head = s.grade
-    ? `${s.grade}: match weight ${s.weight.toFixed(1)} (${s.grade} from ${w.thresholds[s.grade]})`
-    : `${below}: match weight ${s.weight.toFixed(1)} (POSSIBLE from ${w.thresholds.POSSIBLE})`;
-  const parts = made.map((c) => `${LABELS[c.comparison]} ${LEVEL_TEXT[c.level] ?? c.level.toLowerCase()} ${signed(c.weight)}`);
+    ? `${s.grade}: match weight ${shown} (${s.grade} from ${w.thresholds[s.grade]})`
+    : `${below}: match weight ${shown} (POSSIBLE from ${w.thresholds.POSSIBLE})`;
+  const share = (f: number) => ` (a name 1 in ${Math.max(1, Math.round(1 / f)).toLocaleString('en-GB')} records hold)`;
+  const parts = made.map((c) => `${LABELS[c.comparison]} ${LEVEL_TEXT[c.level] ?? c.level.toLowerCase()}${c.frequency ? share(c.frequency) : ''} ${signed(c.weight)}`);
   if (s.swapped) parts.push(`forename and surname read the other way round ${signed(-w.swapPenalty)}`);
   return `${head}; ${parts.join(', ') || 'nothing could be compared'}${missing.length ? `; not compared (missing): ${missing.join(', ')}` : ''}`;
 }

@@ -4,14 +4,15 @@
 // level is impossible and no weight is infinite.
 import { rng } from '../../../platform/rng.js';
 import { BlockingIndex, scorePairs, thresholdFor, type LabelledRecord } from './evaluate.js';
+import { key } from './compare.js';
 import { COMPARISONS, levelsOf, type ComparisonName, type MatchWeights } from './model.js';
 
 /** Every level of every comparison, in the order the comparison tries them. */
 export const LEVELS: Record<ComparisonName, string[]> = {
-  surname: ['EXACT', 'PHONETIC', 'ONE_EDIT', 'DIFFERENT', 'MISSING'],
-  forename: ['EXACT', 'VARIANT', 'PHONETIC', 'ONE_EDIT', 'OTHER_FORENAME', 'DIFFERENT', 'MISSING'],
+  surname: ['EXACT', 'PHONETIC', 'ONE_EDIT', 'TWO_EDITS', 'DIFFERENT', 'MISSING'],
+  forename: ['EXACT', 'VARIANT', 'PHONETIC', 'ONE_EDIT', 'TWO_EDITS', 'OTHER_FORENAME', 'DIFFERENT', 'MISSING'],
   middleName: ['EXACT', 'ALIKE', 'DIFFERENT', 'MISSING'],
-  dateOfBirth: ['EXACT', 'DAY_MONTH_SWAPPED', 'ONE_DIGIT', 'ONE_YEAR_APART', 'SAME_YEAR', 'DIFFERENT', 'MISSING'],
+  dateOfBirth: ['EXACT', 'DAY_MONTH_SWAPPED', 'ONE_DIGIT', 'ONE_YEAR_APART', 'WITHIN_A_MONTH', 'SAME_YEAR', 'YEAR_ONLY_SAME', 'DIFFERENT', 'MISSING'],
   sex: ['SAME', 'DIFFERENT', 'MISSING'],
   postcode: ['EXACT', 'SAME_DISTRICT', 'DIFFERENT', 'MISSING'],
 };
@@ -23,11 +24,35 @@ export interface TrainingOptions {
   /** Precision the PROBABLE and POSSIBLE thresholds are set for, on the training pairs. */
   precision?: { PROBABLE: number; POSSIBLE: number };
   swapPenalty?: number;
+  /** Adjust exact name agreements by the name's frequency (default true). */
+  termFrequencies?: boolean;
   trainedOn?: Record<string, unknown>;
 }
 
 
 const round = (n: number, places = 6) => Math.round(n * 10 ** places) / 10 ** places;
+
+/**
+ * Shares of records holding each surname and each first forename (by name key), from the index records,
+ * for names held by at least `minimum` records; rarer names are taken at the floor (`minimum` records).
+ */
+export function termFrequencies(records: readonly LabelledRecord[], minimum = 5): NonNullable<MatchWeights['termFrequencies']> {
+  const table = (read: (r: LabelledRecord) => string) => {
+    const counts = new Map<string, number>();
+    let n = 0;
+    for (const r of records) {
+      const k = read(r);
+      if (!k) continue;
+      n++;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const out: Record<string, number> = {};
+    for (const [k, c] of [...counts].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))) if (c >= minimum) out[k] = round(c / n);
+    return { out, n };
+  };
+  const surname = table((r) => key(r.surname)), forename = table((r) => key(r.forenames[0]));
+  return { surname: surname.out, forename: forename.out, floor: round(minimum / Math.max(surname.n, forename.n)) };
+}
 
 /** m/u per level from the true pairs (query, its person's index record) and random non-matching pairs. */
 export function estimate(queries: readonly LabelledRecord[], index: readonly LabelledRecord[], options: TrainingOptions = {}): MatchWeights {
@@ -67,6 +92,7 @@ export function estimate(queries: readonly LabelledRecord[], index: readonly Lab
     swapPenalty: options.swapPenalty ?? 2,
     comparisons,
   };
+  if (options.termFrequencies ?? true) weights.termFrequencies = termFrequencies(index);
   // Thresholds from the pairs the searches surface: that is where grades are given.
   const pairs = scorePairs(queries, new BlockingIndex(index), weights);
   const precision = options.precision ?? { PROBABLE: 0.9993, POSSIBLE: 0.996 };

@@ -97,7 +97,7 @@ describe('candidate grades (the match model with the reviewed weights)', () => {
   it('matches a record whose date of birth was impossible on the rest, comparing the year it could read', () => {
     const bad = rec({ agency: 'probation', localId: 'X1', dateOfBirth: null, dataQuality: [{ field: 'dateOfBirth', recorded: '19800094', problem: 'impossible' }] });
     const g = gradeCandidate([rec({ agency: 'police', localId: '1', name: personName(['John', 'Paul'], 'Smith') })], { ...bad, name: personName(['John', 'Paul'], 'Smith') });
-    expect(g?.reason ?? '').toContain('date of birth the same year only');
+    expect(g?.reason ?? '').toContain('date of birth the same year (only a year legible)');
   });
 });
 

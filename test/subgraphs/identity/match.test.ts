@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateMessySet } from '../../../legacy/mess.js';
-import { labelled } from '../../../scripts/identity-match.js';
+import { readFileSync } from 'node:fs';
+import { evaluatePairsFile, HELD_OUT, labelled, TARGETS, TRAINING } from '../../../scripts/identity-match.js';
 import { compareDob, compareForenames, compareMiddleNames, comparePostcode, compareSex, compareSurname, soundex, withinOneEdit } from '../../../subgraphs/identity/match/compare.js';
 import { BlockingIndex, evaluate, scorePairs, thresholdFor } from '../../../subgraphs/identity/match/evaluate.js';
 import { COMPARISONS, explain, gradeOf, matchWeights, score, type MatchRecord, type MatchWeights } from '../../../subgraphs/identity/match/model.js';
@@ -14,10 +15,10 @@ function table(): MatchWeights {
   return {
     description: 'test', trainedOn: {}, thresholds: { PROBABLE: 20, POSSIBLE: 10 }, swapPenalty: 2,
     comparisons: {
-      surname: levels({ EXACT: 6, PHONETIC: 5, ONE_EDIT: 5, DIFFERENT: -4, MISSING: 0 }),
-      forename: levels({ EXACT: 5, VARIANT: 4, PHONETIC: 4, ONE_EDIT: 4, OTHER_FORENAME: 1, DIFFERENT: -4, MISSING: 0 }),
+      surname: levels({ EXACT: 6, PHONETIC: 5, ONE_EDIT: 5, TWO_EDITS: 2, DIFFERENT: -4, MISSING: 0 }),
+      forename: levels({ EXACT: 5, VARIANT: 4, PHONETIC: 4, ONE_EDIT: 4, TWO_EDITS: 2, OTHER_FORENAME: 1, DIFFERENT: -4, MISSING: 0 }),
       middleName: levels({ EXACT: 6, ALIKE: 3, DIFFERENT: -2, MISSING: 0 }),
-      dateOfBirth: levels({ EXACT: 13, DAY_MONTH_SWAPPED: 9, ONE_DIGIT: 6, ONE_YEAR_APART: 8, SAME_YEAR: 0, DIFFERENT: -8, MISSING: 0 }),
+      dateOfBirth: levels({ EXACT: 13, DAY_MONTH_SWAPPED: 9, ONE_DIGIT: 6, ONE_YEAR_APART: 8, WITHIN_A_MONTH: 3, SAME_YEAR: 0, YEAR_ONLY_SAME: 5, DIFFERENT: -8, MISSING: 0 }),
       sex: levels({ SAME: 0.5, DIFFERENT: -5, MISSING: 0 }),
       postcode: levels({ EXACT: 14, SAME_DISTRICT: -1, DIFFERENT: -1, MISSING: 0 }),
     },
@@ -27,14 +28,15 @@ function table(): MatchWeights {
 describe('comparison levels', () => {
   it.each([
     ['Smith', 'SMITH', 'EXACT'], ["O'Brien", 'OBRIEN', 'EXACT'], ['Smith', 'Smyth', 'PHONETIC'], ['Clark', 'Clarke', 'PHONETIC'],
-    ['Walker', 'Waller', 'ONE_EDIT'], ['Baker', 'Bakes', 'ONE_EDIT'], ['Smith', 'Jones', 'DIFFERENT'], ['Smith', '', 'MISSING'], [null, 'Smith', 'MISSING'],
+    ['Walker', 'Waller', 'ONE_EDIT'], ['Baker', 'Bakes', 'ONE_EDIT'], ['Harrison', 'Harirsno', 'TWO_EDITS'], ['Smith', 'Jones', 'DIFFERENT'], ['Smith', '', 'MISSING'], [null, 'Smith', 'MISSING'],
   ])('surname %s against %s is %s', (a, b, level) => {
     expect(compareSurname(a, b)).toBe(level);
   });
 
   it.each([
-    [['William'], ['Bill'], 'VARIANT'], [['John'], ['JOHN'], 'EXACT'], [['Mohammed'], ['Mohamed'], 'VARIANT'], [['Aisha'], ['Ayesha'], 'PHONETIC'],
-    [['Jamal'], ['Jamaal'], 'PHONETIC'], [['Kevin'], ['Kelvin'], 'ONE_EDIT'], [['Paul', 'John'], ['John'], 'OTHER_FORENAME'], [['Paul'], ['Kevin'], 'DIFFERENT'], [[], ['John'], 'MISSING'],
+    [['William'], ['Bill'], 'VARIANT'], [['John'], ['JOHN'], 'EXACT'], [['Mohammed'], ['Mohamed'], 'VARIANT'], [['Aisha'], ['Ayesha'], 'VARIANT'], [['Stephan'], ['Stefan'], 'PHONETIC'],
+    [['Jamal'], ['Jamaal'], 'VARIANT'], [['Muhammad'], ['Mohammed'], 'VARIANT'], [['Liam'], ['William'], 'VARIANT'], [['Siobhan'], ['Shevaun'], 'VARIANT'],
+    [['Kevin'], ['Kelvin'], 'ONE_EDIT'], [['Richard'], ['Ricahdr'], 'TWO_EDITS'], [['Paul', 'John'], ['John'], 'OTHER_FORENAME'], [['Paul'], ['Kevin'], 'DIFFERENT'], [[], ['John'], 'MISSING'],
   ])('forenames %j against %j are %s', (a, b, level) => {
     expect(compareForenames(a, b)).toBe(level);
   });
@@ -49,13 +51,15 @@ describe('comparison levels', () => {
   it.each([
     ['1980-02-01', '1980-02-01', 'EXACT'], ['1980-02-01', '1980-01-02', 'DAY_MONTH_SWAPPED'], ['1980-02-01', '1980-02-07', 'ONE_DIGIT'],
     ['1980-02-01', '1981-02-01', 'ONE_DIGIT'], ['1979-02-01', '1980-02-01', 'ONE_YEAR_APART'], ['1980-02-01', '1980-09-30', 'SAME_YEAR'],
-    ['1980-02-01', '1991-07-13', 'DIFFERENT'], ['1980-02-01', null, 'MISSING'],
+    ['1980-02-01', '1980-02-27', 'WITHIN_A_MONTH'], ['1980-02-01', '1991-07-13', 'DIFFERENT'], ['1980-02-01', null, 'MISSING'],
   ])('date of birth %s against %s is %s', (a, b, level) => {
     expect(compareDob(a, b)).toBe(level);
   });
 
-  it('compares the year alone when one record holds only a legible year', () => {
-    expect(compareDob('1996-03-04', null, null, 1996)).toBe('SAME_YEAR');
+  it('compares the year alone when one record holds only a legible year, apart from two full dates that share a year', () => {
+    expect(compareDob('1996-03-04', null, null, 1996)).toBe('YEAR_ONLY_SAME');
+    expect(compareDob(null, null, 1996, 1996)).toBe('YEAR_ONLY_SAME');
+    expect(compareDob('1996-03-04', '1996-11-20')).toBe('SAME_YEAR');
     expect(compareDob('1996-03-04', null, null, 1997)).toBe('DIFFERENT');
   });
 
@@ -75,6 +79,13 @@ describe('comparison levels', () => {
 
   it('computes Soundex as PostgreSQL fuzzystrmatch does', () => {
     expect(['Robert', 'Rupert', 'Ashcraft', 'Tymczak', 'Pfister', 'Lee', "O'Brien"].map(soundex)).toEqual(['R163', 'R163', 'A261', 'T522', 'P236', 'L000', 'O165']);
+  });
+
+  it('keeps its own table of forename variants, not the generator\'s', () => {
+    for (const file of ['compare.ts', 'variants.ts', 'model.ts']) {
+      const source = readFileSync(new URL(`../../../subgraphs/identity/match/${file}`, import.meta.url), 'utf8');
+      expect(source, file).not.toMatch(/from ['"][./]*legacy\//);
+    }
   });
 
   it('knows one edit from two', () => {
@@ -102,6 +113,21 @@ describe('match weights and grades', () => {
     expect(score(rec(), rec({ forenames: [], dateOfBirth: '1980-01-02' }), w).grade).toBe('POSSIBLE'); // 6 + 9 + 0.5
     expect(score(rec(), rec({ dateOfBirth: null, sex: null }), w).grade).toBe('POSSIBLE');
     expect(score(rec(), rec({ forenames: ['Peter'], dateOfBirth: null }), w).grade).toBeNull();
+  });
+
+  it('weighs an exact name by how common it is (term frequency), and a forename read as a surname by its own frequency', () => {
+    const tf: MatchWeights = { ...w, termFrequencies: { surname: { SMITH: 0.05, OKONKWO: 0.001 }, forename: { JOHN: 0.04 }, floor: 0.0005 } };
+    const m = w.comparisons.surname.EXACT.m;
+    const common = score(rec(), rec(), tf).comparisons.find((c) => c.comparison === 'surname')!;
+    const rare = score(rec({ surname: 'Okonkwo' }), rec({ surname: 'Okonkwo' }), tf).comparisons.find((c) => c.comparison === 'surname')!;
+    expect(common.weight).toBeCloseTo(Math.log2(m / 0.05), 2);
+    expect(rare.weight).toBeCloseTo(Math.log2(m / 0.001), 2);
+    expect(rare.weight).toBeGreaterThan(common.weight);
+    expect(explain(score(rec(), rec(), tf), tf)).toContain('surname the same (a name 1 in 20 records hold)');
+    // "Smith John" read the other way round: JOHN as a surname is as common as the forename John, not a rare surname.
+    const swapped = score(rec({ forenames: ['Smith'], surname: 'John' }), rec(), tf);
+    expect(swapped.swapped).toBe(true);
+    expect(swapped.comparisons.find((c) => c.comparison === 'surname')!.frequency).toBe(0.04);
   });
 
   it('reads a record the other way round when that is better, less the swap penalty, and says so', () => {
@@ -160,9 +186,35 @@ describe('training and evaluation on a seeded messy set', () => {
     expect(e.probable.recall).toBeGreaterThanOrEqual(0.7);
   });
 
+  it('scores a labelled pairs file in the documented CSV shape', () => {
+    const e = evaluatePairsFile(readFileSync(new URL('../../fixtures/identity/labelled-pairs.csv', import.meta.url), 'utf8'));
+    expect(e).toMatchObject({ pairs: 8, matches: 6 });
+    expect(e.probableOrPossible.falsePositives).toBe(0);
+    expect(e.probableOrPossible.truePositives).toBeGreaterThanOrEqual(4);
+    expect(() => evaluatePairsFile('left_surname,right_surname,match\nSmith,Smith,maybe\n')).toThrow(/match must be/);
+  });
+
   it('sets a threshold at the lowest weight that keeps the precision asked for', () => {
     const pairs = [30, 25, 20, 15, 10].map((weight, i) => ({ query: 'q', record: String(i), match: weight !== 15, weight }));
     expect(thresholdFor(pairs, 1)).toBe(20);
     expect(thresholdFor(pairs, 0.75)).toBe(10);
   });
+});
+
+describe('the matching report on the held-out population (CI)', () => {
+  // The full held-out set of `npm run identity:eval` (another seed than the weights were trained on).
+  it('keeps the measured recall and precision on 5,000 held-out pairs, and blocking surfaces at least 98 % of them', () => {
+    expect(matchWeights().trainedOn.seed).toBe(TRAINING.seed);
+    expect(HELD_OUT.seed).not.toBe(TRAINING.seed);
+    const set = generateMessySet(HELD_OUT);
+    const queries = set.queries.map(labelled);
+    const w = matchWeights();
+    const e = evaluate(scorePairs(queries, new BlockingIndex(set.index.map(labelled)), w), queries.length, w);
+    expect(e.blockingRecall).toBeGreaterThanOrEqual(0.98);
+    // The acceptance's precision floors hold; its recall target (95 %) is not reached on this population
+    // (see README, Identity matching): the floor is the measured figure, so a regression fails.
+    expect(e.probable.precision).toBeGreaterThanOrEqual(TARGETS.probablePrecision);
+    expect(e.probableOrPossible.precision).toBeGreaterThanOrEqual(TARGETS.probableOrPossiblePrecision);
+    expect(e.probableOrPossible.recall).toBeGreaterThanOrEqual(0.895);
+  }, 300_000);
 });
