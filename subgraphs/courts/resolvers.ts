@@ -4,6 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { AdapterError } from '../../adapters/errors.js';
 import type { CourtCase } from '../../adapters/courts/mapping.js';
 import { localIdsFor } from '../../schema/person-id.js';
+import { ownIdentifier } from '../../schema/model.js';
 import { since, type PersonEvent } from '../events.js';
 import type { SubgraphContext } from '../types.js';
 import type { CourtsLoaders } from './loaders.js';
@@ -71,5 +72,8 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
     // The defendant as a person of the graph, by the ASN the case is keyed by: identity links it.
     offender: (c: CaseRef) => (c.asn ? { agency: 'COURTS', localId: c.asn } : null),
     defendant: (c: CaseRef) => c.defendant ?? null,
+  },
+  CourtDefendantRecord: {
+    identifiers: (d: { asn: string }) => [ownIdentifier('ASN', d.asn)],
   },
 };

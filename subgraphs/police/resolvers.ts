@@ -4,7 +4,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type DataLoader from 'dataloader';
 import { localIdsFor } from '../../schema/person-id.js';
-import type { Arrest } from '../../adapters/police/mapping.js';
+import type { Arrest, PoliceNominal } from '../../adapters/police/mapping.js';
+import { ownIdentifier, recordedIdentifier } from '../../schema/model.js';
 import { AdapterError } from '../../adapters/errors.js';
 import { since } from '../events.js';
 import type { SubgraphContext } from '../types.js';
@@ -56,5 +57,11 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
     policeEvents: async (person: PersonRef, args: { since: string }, ctx: Ctx) =>
       since((await listFor(ctx.loaders.arrests, person)).filter((a): a is Arrest => a != null && !(a instanceof AdapterError)).map(arrestEvent), args.since),
     intelligenceFlags: (person: PersonRef, _args: unknown, ctx: Ctx) => listFor(ctx.loaders.intelligenceFlags, person),
+  },
+  PoliceNominalRecord: {
+    pnc: (n: PoliceNominal) => recordedIdentifier('PNC', n.pnc),
+    cro: (n: PoliceNominal) => recordedIdentifier('CRO', n.cro),
+    identifiers: (n: PoliceNominal) => [ownIdentifier('POLICE_NOMINAL_ID', n.nominalId),
+      ...(n.pnc.raw !== null ? [recordedIdentifier('PNC', n.pnc)] : []), ...(n.cro.raw !== null ? [recordedIdentifier('CRO', n.cro)] : [])],
   },
 };

@@ -3,7 +3,7 @@
 // costs one Prisoner Search call. Adapter errors are thrown (or left in list slots) for GraphQL to report.
 import { AdapterError } from '../../adapters/errors.js';
 import type { CustodyPeriod, PrisonAlert, PrisonerRecord } from '../../adapters/prisons/mapping.js';
-import type { CheckedIdentifier } from '../../schema/model.js';
+import { ownIdentifier, recordedIdentifier } from '../../schema/model.js';
 import { encodePersonId, localIdsFor } from '../../schema/person-id.js';
 import { GraphQLError } from 'graphql';
 import { CELL_PREFIX, type PrisonerAnswer } from '../../adapters/prisons/client.js';
@@ -119,12 +119,9 @@ export const resolvers = {
     prisonRecord: async (p: PersonRef, _a: unknown, ctx: Ctx) => (await records(p, ctx))[0]?.record ?? null,
   },
   PrisonerRecord: {
-    // Nothing recorded reads as null, rather than an empty check.
-    pnc: (r: PrisonerRecord) => (r.pnc.raw === null ? null : r.pnc),
-    cro: (r: PrisonerRecord) => (r.cro.raw === null ? null : r.cro),
-  },
-  PrisonerIdentifierCheck: {
-    recorded: (c: CheckedIdentifier) => c.raw,
-    normalised: (c: CheckedIdentifier) => c.value,
+    pnc: (r: PrisonerRecord) => recordedIdentifier('PNC', r.pnc),
+    cro: (r: PrisonerRecord) => recordedIdentifier('CRO', r.cro),
+    identifiers: (r: PrisonerRecord) => [ownIdentifier('PRISON_NUMBER', r.prisonNumber),
+      ...(r.pnc.raw !== null ? [recordedIdentifier('PNC', r.pnc)] : []), ...(r.cro.raw !== null ? [recordedIdentifier('CRO', r.cro)] : [])],
   },
 };

@@ -38,7 +38,7 @@ const QUERY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... 
     requirements { category length }
     licenceConditions { code detail }
   }
-  probationRecord { crn offenderId name { fullName } dateOfBirth sex pnc { recorded normalised valid } cro { valid } nomsNumber }
+  probationRecord { crn offenderId name { fullName } dateOfBirth sex pnc { type recorded canonical valid reason } cro { valid } nomsNumber identifiers { type recorded canonical valid } }
 } } }`;
 
 let standIn: ProbationStandIn;
@@ -82,7 +82,8 @@ describe('probation subgraph', () => {
     });
     expect(person.supervision.requirements).toHaveLength(example.requirements.length);
     expect(person.supervision.licenceConditions[0]).toMatchObject({ code: 'NLC8', detail: expect.stringMatching(/^Not to enter/) });
-    expect(person.probationRecord).toMatchObject({ crn: example.crn, nomsNumber: example.nomsNumber, pnc: { normalised: example.pnc, valid: true } });
+    expect(person.probationRecord).toMatchObject({ crn: example.crn, nomsNumber: example.nomsNumber, pnc: { type: 'PNC', canonical: example.pnc, valid: true, reason: null } });
+    expect(person.probationRecord.identifiers[0]).toEqual({ type: 'CRN', recorded: example.crn, canonical: example.crn, valid: true });
   });
 
   it('withholds officer notes, registrations, requirements and licence conditions from a probation officer for a person not on their caseload', async () => {

@@ -32,7 +32,6 @@ export const probation: FieldTable = {
   'Registration.*':                'INHERIT',
   'Requirement.*':                 'INHERIT',
   'LicenceCondition.*':            'INHERIT',
-  'ProbationIdentifierCheck.*':    'INHERIT',
   // The caller's own caseload: an offender manager managing offenders, nobody else.
   'Query.myCaseload':              ['PROBATION_OFFICER : OFFENDER_MANAGEMENT | own'],
   'CaseloadPage.*':                'INHERIT',

@@ -20,7 +20,7 @@ const ENTITIES = `query People($reps: [_Any!]!) {
   _entities(representations: $reps) {
     ... on Person {
       id
-      policeNominal { nominalId name { fullName } dateOfBirth sex pncAsRecorded pnc pncValid cro croValid force { code name } }
+      policeNominal { nominalId name { fullName } dateOfBirth sex pnc { type recorded canonical valid reason } cro { type canonical valid } identifiers { type canonical valid } force { code name } }
       arrests { id date offence { code title category } station { code name } outcome caseUrn custodyRecord { id detainedAt releasedAt releaseReason } }
       warningMarkers { code description startDate endDate active }
       intelligenceFlags { id category categoryCode grading recordedDate note }
@@ -56,7 +56,8 @@ describe('police subgraph', () => {
     const res = await executeAs(police, client, caller('POLICE'), ENTITIES, { reps: [rep(example.nominalId)] });
     expect(res.errors).toBeUndefined();
     const [person] = people(res);
-    expect(person.policeNominal).toMatchObject({ nominalId: example.nominalId, dateOfBirth: example.dateOfBirth, pncValid: true, force: { code: example.forceCode } });
+    expect(person.policeNominal).toMatchObject({ nominalId: example.nominalId, dateOfBirth: example.dateOfBirth, pnc: { type: 'PNC', valid: true, reason: null }, force: { code: example.forceCode } });
+    expect(person.policeNominal.identifiers[0]).toEqual({ type: 'POLICE_NOMINAL_ID', canonical: example.nominalId, valid: true });
     expect(person.arrests).toHaveLength(example.arrests.length);
     expect(person.arrests[0]).toMatchObject({ date: example.arrests[0].arrestDate, outcome: 'CHARGED', custodyRecord: { detainedAt: example.arrests[0].custody!.detainedAt } });
     expect(person.warningMarkers.map((m: Person) => m.code)).toEqual(['VI', 'WE']);

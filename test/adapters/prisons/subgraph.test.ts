@@ -25,7 +25,7 @@ const ENTITIES = `query People($reps: [_Any!]!) {
       nextReleaseDate
       custodyPeriods { bookingId active legalStatus expectedReleaseDate prison { code name } cellLocation }
       prisonAlerts { code description active }
-      prisonRecord { prisonNumber name { fullName } dateOfBirth pnc { recorded normalised valid } aliases { name { fullName } } }
+      prisonRecord { prisonNumber name { fullName } dateOfBirth pnc { type recorded canonical valid reason } identifiers { type canonical valid } aliases { name { fullName } } }
     }
   }
 }`;
@@ -69,7 +69,7 @@ describe('prisons subgraph', () => {
     expect(person.nextReleaseDate).toBe(example.bookings[0].conditionalReleaseDate);
     expect(person.custodyPeriods[0]).toMatchObject({ active: true, legalStatus: 'SENTENCED', cellLocation: expect.any(String) });
     expect(person.prisonAlerts).toHaveLength(example.alerts.length);
-    expect(person.prisonRecord).toMatchObject({ prisonNumber: example.offenderNo, pnc: { valid: true } });
+    expect(person.prisonRecord).toMatchObject({ prisonNumber: example.offenderNo, pnc: { type: 'PNC', valid: true, reason: null }, identifiers: [{ type: 'PRISON_NUMBER', canonical: example.offenderNo, valid: true }, { type: 'PNC', valid: true }] });
   });
 
   it('withholds alerts from a police officer but shows the cell and the prison record', async () => {
