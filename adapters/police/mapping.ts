@@ -48,6 +48,8 @@ export interface Arrest {
 }
 
 export interface WarningMarker {
+  /** The marker's key in the police system: nominal id and marker sequence, `400000/2`. */
+  recordId: string;
   code: string;
   description: string | null;
   startDate: string;
@@ -225,6 +227,7 @@ function yesNo(v: string | null, field: string): boolean {
 
 export function mapWarningMarker(row: WarningMarkerRow): WarningMarker {
   return {
+    recordId: `${nominalIdOf(row.NOMINAL_ID)}/${String(row.MARKER_SEQ).trim()}`,
     code: required(row.MARKER_CODE, 'MARKER_CODE', 'a warning signal code').toUpperCase(),
     description: text(row.DESCRIPTION),
     startDate: parseLegacyDate(required(row.START_DATE, 'START_DATE', 'a start date'), 'YYYY-MM-DD', 'START_DATE'),

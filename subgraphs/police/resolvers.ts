@@ -5,7 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type DataLoader from 'dataloader';
 import { localIdsFor } from '../../schema/person-id.js';
 import type { Arrest, PoliceNominal } from '../../adapters/police/mapping.js';
-import { ownIdentifier, recordedIdentifier } from '../../schema/model.js';
+import { ownIdentifier, recordedIdentifier, type Provenance } from '../../schema/model.js';
 import { AdapterError } from '../../adapters/errors.js';
 import { since } from '../events.js';
 import type { SubgraphContext } from '../types.js';
@@ -35,10 +35,12 @@ const OUTCOME: Record<Arrest['outcome'], string> = {
  * the arrest's own id, not the case it led to: a court case's URN in a list of events would tell that the
  * case exists where the courts' list leaves it out (a youth case).
  */
-const arrestEvent = (a: Arrest) => ({
+const arrestEvent = (a: Arrest & { provenance?: Provenance }) => ({
   date: a.date, kind: 'ARREST' as const, offence: a.offence,
   summary: `Arrested: ${a.offence?.title ?? a.offence?.code ?? 'offence not recorded'} (${OUTCOME[a.outcome] ?? a.outcome})`,
   reference: a.id,
+  // The arrest's own provenance, derived: the event is a line made from the arrest record.
+  provenance: a.provenance ? { ...a.provenance, derivedBy: 'an arrest as a worklist event (codes and register titles only)' } : null,
 });
 
 export const resolvers: GraphQLResolverMap<Ctx> = {

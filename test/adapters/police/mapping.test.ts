@@ -157,7 +157,7 @@ describe('mapArrest', () => {
 
 describe('mapWarningMarker', () => {
   it('reads an open marker with its code-table description', () => {
-    expect(mapWarningMarker(marker())).toEqual({ code: 'VI', description: 'VIOLENT', startDate: '2017-12-15', endDate: null, active: true });
+    expect(mapWarningMarker(marker())).toEqual({ recordId: expect.stringMatching(/^\d+\/\d+$/), code: 'VI', description: 'VIOLENT', startDate: '2017-12-15', endDate: null, active: true });
   });
   it('reads an ended marker flagged N', () => {
     expect(mapWarningMarker(marker({ END_DATE: '2026-10-20', ACTIVE_FLAG: 'N' }))).toMatchObject({ endDate: '2026-10-20', active: false });
