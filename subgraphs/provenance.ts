@@ -28,8 +28,8 @@ export function stamp<T>(record: T, provenance: Provenance): T extends object ? 
 }
 
 /** `stamp` over a list, each item with the provenance `of` gives it. */
-export const stampAll = <T>(items: readonly T[], of: (item: T) => Provenance): T[] =>
-  items.map((i) => (i === null || typeof i !== 'object' || i instanceof Error ? i : stamp(i, of(i)) as T));
+export const stampAll = <T>(items: readonly T[], of: (item: Exclude<T, Error | null | undefined>) => Provenance): T[] =>
+  items.map((i) => (i === null || typeof i !== 'object' || i instanceof Error ? i : stamp(i, of(i as Exclude<T, Error | null | undefined>)) as T));
 
 /** Stamps every value of a batch answer (a Map by key) with `stampOne`, leaving errors in their slots. */
 export function stampBatch<K, V>(found: Map<K, V>, stampOne: (value: V, key: K) => V): Map<K, V> {

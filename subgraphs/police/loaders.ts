@@ -43,7 +43,7 @@ export function createLoaders(client: PoliceClient, _requestId: string): PoliceL
   return {
     nominal: loader<PoliceNominal | null>(stamped((ids) => client.nominals(ids), (n, at) => n && stamp(n, provenanceOf(SOURCE, n.nominalId, at))), () => null),
     arrests: loader(stamped((ids) => client.arrests(ids), (list, at) => list.map((a) => (a instanceof Error ? a : stampArrest(a, at)))), () => []),
-    warningMarkers: loader(stamped((ids) => client.warningMarkers(ids), (list, at) => stampAll(list, (m) => provenanceOf(SOURCE, (m as WarningMarker).recordId, at))), () => []),
-    intelligenceFlags: loader(stamped((ids) => client.intelligenceFlags(ids), (list, at) => stampAll(list, (f) => provenanceOf(SOURCE, (f as IntelligenceFlag).id, at))), () => []),
+    warningMarkers: loader(stamped((ids) => client.warningMarkers(ids), (list, at) => stampAll(list, (m) => provenanceOf(SOURCE, m.recordId, at))), () => []),
+    intelligenceFlags: loader(stamped((ids) => client.intelligenceFlags(ids), (list, at) => stampAll(list, (f) => provenanceOf(SOURCE, f.id, at))), () => []),
   };
 }
