@@ -76,6 +76,8 @@ export interface Provenance {
  */
 export interface IdentityRecord {
   agency: AgencySlug;
+  /** When identity read the record from the agency's subgraph (set by identity per call, for provenance). */
+  retrievedAt?: string;
   /** The agency's own id for the person (nominal id, ASN of a court case, prison number, CRN). */
   localId: string;
   localIdType: IdentifierType;
