@@ -293,9 +293,13 @@ export function forenamesMatch(a: string, b: string): boolean {
   return ka !== '' && (ka === kb || (variantKeys.get(ka)?.has(kb) ?? false));
 }
 
+/** An identifier as recorded with its check: the canonical value, and why it is not valid (null when valid or not recorded). */
+export function checkedFrom(raw: string | null, check: IdCheck): { raw: string | null; value: string | null; valid: boolean; reason: string | null } {
+  return { raw, value: check.value, valid: check.valid, reason: check.valid || raw === null ? null : check.reason };
+}
+
 /** An identifier as recorded in a raw legacy value, checked: only a valid one is trusted as a key. */
-export function checkedIdentifier(type: 'PNC' | 'CRO', raw: unknown): { raw: string | null; value: string | null; valid: boolean } {
+export function checkedIdentifier(type: 'PNC' | 'CRO', raw: unknown): { raw: string | null; value: string | null; valid: boolean; reason: string | null } {
   const r = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
-  const checked = type === 'PNC' ? normalisePnc(r) : normaliseCro(r);
-  return { raw: r, value: checked.value, valid: checked.valid };
+  return checkedFrom(r, type === 'PNC' ? normalisePnc(r) : normaliseCro(r));
 }

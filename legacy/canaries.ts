@@ -92,7 +92,7 @@ export function plantCanaries(original: Population): PlantedPopulation {
 
   const caseByUrn = new Map(population.courts.cases.map((c) => [c.urn, c]));
 
-  // ---- police: intelligence flag notes, custody release reasons -----------------------------------
+  // ---- police: intelligence flag notes, custody release reasons, custody record ids (and so provenance record ids) ----
   for (const n of population.police) {
     const base = { personIndex: n.personIndex, nominalId: n.nominalId };
     for (const f of n.intelligenceFlags) {
@@ -104,6 +104,11 @@ export function plantCanaries(original: Population): PlantedPopulation {
       const record = { ...base, ...(a.caseUrn ? { caseUrn: a.caseUrn } : {}) };
       const path = ['Person.arrests', 'Arrest.custodyRecord', 'CustodyRecord.releaseReason'];
       a.custody.releaseReason = plant('police[].arrests[].custody.releaseReason', path, record, from(PERSON_ROOTS, path, record));
+      // A record id: it surfaces as the custody record's id and as its provenance's recordId, and must go
+      // only where the custody record itself may go (CUSTODY_ID is VARCHAR(20): a canary fits).
+      const idPath = ['Person.arrests', 'Arrest.custodyRecord', 'CustodyRecord.id'];
+      const provenancePath = ['Person.arrests', 'Arrest.custodyRecord', 'CustodyRecord.provenance', 'Provenance.recordId'];
+      a.custody.custodyId = plant('police[].arrests[].custody.custodyId', idPath, record, [...from(PERSON_ROOTS, idPath, record), ...from(PERSON_ROOTS, provenancePath, record)]);
     }
   }
 

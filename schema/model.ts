@@ -40,6 +40,34 @@ export interface CheckedIdentifier {
   raw: string | null;
   value: string | null;
   valid: boolean;
+  /** Why it is not valid (`check character does not match`); null or absent when valid or not recorded. */
+  reason?: string | null;
+}
+
+/** The common model's `RecordedIdentifier`: one shape for every identifier as an agency recorded it. */
+export interface RecordedIdentifier {
+  type: IdentifierType;
+  recorded: string | null;
+  canonical: string | null;
+  valid: boolean;
+  reason: string | null;
+}
+
+/** A checked identifier (PNC, CRO) in the common model's shape. */
+export const recordedIdentifier = (type: IdentifierType, c: CheckedIdentifier): RecordedIdentifier =>
+  ({ type, recorded: c.raw, canonical: c.value, valid: c.valid, reason: c.valid || c.raw === null ? null : c.reason ?? 'does not validate' });
+
+/** An agency's own id (no check character): valid when recorded, as recorded. */
+export const ownIdentifier = (type: IdentifierType, value: string | null | undefined): RecordedIdentifier =>
+  ({ type, recorded: value ?? null, canonical: value ?? null, valid: value != null && value !== '', reason: null });
+
+/** The common model's `Provenance`: where a value came from, stamped when the subgraph read the record. */
+export interface Provenance {
+  agency: string;
+  system: string;
+  recordId: string | null;
+  retrievedAt: string;
+  derivedBy: string | null;
 }
 
 /**
@@ -48,6 +76,8 @@ export interface CheckedIdentifier {
  */
 export interface IdentityRecord {
   agency: AgencySlug;
+  /** When identity read the record from the agency's subgraph (set by identity per call, for provenance). */
+  retrievedAt?: string;
   /** The agency's own id for the person (nominal id, ASN of a court case, prison number, CRN). */
   localId: string;
   localIdType: IdentifierType;

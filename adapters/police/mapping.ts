@@ -2,7 +2,7 @@
 // declared format, codes go through the CJS cross-walks and code lists, and anything that cannot be
 // read faithfully throws MappingError, which the client turns into BAD_SOURCE_DATA for that record only.
 import { MappingError } from '../errors.js';
-import { displayName, normaliseAsn, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate, readDateOfBirth } from '../normalise.js';
+import { checkedFrom, displayName, normaliseAsn, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate, readDateOfBirth } from '../normalise.js';
 import { personName, type CheckedIdentifier, type DataQualityProblem, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import { crossWalk, offenceCodes, organisationUnits, standingData } from '../../reference/index.js';
 import type { ArrestRow, IntelFlagRow, NominalRow, WarningMarkerRow } from './wire.js';
@@ -15,13 +15,10 @@ export interface PoliceNominal {
   name: PersonName;
   dateOfBirth: string | null;
   sex: Sex | null;
-  pncAsRecorded: string | null;
-  /** Normalised `YYYY/NNNNNNNC`; null when missing or its check character does not validate. */
-  pnc: string | null;
-  pncValid: boolean;
-  croAsRecorded: string | null;
-  cro: string | null;
-  croValid: boolean;
+  /** The PNC id as keyed, its canonical `YYYY/NNNNNNNC` form (null when it does not validate) and why not. */
+  pnc: CheckedIdentifier;
+  /** The CRO number as keyed, normalised and checked. */
+  cro: CheckedIdentifier;
   force: Organisation | null;
   /** ASNs of the nominal's arrests, canonical: the keys of their court cases. */
   asns: string[];
@@ -51,6 +48,8 @@ export interface Arrest {
 }
 
 export interface WarningMarker {
+  /** The marker's key in the police system: nominal id and marker sequence, `400000/2`. */
+  recordId: string;
   code: string;
   description: string | null;
   startDate: string;
@@ -112,14 +111,12 @@ export function mapForce(code: string | null): Organisation | null {
 
 export function checkedPnc(raw: string | null): CheckedIdentifier {
   const r = text(raw);
-  const checked = normalisePnc(r);
-  return { raw: r, value: checked.value, valid: checked.valid };
+  return checkedFrom(r, normalisePnc(r));
 }
 
 export function checkedCro(raw: string | null): CheckedIdentifier {
   const r = text(raw);
-  const checked = normaliseCro(r);
-  return { raw: r, value: checked.value, valid: checked.valid };
+  return checkedFrom(r, normaliseCro(r));
 }
 
 export function mapNominal(row: NominalRow): PoliceNominal {
@@ -135,8 +132,7 @@ export function mapNominal(row: NominalRow): PoliceNominal {
     name: personName(forenames, surname),
     dateOfBirth: dob.value,
     sex: sex.value,
-    pncAsRecorded: pnc.raw, pnc: pnc.value, pncValid: pnc.valid,
-    croAsRecorded: cro.raw, cro: cro.value, croValid: cro.valid,
+    pnc, cro,
     force: mapForce(row.FORCE_CODE),
     asns: [...new Set((text(row.ASNS ?? null) ?? '').split(/\s+/).filter((a) => a !== '').map(normaliseAsn))],
     dataQuality: [dob.problem, sex.problem].filter((p): p is DataQualityProblem => p !== null),
@@ -148,8 +144,8 @@ export function toIdentityRecord(n: PoliceNominal): IdentityRecord {
   return {
     agency: AGENCY, localId: n.nominalId, localIdType: 'POLICE_NOMINAL_ID', name: n.name, aliases: [],
     dateOfBirth: n.dateOfBirth, sex: n.sex,
-    pnc: { raw: n.pncAsRecorded, value: n.pnc, valid: n.pncValid },
-    cro: { raw: n.croAsRecorded, value: n.cro, valid: n.croValid },
+    pnc: n.pnc,
+    cro: n.cro,
     // The court keys its result messages by the ASN the police gave at charge: they are the police's cross-references to court records.
     crossReferences: n.asns.map((value) => ({ type: 'ASN' as const, value })),
     dataQuality: n.dataQuality,
@@ -231,6 +227,7 @@ function yesNo(v: string | null, field: string): boolean {
 
 export function mapWarningMarker(row: WarningMarkerRow): WarningMarker {
   return {
+    recordId: `${nominalIdOf(row.NOMINAL_ID)}/${String(row.MARKER_SEQ).trim()}`,
     code: required(row.MARKER_CODE, 'MARKER_CODE', 'a warning signal code').toUpperCase(),
     description: text(row.DESCRIPTION),
     startDate: parseLegacyDate(required(row.START_DATE, 'START_DATE', 'a start date'), 'YYYY-MM-DD', 'START_DATE'),

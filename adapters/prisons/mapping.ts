@@ -2,7 +2,7 @@
 // quirks handled here: upper-case names, middle names in one space-separated field, PNC ids in short
 // form, a released booking that says OUT instead of a prison. Anything malformed throws MappingError.
 import { MappingError } from '../errors.js';
-import { displayName, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate, readDateOfBirth } from '../normalise.js';
+import { checkedFrom, displayName, normaliseCro, normalisePnc, parseLegacyDate, parseOptionalDate, readDateOfBirth } from '../normalise.js';
 import { prisons as prisonRegister, standingData } from '../../reference/index.js';
 import { personName, type CheckedIdentifier, type DataQualityProblem, type IdentityRecord, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import type { Alert, Prisoner, PrisonerAlias } from './wire.js';
@@ -119,14 +119,12 @@ export function nomisName(first: unknown, middle: unknown, last: unknown, field 
 
 export function checkedPnc(raw: unknown): CheckedIdentifier {
   const r = text(raw);
-  const check = normalisePnc(r);
-  return { raw: r, value: check.value, valid: check.valid };
+  return checkedFrom(r, normalisePnc(r));
 }
 
 export function checkedCro(raw: unknown): CheckedIdentifier {
   const r = text(raw);
-  const check = normaliseCro(r);
-  return { raw: r, value: check.value, valid: check.valid };
+  return checkedFrom(r, normaliseCro(r));
 }
 
 const SEX_BY_CJS: Record<string, Sex> = { '0': 'NOT_KNOWN', '1': 'MALE', '2': 'FEMALE', '9': 'NOT_SPECIFIED' };

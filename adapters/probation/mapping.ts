@@ -2,7 +2,7 @@
 // tested as an input → output table. Anything that cannot be mapped faithfully throws MappingError,
 // which the client turns into BAD_SOURCE_DATA for that one record.
 import { MappingError } from '../errors.js';
-import { displayName, normaliseCro, normalisePnc, parseOptionalDate, readDateOfBirth } from '../normalise.js';
+import { checkedFrom, displayName, normaliseCro, normalisePnc, parseOptionalDate, readDateOfBirth } from '../normalise.js';
 import { personName, type CheckedIdentifier, type DataQualityProblem, type IdentityRecord, type PersonName, type Sex } from '../../schema/model.js';
 import { standingData } from '../../reference/index.js';
 import type {
@@ -100,8 +100,7 @@ const list = <T>(x: T[] | null | undefined): T[] => (Array.isArray(x) ? x : []);
 /** An identifier as recorded and what normalisation made of it; an invalid one is kept only as `raw`. */
 export function checkedId(raw: string | null | undefined, kind: 'PNC' | 'CRO'): CheckedIdentifier {
   const r = text(raw);
-  const check = kind === 'PNC' ? normalisePnc(r) : normaliseCro(r);
-  return { raw: r, value: check.value, valid: check.valid };
+  return checkedFrom(r, kind === 'PNC' ? normalisePnc(r) : normaliseCro(r));
 }
 
 /**

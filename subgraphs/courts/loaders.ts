@@ -5,6 +5,35 @@ import type { AdapterError } from '../../adapters/errors.js';
 import type { CourtsClient } from '../../adapters/courts/client.js';
 import type { CourtCase } from '../../adapters/courts/mapping.js';
 import { normaliseAsn } from '../../adapters/normalise.js';
+import { provenanceOf, readAt, stamp, stampBatch, type Source } from '../provenance.js';
+
+/** Where the courts subgraph's records come from (each object's `provenance`). */
+export const SOURCE: Source = { agency: 'COURTS', system: 'Libra (ResultedCaseMessage 0.6g)' };
+
+/**
+ * A case and every part of it with its provenance, read at `at`. Libra's messages carry no ids below the
+ * case: a charge is the case URN and the court's offence sequence, a result line that and its position.
+ */
+export function stampCase(c: CourtCase, at: string): CourtCase {
+  const p = (id: string) => provenanceOf(SOURCE, id, at);
+  const charges = c.charges.map((ch) => {
+    const id = `${c.urn}/offence ${ch.sequence}`;
+    return stamp({
+      ...ch,
+      offenceQualifier: ch.offenceQualifier && stamp(ch.offenceQualifier, p(id)),
+      plea: ch.plea && stamp(ch.plea, p(id)),
+      finding: ch.finding && stamp(ch.finding, p(id)),
+      outcomes: ch.outcomes.map((o, i) => (o instanceof Error ? o : stamp(o, p(`${id}/result ${i + 1}`)))),
+    }, p(id));
+  });
+  return stamp({
+    ...c,
+    defendant: stamp(c.defendant, p(c.asn)),
+    bailStatus: c.bailStatus && stamp(c.bailStatus, p(c.urn)),
+    hearings: c.hearings.map((h) => stamp(h, p(h.id))),
+    charges,
+  }, p(c.urn));
+}
 
 export interface CourtsLoaders {
   /** A defendant's case record by ASN (GetResultedCases by ProsecutorReference), boxed: an unreadable case is an AdapterError value, not a failed load. */
@@ -17,12 +46,16 @@ export function createLoaders(client: CourtsClient, _requestId: string): CourtsL
   const maxBatchSize = client.config.maxBatch;
   return {
     caseByAsn: new DataLoader<string, { record: CourtCase | AdapterError | null }>(async (asns) => {
-      const found = await client.casesByAsn([...asns]);
+      const read = await client.casesByAsn([...asns]);
+      const at = readAt(); // when Libra answered this batch
+      const found = stampBatch(read, (c) => (c instanceof Error ? c : stampCase(c, at)));
       // Boxed, because DataLoader would turn an Error in a slot into a rejection: the list shows it in its place.
       return asns.map((asn) => ({ record: found.get(normaliseAsn(asn)) ?? null }));
     }, { maxBatchSize, cacheKeyFn: normaliseAsn }),
     caseByUrn: new DataLoader<string, CourtCase | null>(async (urns) => {
-      const found = await client.casesByUrn([...urns]);
+      const read = await client.casesByUrn([...urns]);
+      const at = readAt(); // when Libra answered this batch
+      const found = stampBatch(read, (c) => (c instanceof Error ? c : stampCase(c, at)));
       // An AdapterError in a slot fails that key only (BAD_SOURCE_DATA for one case).
       return urns.map((urn) => found.get(urn.trim().toUpperCase()) ?? null);
     }, { maxBatchSize, cacheKeyFn: (urn) => urn.trim().toUpperCase() }),

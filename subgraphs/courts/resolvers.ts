@@ -4,6 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { AdapterError } from '../../adapters/errors.js';
 import type { CourtCase } from '../../adapters/courts/mapping.js';
 import { localIdsFor } from '../../schema/person-id.js';
+import { ownIdentifier, type Provenance } from '../../schema/model.js';
 import { since, type PersonEvent } from '../events.js';
 import type { SubgraphContext } from '../types.js';
 import type { CourtsLoaders } from './loaders.js';
@@ -26,12 +27,14 @@ async function casesOf(person: { id: string }, ctx: Ctx): Promise<(CourtCase | A
 }
 
 /** A court event, carrying its case so the policy reads the case's facts (URN, youth) off it. */
-export type CourtEvent = PersonEvent & { offence: CourtCase['charges'][number]['offence'] | null; court: CourtCase['court']; case: CourtCase };
+export type CourtEvent = PersonEvent & { offence: CourtCase['charges'][number]['offence'] | null; court: CourtCase['court']; case: CourtCase; provenance: Provenance | null };
 
 /** A case's charges, hearings and verdicts as events: codes and register titles only, never wording or result text. */
 export function courtEventsOf(c: CourtCase): CourtEvent[] {
   const out: CourtEvent[] = [];
-  const base = { reference: c.urn, case: c };
+  // Derived from the case: its provenance, with the rule that made the event.
+  const from = (c as { provenance?: Provenance }).provenance;
+  const base = { reference: c.urn, case: c, provenance: from ? { ...from, derivedBy: "a case's charges, hearings and verdicts as worklist events (codes and register titles only)" } : null };
   for (const h of c.hearings) {
     out.push({ ...base, date: h.date, kind: 'HEARING', offence: null, court: h.court, summary: `${h.typeDescription ?? h.type?.replace(/_/g, ' ').toLowerCase() ?? 'hearing'} at ${h.court.name ?? h.court.code}` });
   }
@@ -71,5 +74,8 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
     // The defendant as a person of the graph, by the ASN the case is keyed by: identity links it.
     offender: (c: CaseRef) => (c.asn ? { agency: 'COURTS', localId: c.asn } : null),
     defendant: (c: CaseRef) => c.defendant ?? null,
+  },
+  CourtDefendantRecord: {
+    identifiers: (d: { asn: string }) => [ownIdentifier('ASN', d.asn)],
   },
 };

@@ -4,6 +4,7 @@
 // when a query selects candidates, again one call per agency for all people. Each agency's call has a
 // bounded budget inside the request deadline: an agency that does not answer in time is left out of
 // the links and marked in the person id, so only its own fields fail, naming it.
+import { readAt } from '../provenance.js';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { AdapterError } from '../../adapters/errors.js';
@@ -65,6 +66,12 @@ interface Expansion {
 
 const safe = (agency: string, op: string, err: unknown): AdapterError =>
   err instanceof AdapterError ? err : new AdapterError({ agency, operation: op, code: 'SOURCE_UNAVAILABLE', cause: err });
+
+/** Records as one call returned them, each with when it was read (its links' and candidates' provenance). */
+function stampRead(records: IdentityRecord[]): IdentityRecord[] {
+  const retrievedAt = readAt();
+  return records.map((r) => ({ ...r, retrievedAt }));
+}
 
 export function createIdentityLoaders(client: IdentityClient, requestId = 'local', request?: RequestInfo) {
   const sources = client.sources(request, requestId);
@@ -132,7 +139,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
         return [];
       }
       const mineFresh: IdentityRecord[] = [];
-      for (const rec of r) {
+      for (const rec of stampRead(r)) {
         if (found.has(recordKey(rec))) continue;
         found.set(recordKey(rec), rec);
         mineFresh.push(rec);
@@ -271,7 +278,7 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
     await Promise.all(sources.map(async (s) => {
       const r = await call(s.agency, 'search', until, (signal) => s.search(unique, signal));
       if (r instanceof AdapterError) failures.set(s.agency, r);
-      else records.push(...r);
+      else records.push(...stampRead(r));
     }));
     return { records, failures };
   }

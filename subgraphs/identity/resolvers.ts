@@ -38,8 +38,23 @@ async function resolve(parent: PersonParent, ctx: Ctx): Promise<ResolvedPerson> 
   return r ?? { id: parent.id!, records: [], basis: new Map(), failures: [] };
 }
 
+/** The rules that derive identity's values, named in their provenance. */
+export const LINK_RULE = 'identity linking: trusted identifiers and cross-references (CERTAIN)';
+export const MATCH_RULE = 'identity match model (schema/identity/match-weights.json): name, date of birth, sex and postcode comparisons';
+
+/**
+ * Where a value identity derived from an agency record came from: that agency, the record's id there, when
+ * identity read it (from the agency's own subgraph, which names its system on the record's own fields), and the rule.
+ */
+export function derivedFrom(r: IdentityRecord, rule: string) {
+  return { agency: agencyEnum(r.agency), system: `${r.agency} subgraph (identity records)`, recordId: r.localId, retrievedAt: r.retrievedAt ?? new Date().toISOString(), derivedBy: rule };
+}
+
 function link(r: IdentityRecord, grade: MatchGrade, basis: LinkBasis[]) {
-  return { agency: agencyEnum(r.agency), localId: r.localId, localIdType: r.localIdType, grade, basis, recordedName: r.name, recordedDateOfBirth: r.dateOfBirth, dataQuality: r.dataQuality ?? [], record: r };
+  return {
+    agency: agencyEnum(r.agency), localId: r.localId, localIdType: r.localIdType, grade, basis, recordedName: r.name, recordedDateOfBirth: r.dateOfBirth, dataQuality: r.dataQuality ?? [], record: r,
+    provenance: derivedFrom(r, grade === 'CERTAIN' ? LINK_RULE : MATCH_RULE),
+  };
 }
 type Link = ReturnType<typeof link>;
 
@@ -56,15 +71,17 @@ function singleton(r: IdentityRecord): PersonParent {
  * forename, date of birth): PROBABLE from the model's PROBABLE threshold, POSSIBLE otherwise (every hit is
  * what the search asked for; the reason says how weak the match is and what was not compared).
  */
-function gradeAgainstSearch(records: IdentityRecord[], surname: string, forename: string | null, dob: string | null): { grade: MatchGrade; basis: LinkBasis; reason: string } {
+function gradeAgainstSearch(records: IdentityRecord[], surname: string, forename: string | null, dob: string | null): { grade: MatchGrade; basis: LinkBasis; reason: string; provenance: ReturnType<typeof derivedFrom> | null } {
   const asked = searchRecord({ forenames: forename ? forename.split(/\s+/) : [], surname }, dob);
   let best: MatchScore | null = null;
+  let bestRecord: IdentityRecord | null = null;
   for (const r of records) {
     const s = score(asked, matchRecordOf(r));
-    if (!best || s.weight > best.weight) best = s;
+    if (!best || s.weight > best.weight) { best = s; bestRecord = r; }
   }
-  if (!best) return { grade: 'POSSIBLE', basis: 'MATCH_WEIGHT', reason: 'no record to compare' };
-  return { grade: best.grade === 'PROBABLE' ? 'PROBABLE' : 'POSSIBLE', basis: 'MATCH_WEIGHT', reason: explain(best, undefined, 'POSSIBLE (a search hit, weaker than a POSSIBLE candidate)') };
+  if (!best) return { grade: 'POSSIBLE', basis: 'MATCH_WEIGHT', reason: 'no record to compare', provenance: null };
+  // The grade is the model's, on the record that matched the search best.
+  return { grade: best.grade === 'PROBABLE' ? 'PROBABLE' : 'POSSIBLE', basis: 'MATCH_WEIGHT', reason: explain(best, undefined, 'POSSIBLE (a search hit, weaker than a POSSIBLE candidate)'), provenance: derivedFrom(bestRecord!, MATCH_RULE) };
 }
 
 
@@ -142,7 +159,7 @@ export const resolvers = {
     // Searched only when selected, for every person of the request at once.
     async candidates(p: PersonParent, _: unknown, ctx: Ctx) {
       const found = await ctx.loaders.candidatesOf(p.pending && p.first ? p.pending : await resolve(p, ctx), p.first);
-      return found.map((c) => (c instanceof Error ? c : { link: link(c.record, c.grade, [c.basis]), person: singleton(c.record), reason: c.reason }));
+      return found.map((c) => (c instanceof Error ? c : { link: link(c.record, c.grade, [c.basis]), person: singleton(c.record), reason: c.reason, provenance: derivedFrom(c.record, MATCH_RULE) }));
     },
     conflicts: async (p: PersonParent, _: unknown, ctx: Ctx) =>
       conflicts(readable((await resolve(p, ctx)).records)).map((c) => ({ field: c.field, values: c.values.map((v) => ({ value: v.value, agencies: v.agencies.map(agencyEnum) })) })),

@@ -4,6 +4,10 @@ import DataLoader from 'dataloader';
 import type { AdapterError } from '../../adapters/errors.js';
 import type { PoliceClient } from '../../adapters/police/client.js';
 import type { Arrest, IntelligenceFlag, PoliceNominal, WarningMarker } from '../../adapters/police/mapping.js';
+import { provenanceOf, readAt, stamp, stampAll, stampBatch, type Source } from '../provenance.js';
+
+/** Where the police subgraph's records come from (each object's `provenance`). */
+export const SOURCE: Source = { agency: 'POLICE', system: 'Police records management (SQL)' };
 
 export interface PoliceLoaders {
   nominal: DataLoader<string, PoliceNominal | null>;
@@ -20,11 +24,26 @@ function loader<V>(fetch: (ids: string[]) => Promise<Map<string, V | AdapterErro
   });
 }
 
+/** An arrest and its custody record, each with its own id, read at `at`. */
+function stampArrest(a: Arrest, at: string): Arrest {
+  const custodyRecord = a.custodyRecord ? stamp(a.custodyRecord, provenanceOf(SOURCE, a.custodyRecord.id, at)) : null;
+  return stamp({ ...a, custodyRecord }, provenanceOf(SOURCE, a.id, at));
+}
+
+/** A batch read and stamped with the instant it was read: one `retrievedAt` per call to the police system. */
+function stamped<V>(fetch: (ids: string[]) => Promise<Map<string, V | AdapterError>>, stampOne: (v: V, at: string) => V) {
+  return async (ids: string[]) => {
+    const found = await fetch(ids);
+    const at = readAt();
+    return stampBatch(found, (v) => stampOne(v as V, at));
+  };
+}
+
 export function createLoaders(client: PoliceClient, _requestId: string): PoliceLoaders {
   return {
-    nominal: loader<PoliceNominal | null>((ids) => client.nominals(ids), () => null),
-    arrests: loader((ids) => client.arrests(ids), () => []),
-    warningMarkers: loader((ids) => client.warningMarkers(ids), () => []),
-    intelligenceFlags: loader((ids) => client.intelligenceFlags(ids), () => []),
+    nominal: loader<PoliceNominal | null>(stamped((ids) => client.nominals(ids), (n, at) => n && stamp(n, provenanceOf(SOURCE, n.nominalId, at))), () => null),
+    arrests: loader(stamped((ids) => client.arrests(ids), (list, at) => list.map((a) => (a instanceof Error ? a : stampArrest(a, at)))), () => []),
+    warningMarkers: loader(stamped((ids) => client.warningMarkers(ids), (list, at) => stampAll(list, (m) => provenanceOf(SOURCE, m.recordId, at))), () => []),
+    intelligenceFlags: loader(stamped((ids) => client.intelligenceFlags(ids), (list, at) => stampAll(list, (f) => provenanceOf(SOURCE, f.id, at))), () => []),
   };
 }

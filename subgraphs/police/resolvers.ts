@@ -4,7 +4,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type DataLoader from 'dataloader';
 import { localIdsFor } from '../../schema/person-id.js';
-import type { Arrest } from '../../adapters/police/mapping.js';
+import type { Arrest, PoliceNominal } from '../../adapters/police/mapping.js';
+import { ownIdentifier, recordedIdentifier, type Provenance } from '../../schema/model.js';
 import { AdapterError } from '../../adapters/errors.js';
 import { since } from '../events.js';
 import type { SubgraphContext } from '../types.js';
@@ -34,10 +35,12 @@ const OUTCOME: Record<Arrest['outcome'], string> = {
  * the arrest's own id, not the case it led to: a court case's URN in a list of events would tell that the
  * case exists where the courts' list leaves it out (a youth case).
  */
-const arrestEvent = (a: Arrest) => ({
+const arrestEvent = (a: Arrest & { provenance?: Provenance }) => ({
   date: a.date, kind: 'ARREST' as const, offence: a.offence,
   summary: `Arrested: ${a.offence?.title ?? a.offence?.code ?? 'offence not recorded'} (${OUTCOME[a.outcome] ?? a.outcome})`,
   reference: a.id,
+  // The arrest's own provenance, derived: the event is a line made from the arrest record.
+  provenance: a.provenance ? { ...a.provenance, derivedBy: 'an arrest as a worklist event (codes and register titles only)' } : null,
 });
 
 export const resolvers: GraphQLResolverMap<Ctx> = {
@@ -56,5 +59,11 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
     policeEvents: async (person: PersonRef, args: { since: string }, ctx: Ctx) =>
       since((await listFor(ctx.loaders.arrests, person)).filter((a): a is Arrest => a != null && !(a instanceof AdapterError)).map(arrestEvent), args.since),
     intelligenceFlags: (person: PersonRef, _args: unknown, ctx: Ctx) => listFor(ctx.loaders.intelligenceFlags, person),
+  },
+  PoliceNominalRecord: {
+    pnc: (n: PoliceNominal) => recordedIdentifier('PNC', n.pnc),
+    cro: (n: PoliceNominal) => recordedIdentifier('CRO', n.cro),
+    identifiers: (n: PoliceNominal) => [ownIdentifier('POLICE_NOMINAL_ID', n.nominalId),
+      ...(n.pnc.raw !== null ? [recordedIdentifier('PNC', n.pnc)] : []), ...(n.cro.raw !== null ? [recordedIdentifier('CRO', n.cro)] : [])],
   },
 };

@@ -3,7 +3,7 @@
 // costs one Prisoner Search call. Adapter errors are thrown (or left in list slots) for GraphQL to report.
 import { AdapterError } from '../../adapters/errors.js';
 import type { CustodyPeriod, PrisonAlert, PrisonerRecord } from '../../adapters/prisons/mapping.js';
-import type { CheckedIdentifier } from '../../schema/model.js';
+import { ownIdentifier, recordedIdentifier, type Provenance } from '../../schema/model.js';
 import { encodePersonId, localIdsFor } from '../../schema/person-id.js';
 import { GraphQLError } from 'graphql';
 import { CELL_PREFIX, type PrisonerAnswer } from '../../adapters/prisons/client.js';
@@ -33,7 +33,14 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_ROLL_PAGE = 200;
 
 interface RollArgs { prisonId: string; wing?: string | null; since: string; on?: string | null; first?: number | null; after?: string | null }
-type RollChange = { kind: 'RECEPTION' | 'NEW_ALERT' | 'AT_COURT' | 'TEMPORARY_ABSENCE' | 'RELEASE_DUE'; date: string | null; detail: string | null };
+type RollChange = { kind: 'RECEPTION' | 'NEW_ALERT' | 'AT_COURT' | 'TEMPORARY_ABSENCE' | 'RELEASE_DUE'; date: string | null; detail: string | null; provenance: Provenance | null };
+
+const CHANGE_RULE = 'what changed since a date, on the roll';
+/** A derived value's provenance: the record it was read from, and the rule. */
+const derived = (from: unknown, rule: string): Provenance | null => {
+  const p = (from as { provenance?: Provenance } | null)?.provenance;
+  return p ? { ...p, derivedBy: rule } : null;
+};
 
 /** The day in UTC, as the roll's default "on". */
 const todayIso = () => new Date().toISOString().slice(0, 10);
@@ -66,14 +73,15 @@ async function prisonRoll(args: RollArgs, ctx: Ctx) {
     const n = e.record.prisonNumber;
     const booking = e.custody.find((c): c is CustodyPeriod => !(c instanceof AdapterError)) ?? null;
     const changes: RollChange[] = [];
-    if (booking?.receptionDate && booking.receptionDate >= args.since) changes.push({ kind: 'RECEPTION', date: booking.receptionDate, detail: null });
+    const fromBooking = derived(booking, CHANGE_RULE);
+    if (booking?.receptionDate && booking.receptionDate >= args.since) changes.push({ kind: 'RECEPTION', date: booking.receptionDate, detail: null, provenance: fromBooking });
     for (const a of alertsOf.get(n) ?? []) {
-      if (!(a instanceof AdapterError) && a.active && a.dateCreated >= args.since) changes.push({ kind: 'NEW_ALERT', date: a.dateCreated, detail: [a.code, a.description].filter(Boolean).join(': ') });
+      if (!(a instanceof AdapterError) && a.active && a.dateCreated >= args.since) changes.push({ kind: 'NEW_ALERT', date: a.dateCreated, detail: [a.code, a.description].filter(Boolean).join(': '), provenance: derived(a, CHANGE_RULE) });
     }
-    if (booking?.custodyState === 'AT_COURT') changes.push({ kind: 'AT_COURT', date: null, detail: null });
-    if (booking?.custodyState === 'TEMPORARY_ABSENCE') changes.push({ kind: 'TEMPORARY_ABSENCE', date: null, detail: null });
+    if (booking?.custodyState === 'AT_COURT') changes.push({ kind: 'AT_COURT', date: null, detail: null, provenance: fromBooking });
+    if (booking?.custodyState === 'TEMPORARY_ABSENCE') changes.push({ kind: 'TEMPORARY_ABSENCE', date: null, detail: null, provenance: fromBooking });
     const due = booking?.active ? booking.expectedReleaseDate : null;
-    if (due && due <= on) changes.push({ kind: 'RELEASE_DUE', date: due, detail: null });
+    if (due && due <= on) changes.push({ kind: 'RELEASE_DUE', date: due, detail: null, provenance: fromBooking });
     if (booking?.custodyState === 'IN_PRISON') counts.inPrison++;
     if (booking?.custodyState === 'TEMPORARY_ABSENCE') counts.temporarilyAbsent++;
     if (booking?.custodyState === 'AT_COURT') counts.atCourt++;
@@ -86,6 +94,8 @@ async function prisonRoll(args: RollArgs, ctx: Ctx) {
       cellLocation: booking?.cellLocation ?? null,
       custodyState: booking?.custodyState ?? null,
       changes: changes.sort((a, b) => (b.date ?? '9999').localeCompare(a.date ?? '9999')),
+      // The person's Prisoner Search record, as a line of the roll.
+      provenance: derived(e.record, 'the roll of an establishment: everyone held, with their latest booking'),
     };
   });
   return {
@@ -119,12 +129,9 @@ export const resolvers = {
     prisonRecord: async (p: PersonRef, _a: unknown, ctx: Ctx) => (await records(p, ctx))[0]?.record ?? null,
   },
   PrisonerRecord: {
-    // Nothing recorded reads as null, rather than an empty check.
-    pnc: (r: PrisonerRecord) => (r.pnc.raw === null ? null : r.pnc),
-    cro: (r: PrisonerRecord) => (r.cro.raw === null ? null : r.cro),
-  },
-  PrisonerIdentifierCheck: {
-    recorded: (c: CheckedIdentifier) => c.raw,
-    normalised: (c: CheckedIdentifier) => c.value,
+    pnc: (r: PrisonerRecord) => recordedIdentifier('PNC', r.pnc),
+    cro: (r: PrisonerRecord) => recordedIdentifier('CRO', r.cro),
+    identifiers: (r: PrisonerRecord) => [ownIdentifier('PRISON_NUMBER', r.prisonNumber),
+      ...(r.pnc.raw !== null ? [recordedIdentifier('PNC', r.pnc)] : []), ...(r.cro.raw !== null ? [recordedIdentifier('CRO', r.cro)] : [])],
   },
 };

@@ -5,6 +5,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { AdapterError } from '../../adapters/errors.js';
 import type { ProbationRecord } from '../../adapters/probation/mapping.js';
 import { localIdsFor } from '../../schema/person-id.js';
+import { ownIdentifier, recordedIdentifier } from '../../schema/model.js';
 import { pageOf } from '../paging.js';
 import type { SubgraphContext } from '../types.js';
 import type { ProbationLoaders } from './loaders.js';
@@ -110,7 +111,10 @@ export const resolvers = {
   },
   ProbationOffenderRecord: {
     offenderId: (r: ProbationRecord) => r.offenderId,
-    pnc: (r: ProbationRecord) => ({ recorded: r.pnc.raw, normalised: r.pnc.value, valid: r.pnc.valid }),
-    cro: (r: ProbationRecord) => ({ recorded: r.cro.raw, normalised: r.cro.value, valid: r.cro.valid }),
+    pnc: (r: ProbationRecord) => recordedIdentifier('PNC', r.pnc),
+    cro: (r: ProbationRecord) => recordedIdentifier('CRO', r.cro),
+    identifiers: (r: ProbationRecord) => [ownIdentifier('CRN', r.crn),
+      ...(r.pnc.raw !== null ? [recordedIdentifier('PNC', r.pnc)] : []), ...(r.cro.raw !== null ? [recordedIdentifier('CRO', r.cro)] : []),
+      ...(r.nomsNumber ? [ownIdentifier('PRISON_NUMBER', r.nomsNumber)] : [])],
   },
 };

@@ -37,6 +37,21 @@ describe('the audit trail', () => {
     expect(text).not.toContain(person().dateOfBirth);
   });
 
+  it('records provenance as it records the record it describes: the deciding coordinate and the subjects, so its record id can be traced', async () => {
+    const r = await query(stack, 'POLICE', P('arrests { id provenance { recordId } } cases { urn provenance { recordId } }'), { pnc: person().pnc });
+    expect(r.status).toBe(200);
+    const data = r.body.data.personByIdentifier;
+    const rec = await lastRecord();
+    // A case's provenance has a rule of its own (as its URN): its coordinate names the case it was disclosed for.
+    const kase = data.cases.find((c: { urn: string } | null) => c)!;
+    expect(kase.provenance.recordId).toBe(kase.urn);
+    expect(rec.disclosed).toContainEqual(expect.objectContaining({ agency: 'courts', coordinate: 'Case.provenance', subjectIds: expect.arrayContaining([`case=${kase.urn}`]) }));
+    // An arrest's provenance inherits Person.arrests' decision: that coordinate, with the nominal the arrests were read from.
+    expect(data.arrests[0].provenance.recordId).toBe(data.arrests[0].id);
+    expect(rec.disclosed).toContainEqual(expect.objectContaining({ coordinate: 'Person.arrests', subjectIds: expect.arrayContaining([`police=${person().nominalId}`]) }));
+    expect(JSON.stringify(rec)).not.toContain(data.arrests[0].provenance.retrievedAt);
+  });
+
   it('records a purpose the role may not declare as a denied attempt', async () => {
     const r = await query(stack, 'PROBATION', P('id'), { pnc: person().pnc }, { purpose: 'INVESTIGATION' });
     expect(r.status).toBe(403);

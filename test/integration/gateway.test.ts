@@ -29,6 +29,8 @@ describe('one person across five agencies', () => {
     expect(p.cases[0].charges[0].offence.title).toMatch(/\w/);
     expect(p.cases[0].victims.length).toBeGreaterThan(0);
     expect(p.custodyPeriods[0].expectedReleaseDate).toBe('2026-12-16');
+    // Where it came from: the prison system, the booking, and when the prisons subgraph read it.
+    expect(p.custodyPeriods[0].provenance).toEqual({ system: 'NOMIS (Prisoner Search API)', recordId: expect.stringMatching(/^\d+$/), retrievedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
     expect(p.supervision.crn).toBe(truth.crn);
     expect(r.headers.get('cache-control')).toBe('no-store');
   });
@@ -46,13 +48,16 @@ describe('identity', () => {
   it('offers a probable match as a candidate and never merges it', async () => {
     const truth = stack.population.people[stack.population.examples.probableOnly];
     const r = await query(stack, 'POLICE', `query($pnc: String!) { personByIdentifier(type: PNC, value: $pnc) {
-      links { agency } candidates { link { agency localId grade basis } person { id } reason } } }`, { pnc: truth.pnc });
+      links { agency provenance { agency recordId derivedBy } } candidates { link { agency localId grade basis } person { id } reason provenance { agency recordId retrievedAt derivedBy } } } }`, { pnc: truth.pnc });
     expect(r.body.errors).toBeUndefined();
     const p = r.body.data.personByIdentifier;
     expect(p.links.map((l: { agency: string }) => l.agency)).not.toContain('PROBATION');
     const candidate = p.candidates.find((c: { link: { agency: string } }) => c.link.agency === 'PROBATION');
     expect(candidate).toMatchObject({ link: { localId: truth.crn, grade: 'PROBABLE' } });
     expect(candidate.person.id).toBe(`P1:probation=${truth.crn}`);
+    // A grade is derived: its provenance names the record it was made on and the rule that made it.
+    expect(candidate.provenance).toEqual({ agency: 'PROBATION', recordId: truth.crn, retrievedAt: expect.any(String), derivedBy: expect.stringContaining('match model') });
+    expect(p.links[0].provenance).toMatchObject({ agency: p.links[0].agency, recordId: expect.any(String), derivedBy: expect.stringContaining('linking') });
   });
 
   it('finds by name and date of birth, with the probable duplicate kept apart', async () => {

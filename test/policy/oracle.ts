@@ -26,7 +26,7 @@ const roleDefs = ROLES as Record<string, { agency: string; purposes: readonly st
 const agreements = AGREEMENTS as Record<string, { owner: string; receivers: readonly string[]; purposes: readonly string[]; starts: string; ends: string }>;
 
 /** Value types every subgraph shares; no table names them, they take their parent's decision. */
-const SHARED_VALUE_TYPES = new Set(['PersonName', 'Address', 'Identifier', 'Offence', 'Organisation']);
+const SHARED_VALUE_TYPES = new Set(['PersonName', 'Address', 'Identifier', 'RecordedIdentifier', 'Provenance', 'Offence', 'Organisation']);
 
 // ---- who may declare what ----------------------------------------------------------------------
 

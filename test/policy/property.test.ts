@@ -176,6 +176,51 @@ describe('no protected value reaches a caller the policy does not allow', () => 
   }, 300_000);
 });
 
+describe('provenance is protected like the record it describes', () => {
+  // The custody record ids are canaries (legacy/canaries.ts): one surfaces as `CustodyRecord.id` and as
+  // `CustodyRecord.provenance.recordId`, so where a record is withheld its provenance's record id must be too.
+  const CALLERS = [
+    { agency: 'POLICE', roles: ['POLICE_OFFICER'], purpose: 'INVESTIGATION' },
+    { agency: 'CPS', roles: ['CPS_PROSECUTOR'], purpose: 'PROSECUTION' },
+    { agency: 'PRISONS', roles: ['PRISON_OFFICER'], purpose: 'CUSTODY_MANAGEMENT' },
+    { agency: 'PROBATION', roles: ['PROBATION_OFFICER'], purpose: 'OFFENDER_MANAGEMENT', related: true },
+    { agency: 'PROBATION', roles: ['PROBATION_OFFICER'], purpose: 'OFFENDER_MANAGEMENT' },
+    { agency: 'VICTIMS', roles: ['VICTIM_LIAISON_OFFICER'], purpose: 'VICTIM_CONTACT' },
+  ];
+  const QUERY = `query($pnc: String!) { personByIdentifier(type: PNC, value: $pnc) { arrests { custodyRecord { provenance { agency recordId } } } } }`;
+
+  it('discloses a custody record\'s provenance record id exactly when the oracle allows the custody record', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const ids = canaries.filter((c) => c.source === 'police[].arrests[].custody.custodyId');
+    expect(ids.length).toBeGreaterThan(0);
+    const c = ids.find((x) => population.people[x.record.personIndex].pnc && population.probation.some((p) => p.personIndex === x.record.personIndex))!;
+    const pnc = population.people[c.record.personIndex].pnc!;
+    const om = population.probation.find((p) => p.personIndex === c.record.personIndex)!.offenderManager.staffCode;
+    const provenancePath = c.surfaces.find((s) => s.path.includes('CustodyRecord.provenance'))!;
+    let seen = 0;
+    for (const who of CALLERS) {
+      const staffCode = who.related ? om : undefined;
+      const token = await stack.token({ agency: who.agency, roles: who.roles, staffCode });
+      const res = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': who.purpose },
+        body: JSON.stringify({ query: QUERY, variables: { pnc } }),
+      });
+      const text = await res.text();
+      const allowed = mayEverSee(who.roles, who.agency, who.purpose, staffCode, provenancePath.path, provenancePath.record, population, today);
+      const found = findCanaries(text, canaries).some((x) => x.n === c.n);
+      expect(found, `${who.roles[0]}${staffCode ? ` (${staffCode})` : ''}: ${text.slice(0, 300)}`).toBe(allowed);
+      if (found) {
+        seen++;
+        expect(text).toContain(`"recordId":"${c.value}"`);
+      }
+    }
+    // Not vacuous: some callers see it, some do not.
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThan(CALLERS.length);
+  }, 60_000);
+});
+
 async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promise<void> {
   const callers = callerArb(population);
   const today = new Date().toISOString().slice(0, 10);

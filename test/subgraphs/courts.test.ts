@@ -58,6 +58,34 @@ const adultInCustody = () => population.courts.cases.find((c) => c.bailStatus ==
 const youthCase = () => population.courts.cases.find((c) => isYouth(c) && delivered(c))!;
 
 describe('courts subgraph', () => {
+  it('says where every part of a case came from: Libra, the case URN or the part of it, and when the batch was read', async () => {
+    const d = heard().find((x) => casesOf(x).some((c) => c.offences.some((o) => o.results.length > 0)))!;
+    const P = 'provenance { agency system recordId retrievedAt derivedBy }';
+    const q = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person {
+      cases { urn ${P} bailStatus { ${P} } hearings { id ${P} } charges { sequence ${P} plea { ${P} } finding { ${P} } outcomes { code ${P} } } }
+      courtDefendant { asn ${P} } courtEvents(since: "1900-01-01") { reference ${P} } } } }`;
+    const before = new Date().toISOString();
+    const r = await executeAs(courts, client, caller('CPS'), q, { reps: [personRef(d)] });
+    const after = new Date().toISOString();
+    expect(r.errors).toBeUndefined();
+    const person = (r.data as any)._entities[0];
+    const read = { agency: 'COURTS', system: 'Libra (ResultedCaseMessage 0.6g)', derivedBy: null, retrievedAt: expect.any(String) };
+    const k = person.cases[0];
+    expect(k.provenance).toEqual({ ...read, recordId: k.urn });
+    if (k.bailStatus) expect(k.bailStatus.provenance).toEqual({ ...read, recordId: k.urn });
+    expect(k.hearings[0].provenance).toEqual({ ...read, recordId: k.hearings[0].id });
+    const charge = k.charges[0];
+    expect(charge.provenance).toEqual({ ...read, recordId: `${k.urn}/offence ${charge.sequence}` });
+    if (charge.plea) expect(charge.plea.provenance).toEqual(charge.provenance);
+    if (charge.outcomes.length) expect(charge.outcomes[0].provenance).toEqual({ ...read, recordId: `${k.urn}/offence ${charge.sequence}/result 1` });
+    expect(person.courtDefendant.provenance).toEqual({ ...read, recordId: person.courtDefendant.asn });
+    expect(person.courtEvents[0].provenance).toMatchObject({ agency: 'COURTS', recordId: person.courtEvents[0].reference, derivedBy: expect.stringContaining('events') });
+    // One batch call to Libra: one instant, between the request's start and end.
+    const at = k.provenance.retrievedAt;
+    expect(at >= before && at <= after).toBe(true);
+    expect(new Set(person.cases.map((c: any) => c.provenance.retrievedAt))).toEqual(new Set([at]));
+  });
+
   it('shows a court listing officer the cases and the defendant record, address included, but withholds the charges', async () => {
     const d = heard()[0];
     const r = await executeAs(courts, client, caller('COURTS'), PERSON_QUERY, { reps: [personRef(d, [{ agency: 'police', localId: '400000' }])] });

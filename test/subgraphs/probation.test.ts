@@ -38,7 +38,7 @@ const QUERY = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... 
     requirements { category length }
     licenceConditions { code detail }
   }
-  probationRecord { crn offenderId name { fullName } dateOfBirth sex pnc { recorded normalised valid } cro { valid } nomsNumber }
+  probationRecord { crn offenderId name { fullName } dateOfBirth sex pnc { type recorded canonical valid reason } cro { valid } nomsNumber identifiers { type recorded canonical valid } }
 } } }`;
 
 let standIn: ProbationStandIn;
@@ -82,7 +82,30 @@ describe('probation subgraph', () => {
     });
     expect(person.supervision.requirements).toHaveLength(example.requirements.length);
     expect(person.supervision.licenceConditions[0]).toMatchObject({ code: 'NLC8', detail: expect.stringMatching(/^Not to enter/) });
-    expect(person.probationRecord).toMatchObject({ crn: example.crn, nomsNumber: example.nomsNumber, pnc: { normalised: example.pnc, valid: true } });
+    expect(person.probationRecord).toMatchObject({ crn: example.crn, nomsNumber: example.nomsNumber, pnc: { type: 'PNC', canonical: example.pnc, valid: true, reason: null } });
+    expect(person.probationRecord.identifiers[0]).toEqual({ type: 'CRN', recorded: example.crn, canonical: example.crn, valid: true });
+  });
+
+  it('says where every record came from: nDelius through the service that served it, the record id, and when the batch was read', async () => {
+    const P = 'provenance { agency system recordId retrievedAt derivedBy }';
+    const q = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person {
+      supervision { crn ${P} offenderManager { ${P} team { code ${P} } } registrations { id ${P} } requirements { id ${P} } licenceConditions { id ${P} } }
+      probationRecord { crn ${P} } } } }`;
+    const before = new Date().toISOString();
+    const r = await executeAs(probation, client, caller('PROBATION', undefined, undefined, { relationships: mine(example.crn) }), q, { reps: [{ __typename: 'Person', id: idOf(example.crn) }] });
+    const after = new Date().toISOString();
+    expect(r.errors).toBeUndefined();
+    const { supervision: s, probationRecord: rec } = (r.data as any)._entities[0];
+    const at = { retrievedAt: expect.any(String), derivedBy: null, agency: 'PROBATION' };
+    const offenderSearch = { ...at, system: 'nDelius (probation offender search)', recordId: example.crn };
+    expect(s.provenance).toEqual(offenderSearch);
+    expect(rec.provenance).toEqual(offenderSearch);
+    expect(s.offenderManager.provenance).toEqual(offenderSearch);
+    if (s.offenderManager.team) expect(s.offenderManager.team.provenance).toEqual({ ...offenderSearch, recordId: s.offenderManager.team.code });
+    for (const x of s.registrations) expect(x.provenance).toEqual({ ...at, system: 'nDelius (integration API)', recordId: x.id ?? example.crn });
+    for (const x of s.requirements) expect(x.provenance).toEqual({ ...at, system: 'nDelius (case conditions)', recordId: x.id });
+    for (const x of s.licenceConditions) expect(x.provenance).toEqual({ ...at, system: 'nDelius (case conditions)', recordId: x.id ?? example.crn });
+    expect(s.provenance.retrievedAt >= before && s.provenance.retrievedAt <= after).toBe(true);
   });
 
   it('withholds officer notes, registrations, requirements and licence conditions from a probation officer for a person not on their caseload', async () => {

@@ -28,6 +28,8 @@ export const courts: FieldTable = {
   'Case.custodyTimeLimitExpiry': [LISTING, CPS, PRISONS],
   'Case.charges':                [CPS, POLICE, PRISONS, PROBATION],
   'Case.defendant':              [LISTING, CPS],
+  // Where a case came from goes with the case: to whoever may see any of its own fields (as its URN).
+  'Case.provenance':             [LISTING, CPS, POLICE, PRISONS, PROBATION, VICTIMS],
   // The defendant as a person of the graph, for those who work from the case to the person: listing
   // (custody status), prosecution, and victim liaison for their own victims' adult cases. What each agency
   // shows of the person is decided there.

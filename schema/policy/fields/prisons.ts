@@ -38,7 +38,6 @@ export const prisons: FieldTable = {
                                      'CPS_PROSECUTOR : PROSECUTION | ISA-HMPPS-COURTS'],
   'PrisonAlert.*':                  'INHERIT',
   'PrisonerRecord.*':               'INHERIT',
-  'PrisonerIdentifierCheck.*':      'INHERIT',
   'PrisonerAlias.*':                'INHERIT',
   // The roll of an establishment, for a shift handover: the prison's own officers, for custody management.
   'Query.prisonRoll':               ['PRISON_OFFICER : CUSTODY_MANAGEMENT | own'],

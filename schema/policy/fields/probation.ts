@@ -19,6 +19,8 @@ export const probation: FieldTable = {
                                     'POLICE_OFFICER : INVESTIGATION, SAFEGUARDING | ISA-HMPPS-POLICE',
                                     'PRISON_OFFICER : CUSTODY_MANAGEMENT, SAFEGUARDING | ISA-HMPPS-INTERNAL'],
   'Supervision.crn':               [OWN, POLICE, PRISONS, VICTIMS],
+  // Where the supervision came from goes with it, as its CRN does.
+  'Supervision.provenance':        [OWN, POLICE, PRISONS, VICTIMS],
   'Supervision.offenderManager':   [OWN, POLICE, PRISONS],
   'Supervision.registrations':     [OWN_CASELOAD, POLICE, PRISONS],
   'Supervision.requirements':      [OWN_CASELOAD],
@@ -32,7 +34,6 @@ export const probation: FieldTable = {
   'Registration.*':                'INHERIT',
   'Requirement.*':                 'INHERIT',
   'LicenceCondition.*':            'INHERIT',
-  'ProbationIdentifierCheck.*':    'INHERIT',
   // The caller's own caseload: an offender manager managing offenders, nobody else.
   'Query.myCaseload':              ['PROBATION_OFFICER : OFFENDER_MANAGEMENT | own'],
   'CaseloadPage.*':                'INHERIT',

@@ -12,6 +12,8 @@ export const victims: FieldTable = {
   'Case.urn':                      [VLO_OWN_CASE, POLICE],
   'Case.victims':                  [VLO_OWN_CASE, POLICE],
   'Victim.id':                     [VLO_OWN, POLICE],
+  // Where the record came from goes with it, as its id does.
+  'Victim.provenance':             [VLO_OWN, POLICE],
   'Victim.contactScheme':          [VLO_OWN, POLICE],
   'Victim.name':                   [VLO_OWN],
   'Victim.dateOfBirth':            [VLO_OWN],

@@ -20,7 +20,7 @@ const ENTITIES = `query People($reps: [_Any!]!) {
   _entities(representations: $reps) {
     ... on Person {
       id
-      policeNominal { nominalId name { fullName } dateOfBirth sex pncAsRecorded pnc pncValid cro croValid force { code name } }
+      policeNominal { nominalId name { fullName } dateOfBirth sex pnc { type recorded canonical valid reason } cro { type canonical valid } identifiers { type canonical valid } force { code name } }
       arrests { id date offence { code title category } station { code name } outcome caseUrn custodyRecord { id detainedAt releasedAt releaseReason } }
       warningMarkers { code description startDate endDate active }
       intelligenceFlags { id category categoryCode grading recordedDate note }
@@ -56,11 +56,39 @@ describe('police subgraph', () => {
     const res = await executeAs(police, client, caller('POLICE'), ENTITIES, { reps: [rep(example.nominalId)] });
     expect(res.errors).toBeUndefined();
     const [person] = people(res);
-    expect(person.policeNominal).toMatchObject({ nominalId: example.nominalId, dateOfBirth: example.dateOfBirth, pncValid: true, force: { code: example.forceCode } });
+    expect(person.policeNominal).toMatchObject({ nominalId: example.nominalId, dateOfBirth: example.dateOfBirth, pnc: { type: 'PNC', valid: true, reason: null }, force: { code: example.forceCode } });
+    expect(person.policeNominal.identifiers[0]).toEqual({ type: 'POLICE_NOMINAL_ID', canonical: example.nominalId, valid: true });
     expect(person.arrests).toHaveLength(example.arrests.length);
     expect(person.arrests[0]).toMatchObject({ date: example.arrests[0].arrestDate, outcome: 'CHARGED', custodyRecord: { detainedAt: example.arrests[0].custody!.detainedAt } });
     expect(person.warningMarkers.map((m: Person) => m.code)).toEqual(['VI', 'WE']);
     expect(person.intelligenceFlags).toHaveLength(1);
+  });
+
+  it('says where every record came from: the police system, the record id there, and when the batch was read', async () => {
+    const other = population.police.find((n) => n !== example && n.arrests.some((a) => a.custody) && n.intelligenceFlags.length > 0)!;
+    const P = 'provenance { agency system recordId retrievedAt derivedBy }';
+    const query = `query People($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person {
+      policeNominal { nominalId ${P} } arrests { id ${P} custodyRecord { id ${P} } } warningMarkers { code ${P} }
+      intelligenceFlags { id ${P} } policeEvents(since: "1900-01-01") { reference ${P} } } } }`;
+    const before = new Date().toISOString();
+    const res = await executeAs(police, client, caller('POLICE'), query, { reps: [rep(example.nominalId), rep(other.nominalId)] });
+    const after = new Date().toISOString();
+    expect(res.errors).toBeUndefined();
+    const [a, b] = people(res);
+    const read = { agency: 'POLICE', system: 'Police records management (SQL)', derivedBy: null, retrievedAt: expect.any(String) };
+    expect(a.policeNominal.provenance).toEqual({ ...read, recordId: example.nominalId });
+    for (const arrest of [...a.arrests, ...b.arrests]) {
+      expect(arrest.provenance).toEqual({ ...read, recordId: arrest.id });
+      if (arrest.custodyRecord) expect(arrest.custodyRecord.provenance).toEqual({ ...read, recordId: arrest.custodyRecord.id });
+    }
+    expect(a.warningMarkers[0].provenance).toEqual({ ...read, recordId: expect.stringMatching(new RegExp(`^${example.nominalId}/\\d+$`)) });
+    expect(b.intelligenceFlags[0].provenance).toEqual({ ...read, recordId: b.intelligenceFlags[0].id });
+    // An event is derived from the arrest: its record, and the rule that made it.
+    expect(a.policeEvents[0].provenance).toMatchObject({ agency: 'POLICE', recordId: a.policeEvents[0].reference, derivedBy: expect.stringContaining('arrest') });
+    // Stamped when the system answered, once per batch: both people's arrests were one query, so one instant.
+    const stamps = [...a.arrests, ...b.arrests].map((x: Person) => x.provenance.retrievedAt);
+    expect(new Set(stamps).size).toBe(1);
+    expect(stamps[0] >= before && stamps[0] <= after).toBe(true);
   });
 
   it('gives a person with no police record null and empty lists', async () => {

@@ -95,16 +95,16 @@ describe('prisoner record from Prisoner Search', () => {
       dateOfBirth: '1975-04-02',
       sex: 'FEMALE',
       sexRecorded: 'Female',
-      pnc: { raw: '12/394773H', value: '2012/0394773H', valid: true },
-      cro: { raw: '29906/12J', value: '029906/12J', valid: true },
+      pnc: { raw: '12/394773H', value: '2012/0394773H', valid: true, reason: null },
+      cro: { raw: '29906/12J', value: '029906/12J', valid: true, reason: null },
       aliases: [{ name: { title: null, forenames: ['Robert', 'Trevor'], surname: 'Lorsen', fullName: 'Robert Trevor Lorsen' }, dateOfBirth: '1975-04-02' }],
       dataQuality: [],
     });
   });
 
   it.each<[string, Partial<Prisoner>, object]>([
-    ['keeps a PNC with a wrong check character only as recorded', { pncNumber: '2018/0123456X' }, { pnc: { raw: '2018/0123456X', value: null, valid: false } }],
-    ['reads a missing PNC as not recorded', { pncNumber: undefined }, { pnc: { raw: null, value: null, valid: false } }],
+    ['keeps a PNC with a wrong check character only as recorded', { pncNumber: '2018/0123456X' }, { pnc: { raw: '2018/0123456X', value: null, valid: false, reason: 'check character does not match' } }],
+    ['reads a missing PNC as not recorded', { pncNumber: undefined }, { pnc: { raw: null, value: null, valid: false, reason: null } }],
     ['tidies NOMIS upper-case names', { firstName: 'SEAN', middleNames: undefined, lastName: "O'BRIEN-SMITH" }, { name: { title: null, forenames: ['Sean'], surname: "O'Brien-Smith", fullName: "Sean O'Brien-Smith" } }],
     ['accepts lower-case prison numbers', { prisonerNumber: 'a1234aa' }, { prisonNumber: 'A1234AA' }],
     ['keeps a gender outside the cross-walk as recorded, with no sex', { gender: 'Robot' }, { sex: null, sexRecorded: 'Robot', prisonNumber: 'A1234AA', dataQuality: [{ field: 'sex', recorded: 'Robot', problem: expect.any(String) }] }],

@@ -239,7 +239,7 @@ describe('prisons identity source', () => {
     const found = await client.identity.findByIdentifiers([{ type: 'PNC', value: truthPnc(shortPnc) }]);
     expect(found.map((r) => r.localId)).toContain(shortPnc.offenderNo);
     const record = found.find((r) => r.localId === shortPnc.offenderNo)!;
-    expect(record.pnc).toEqual({ raw: shortPnc.pnc, value: normalisePnc(truthPnc(shortPnc)).value, valid: true });
+    expect(record.pnc).toEqual({ raw: shortPnc.pnc, value: normalisePnc(truthPnc(shortPnc)).value, valid: true, reason: null });
   });
 
   it('resolves prison numbers, PNCs and CROs of many people in at most two calls', async () => {

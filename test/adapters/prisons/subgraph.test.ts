@@ -25,7 +25,7 @@ const ENTITIES = `query People($reps: [_Any!]!) {
       nextReleaseDate
       custodyPeriods { bookingId active legalStatus expectedReleaseDate prison { code name } cellLocation }
       prisonAlerts { code description active }
-      prisonRecord { prisonNumber name { fullName } dateOfBirth pnc { recorded normalised valid } aliases { name { fullName } } }
+      prisonRecord { prisonNumber name { fullName } dateOfBirth pnc { type recorded canonical valid reason } identifiers { type canonical valid } aliases { name { fullName } } }
     }
   }
 }`;
@@ -62,6 +62,46 @@ describe('prisons subgraph', () => {
     expect(() => buildProtectedSchema(prisons)).not.toThrow();
   });
 
+  it('says where every record came from: NOMIS through the API that served it, the record id, and when the batch was read', async () => {
+    const withAlias = population.prisons.find((o) => o !== example && o.alerts.length > 0 && (o as { aliases?: unknown[] }).aliases?.length) ?? population.prisons.find((o) => o !== example && o.alerts.length > 0)!;
+    const P = 'provenance { agency system recordId retrievedAt derivedBy }';
+    const q = `query People($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person {
+      custodyPeriods { bookingId ${P} } prisonAlerts { alertId ${P} } prisonRecord { prisonNumber ${P} aliases { ${P} } } } } }`;
+    const before = new Date().toISOString();
+    const res = await executeAs(prisons, client, caller('PRISONS'), q, { reps: [rep(example.offenderNo), rep(withAlias.offenderNo)] });
+    const after = new Date().toISOString();
+    expect(res.errors).toBeUndefined();
+    const people = (res.data as any)._entities;
+    const search = { agency: 'PRISONS', system: 'NOMIS (Prisoner Search API)', derivedBy: null, retrievedAt: expect.any(String) };
+    for (const p of people) {
+      expect(p.prisonRecord.provenance).toEqual({ ...search, recordId: p.prisonRecord.prisonNumber });
+      for (const a of p.prisonRecord.aliases) expect(a.provenance).toEqual({ ...search, recordId: p.prisonRecord.prisonNumber });
+      for (const c of p.custodyPeriods) expect(c.provenance).toEqual({ ...search, recordId: c.bookingId });
+      for (const a of p.prisonAlerts) expect(a.provenance).toEqual({ agency: 'PRISONS', system: 'NOMIS (Prisoner Alerts API)', recordId: a.alertId, derivedBy: null, retrievedAt: expect.any(String) });
+    }
+    // One Prisoner Search call for both people: one instant, within the request.
+    const stamps = new Set(people.map((p: any) => p.prisonRecord.provenance.retrievedAt));
+    expect(stamps.size).toBe(1);
+    const [at] = stamps as Set<string>;
+    expect(at >= before && at <= after).toBe(true);
+  });
+
+  it('says a roll line and what changed are worked out from the Prisoner Search record and alerts, and by which rule', async () => {
+    const held = population.prisons.find((o) => o.bookings.some((b) => b.active && b.agencyId !== 'OUT'))!;
+    const prisonId = held.bookings.find((b) => b.active)!.agencyId;
+    const P = 'provenance { agency system recordId retrievedAt derivedBy }';
+    const q = `query($p: String!) { prisonRoll(prisonId: $p, since: "1900-01-01", first: 200) { entries { prisonNumber ${P} changes { kind ${P} } } } }`;
+    const res = await executeAs(prisons, client, caller('PRISONS'), q, { p: prisonId });
+    expect(res.errors).toBeUndefined();
+    const entries = (res.data as any).prisonRoll.entries;
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) {
+      expect(e.provenance).toMatchObject({ agency: 'PRISONS', system: 'NOMIS (Prisoner Search API)', recordId: e.prisonNumber, derivedBy: expect.stringContaining('roll') });
+      for (const c of e.changes) expect(c.provenance).toMatchObject({ agency: 'PRISONS', recordId: expect.any(String), derivedBy: expect.stringContaining('changed') });
+    }
+    expect(entries.some((e: any) => e.changes.some((c: any) => c.kind === 'NEW_ALERT' && c.provenance.system === 'NOMIS (Prisoner Alerts API)'))).toBe(true);
+  });
+
   it('shows prison staff everything about the example person', async () => {
     const res = await executeAs(prisons, client, caller('PRISONS'), ENTITIES, { reps: [rep(example.offenderNo)] });
     expect(res.errors).toBeUndefined();
@@ -69,7 +109,7 @@ describe('prisons subgraph', () => {
     expect(person.nextReleaseDate).toBe(example.bookings[0].conditionalReleaseDate);
     expect(person.custodyPeriods[0]).toMatchObject({ active: true, legalStatus: 'SENTENCED', cellLocation: expect.any(String) });
     expect(person.prisonAlerts).toHaveLength(example.alerts.length);
-    expect(person.prisonRecord).toMatchObject({ prisonNumber: example.offenderNo, pnc: { valid: true } });
+    expect(person.prisonRecord).toMatchObject({ prisonNumber: example.offenderNo, pnc: { type: 'PNC', valid: true, reason: null }, identifiers: [{ type: 'PRISON_NUMBER', canonical: example.offenderNo, valid: true }, { type: 'PNC', valid: true }] });
   });
 
   it('withholds alerts from a police officer but shows the cell and the prison record', async () => {

@@ -28,16 +28,16 @@ describe('probation OffenderDetail mapping', () => {
 
   it('keeps a valid PNC normalised and an invalid CRO only as recorded', () => {
     const r = mapOffenderDetail(detail());
-    expect(r.pnc).toEqual({ raw: '2012/0052494Q', value: '2012/0052494Q', valid: true });
-    expect(r.cro).toEqual({ raw: '123456/24A', value: null, valid: false });
+    expect(r.pnc).toEqual({ raw: '2012/0052494Q', value: '2012/0052494Q', valid: true, reason: null });
+    expect(r.cro).toEqual({ raw: '123456/24A', value: null, valid: false, reason: 'check character does not match' });
   });
 
   it.each([
-    ['12/52494Q', { raw: '12/52494Q', value: '2012/0052494Q', valid: true }],
-    [' 2012/0052494q ', { raw: '2012/0052494q', value: '2012/0052494Q', valid: true }],
-    ['2012/0052494A', { raw: '2012/0052494A', value: null, valid: false }],
-    [null, { raw: null, value: null, valid: false }],
-    ['', { raw: null, value: null, valid: false }],
+    ['12/52494Q', { raw: '12/52494Q', value: '2012/0052494Q', valid: true, reason: null }],
+    [' 2012/0052494q ', { raw: '2012/0052494q', value: '2012/0052494Q', valid: true, reason: null }],
+    ['2012/0052494A', { raw: '2012/0052494A', value: null, valid: false, reason: 'check character does not match' }],
+    [null, { raw: null, value: null, valid: false, reason: null }],
+    ['', { raw: null, value: null, valid: false, reason: null }],
   ])('checks PNC %j', (raw, expected) => {
     expect(checkedId(raw, 'PNC')).toEqual(expected);
   });

@@ -47,6 +47,26 @@ describe('victims subgraph', () => {
     expect(withheld(res.errors)).toEqual({});
   });
 
+  it('says where a victim record came from (the exports, the victim id, when read) only to whoever may see the victim', async () => {
+    const P = 'provenance { agency system recordId retrievedAt derivedBy }';
+    const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { victims { id ${P} contactScheme { optedIn ${P} } contactPreferences { method ${P} } } } } }`;
+    const before = new Date().toISOString();
+    const res = await executeAs(victims, client, vlo('V0000102'), q, reps('01ZD0303208'));
+    const after = new Date().toISOString();
+    const [mine] = (res.data as any)._entities[0].victims;
+    const from = { agency: 'VICTIMS', system: 'Victim contact system (nightly CSV and VCS exports)', recordId: 'V0000102', derivedBy: null, retrievedAt: expect.any(String) };
+    expect(mine.provenance).toEqual(from);
+    expect(mine.contactPreferences.provenance).toEqual(from);
+    expect(mine.provenance.retrievedAt >= before && mine.provenance.retrievedAt <= after).toBe(true);
+    // The other officer's victim is left out, its provenance (and so its record id) with it.
+    expect(JSON.stringify(res)).not.toContain('V0000101');
+    // A police officer sees the victims (by id) and so where they came from; a probation officer nothing of them.
+    const police = await executeAs(victims, client, caller('POLICE', undefined, 'INVESTIGATION'), `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { victims { id ${P} } } } }`, reps('01ZD0303208'));
+    expect((police.data as any)._entities[0].victims[0].provenance).toMatchObject({ agency: 'VICTIMS', recordId: (police.data as any)._entities[0].victims[0].id });
+    const probation = await executeAs(victims, client, caller('PROBATION'), `query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { victims { ${P} } } } }`, reps('01ZD0303208'));
+    expect(JSON.stringify(probation.data)).not.toMatch(/V00001/);
+  });
+
   it('withholds the victims of a case from a liaison officer with no victim in it', async () => {
     const res = await executeAs(victims, client, vlo(), CASE_VICTIMS, reps('01ZD0303208'));
     expect((res.data as any)._entities[0]).toBeNull();
