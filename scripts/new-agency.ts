@@ -186,6 +186,8 @@ type ${rec} @key(fields: "ref") {
   status: ${pascal}Status
   "When the system last changed the record."
   updatedOn: Date
+  "Where the record came from: this system, its reference and when the batch was read."
+  provenance: Provenance
 }
 
 enum ${pascal}Status {
@@ -203,6 +205,10 @@ type Query {
 // Lookups in one tick (a whole plan wave) become one batched call to the system.
 import DataLoader from 'dataloader';
 import type { ${pascal}Client, ${rec}Result } from '../../adapters/${slug}/client.js';
+import { provenanceOf, readAt, stamp, stampBatch, type Source } from '../provenance.js';
+
+/** Where this subgraph's records come from (name the system as the agency does). */
+export const SOURCE: Source = { agency: '${upper}', system: '${pascal} system' };
 
 export interface ${pascal}Loaders {
   /** A record by reference: null when absent; an unreadable record rejects with BAD_SOURCE_DATA. */
@@ -213,7 +219,10 @@ export function createLoaders(client: ${pascal}Client, _requestId: string): ${pa
   return {
     record: new DataLoader(async (refs) => {
       const found = await client.records(refs);
-      return refs.map((r) => found.get(r.trim()) ?? null);
+      // Stamped once per batch, when the system answered; an unreadable record keeps its error.
+      const at = readAt();
+      const stamped = stampBatch(found, (r) => (r instanceof Error ? r : stamp(r, provenanceOf(SOURCE, r.ref, at))));
+      return refs.map((r) => stamped.get(r.trim()) ?? null);
     }),
   };
 }
@@ -326,6 +335,7 @@ export const table: FieldTable = {
   '${rec}.ref': 'DENY',
   '${rec}.status': 'DENY',
   '${rec}.updatedOn': 'DENY',
+  '${rec}.provenance': 'DENY',
 };
 `,
     [`test/adapters/${slug}/mapping.test.ts`]: `// The ${slug} mapping: a faithful record maps, anything it cannot read is a MappingError naming the field.

@@ -63,9 +63,9 @@ describe('npm run new-agency', () => {
     expect(conformance.code, conformance.out).toBe(0);
     expect(conformance.out).toMatch(/PASS {2}policy coverage[\s\S]*PASS {2}builder[\s\S]*PASS {2}handshake[\s\S]*PASS {2}error hygiene/);
 
-    const tests = await run('npx', ['vitest', 'run', `test/adapters/${SLUG}`, 'test/architecture/sovereignty.test.ts']);
+    const tests = await run('npx', ['vitest', 'run', `test/adapters/${SLUG}`, 'test/architecture/sovereignty.test.ts', 'test/architecture/provenance.test.ts']);
     expect(tests.code, tests.out).toBe(0);
-    expect(tests.out).toMatch(/Test Files\s+4 passed/);
+    expect(tests.out).toMatch(/Test Files\s+5 passed/);
 
     const tsc = await typecheck;
     expect(tsc.code, tsc.out).toBe(0);
@@ -81,6 +81,6 @@ describe('npm run new-agency', () => {
     expect(uncovered.code).toBe(1);
     expect(uncovered.out).toMatch(/FAIL {2}policy coverage/);
     expect(uncovered.out).toContain('no field table for subgraph "kitprobe"');
-    for (const f of ['Query.kitprobeRecord', 'KitprobeRecord.ref', 'KitprobeRecord.status', 'KitprobeRecord.updatedOn']) expect(uncovered.out).toContain(`kitprobe ${f}: no policy entry`);
+    for (const f of ['Query.kitprobeRecord', 'KitprobeRecord.ref', 'KitprobeRecord.status', 'KitprobeRecord.updatedOn', 'KitprobeRecord.provenance']) expect(uncovered.out).toContain(`kitprobe ${f}: no policy entry`);
   }, 300_000);
 });
