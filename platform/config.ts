@@ -255,6 +255,7 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'POLICE_DB_SCHEMA', shown: '', usedBy: 'police adapter', meaning: 'schema holding the police tables' },
   { name: 'POLICE_DB_POOL_MAX', shown: '(adapter default)', usedBy: 'police adapter', meaning: 'connections to the police database' },
   { name: 'COURTS_URL', shown: '', usedBy: 'courts adapter', meaning: 'the court result store (SOAP `GetResultedCases`)' },
+  { name: 'COURTS_LISTING_URL', shown: 'the listing path on `COURTS_URL`\'s host', usedBy: 'courts adapter', meaning: 'the court list: hearings with bail status and custody time limits, as Common Platform shapes them' },
   { name: 'COURTS_MAX_BATCH', shown: '`500`', usedBy: 'courts adapter', meaning: 'most ASNs or PTIURNs in one call (the stand-in takes 500)' },
   { name: 'COURTS_LIBRA_DIR', shown: '', usedBy: 'courts stand-in', meaning: 'also serve every `*.xml` delivered Libra message in this folder, unchanged' },
   { name: 'PRISONS_URL, PRISONS_AUTH_URL, PRISONS_CLIENT_ID, PRISONS_CLIENT_SECRET', shown: '', usedBy: 'prisons adapter', meaning: 'Prison API and its OAuth2 client credentials' },

@@ -195,7 +195,7 @@ const gatewayOnly: IRule = rule('isGatewayFederationField', { cache: 'contextual
 const inherit = allow as unknown as IRule;
 
 /** Value types of the common model: always shown with the field that returned them. */
-const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'Offence', 'Organisation'];
+const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'RecordedIdentifier', 'Provenance', 'Offence', 'Organisation'];
 
 /** Which condition a reason reports, so a list knows how to treat an item that failed it. */
 const CONDITION_OF: Partial<Record<Reason, Condition>> = Object.fromEntries(Object.entries(CONDITION_FAILURE).map(([c, r]) => [r, c]));
