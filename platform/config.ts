@@ -257,6 +257,7 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'COURTS_URL', shown: '', usedBy: 'courts adapter', meaning: 'the court result store (SOAP `GetResultedCases`)' },
   { name: 'COURTS_LISTING_URL', shown: 'the listing path on `COURTS_URL`\'s host', usedBy: 'courts adapter', meaning: 'the court list: hearings with bail status and custody time limits, as Common Platform shapes them' },
   { name: 'COURTS_MAX_BATCH', shown: '`500`', usedBy: 'courts adapter', meaning: 'most ASNs or PTIURNs in one call (the stand-in takes 500)' },
+  { name: 'BENCH_WORKLIST_PEOPLE', shown: '`0`', usedBy: '`npm run stand-ins` (set by `npm run bench`)', meaning: 'give one offender manager (`N07A950`), liaison officer (`VLO950`) and establishment (`MDI`) worklists of this many people' },
   { name: 'COURTS_LIBRA_DIR', shown: '', usedBy: 'courts stand-in', meaning: 'also serve every `*.xml` delivered Libra message in this folder, unchanged' },
   { name: 'PRISONS_URL, PRISONS_AUTH_URL, PRISONS_CLIENT_ID, PRISONS_CLIENT_SECRET', shown: '', usedBy: 'prisons adapter', meaning: 'Prison API and its OAuth2 client credentials' },
   { name: 'PRISONS_SEARCH_URL / PRISONS_ALERTS_URL', shown: '`PRISONS_URL`', usedBy: 'prisons adapter', meaning: "Prisoner Search and Prisoner Alerts API, when not on the Prison API's host" },
