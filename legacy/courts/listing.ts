@@ -98,29 +98,38 @@ function renderHearing(l: Listed, referenceDate: string): Record<string, unknown
   };
 }
 
-/** Every hearing of the population matching the query, rendered, in sitting order. */
-export function listHearings(population: Population, q: ListingQuery): Record<string, unknown>[] {
+interface Rendered { hearing: CourtCase['hearings'][number]; bailStatus: string; json: Record<string, unknown> }
+const rendered = new WeakMap<Population, Rendered[]>();
+
+/**
+ * Every hearing of the population, rendered once, in sitting order (day, court, time): the listing
+ * sequence is each hearing's place in its court's list for the day, whatever a query then filters.
+ */
+function allHearings(population: Population): Rendered[] {
+  let all = rendered.get(population);
+  if (all) return all;
   const defendants = new Map(population.courts.defendants.map((d) => [d.defendantId, d]));
-  const courts = new Set(q.courtCentreCodes);
-  const listed: Omit<Listed, 'sequence'>[] = [];
-  for (const c of population.courts.cases) {
-    if (q.bailStatus && c.bailStatus !== q.bailStatus) continue;
-    for (const h of c.hearings) {
-      if (courts.size && !courts.has(h.courtOu)) continue;
-      if ((q.startDate && h.date < q.startDate) || (q.endDate && h.date > q.endDate)) continue;
-      listed.push({ hearing: h, kase: c, defendant: defendants.get(c.defendantId)! });
-    }
-  }
+  const listed = population.courts.cases.flatMap((c) => c.hearings.map((h) => ({ hearing: h, kase: c, defendant: defendants.get(c.defendantId)! })));
   listed.sort((a, b) => a.hearing.date.localeCompare(b.hearing.date) || a.hearing.courtOu.localeCompare(b.hearing.courtOu)
     || a.hearing.time.localeCompare(b.hearing.time) || a.hearing.hearingId.localeCompare(b.hearing.hearingId));
-  // The listing sequence: the order of the day's list at each court.
   const seq = new Map<string, number>();
-  return listed.map((l) => {
+  all = listed.map((l) => {
     const key = `${l.hearing.date}/${l.hearing.courtOu}`;
     const sequence = (seq.get(key) ?? 0) + 1;
     seq.set(key, sequence);
-    return renderHearing({ ...l, sequence }, population.referenceDate);
+    return { hearing: l.hearing, bailStatus: l.kase.bailStatus, json: renderHearing({ ...l, sequence }, population.referenceDate) };
   });
+  rendered.set(population, all);
+  return all;
+}
+
+/** Every hearing of the population matching the query, in sitting order (shared objects: read them, never change them). */
+export function listHearings(population: Population, q: ListingQuery): Record<string, unknown>[] {
+  const courts = new Set(q.courtCentreCodes);
+  return allHearings(population)
+    .filter(({ hearing: h, bailStatus }) => (!q.bailStatus || bailStatus === q.bailStatus) && (!courts.size || courts.has(h.courtOu))
+      && (!q.startDate || h.date >= q.startDate) && (!q.endDate || h.date <= q.endDate))
+    .map((r) => r.json);
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
