@@ -6,7 +6,7 @@
 import { GraphQLError } from 'graphql';
 import { AdapterError } from '../../adapters/errors.js';
 import type { ListingRequest } from '../../adapters/courts/client.js';
-import type { Hearing, HearingType, ListedHearing } from '../../adapters/courts/mapping.js';
+import { organisation, type Hearing, type HearingType, type ListedHearing } from '../../adapters/courts/mapping.js';
 import { pageOf } from '../paging.js';
 
 /** The court list call (one per page): the loaders' `listHearings`. */
@@ -56,7 +56,7 @@ function paged<T>(lines: { key: string; value: T }[], args: { first?: number | n
   return { items: page.keys.map((k) => byKey.get(k)!), totalCount: page.totalCount, nextCursor: page.nextCursor };
 }
 
-export async function courtList(list: ListHearings, args: { court: string; from: string; to: string; first?: number | null; after?: string | null }) {
+export async function courtList(list: ListHearings, args: { court: string; from: string; to: string; on?: string | null; first?: number | null; after?: string | null }) {
   const [court] = courtCodes([args.court]);
   if (!court) throw badInput('court must be a CJS organisation unit code, e.g. B01EF00');
   const from = date(args.from, 'from')!;
@@ -64,14 +64,15 @@ export async function courtList(list: ListHearings, args: { court: string; from:
   if (to < from) throw badInput('to must not be before from');
   if (daysBetween(from, to) > 366) throw badInput('a court list covers at most a year');
   pageOf([], args); // the page size and cursor are checked before the court is asked
+  const on = date(args.on, 'on') ?? todayIso();
   const lines = await list({ courts: [court], from, to });
-  const on = todayIso();
   const keyed = lines.map((l, i) => ({
     key: l instanceof AdapterError ? keyOf(['9999', pad(i)]) : keyOf([l.date, l.time ?? '99:99', pad(l.listingSequence ?? 999_999), l.urn, l.asn]),
     value: l instanceof AdapterError ? l : { ...l, on },
   }));
   const page = paged(keyed, args);
-  return { court: { code: court, name: null, ...(lines.find((l): l is ListedHearing => !(l instanceof AdapterError))?.court ?? {}) }, from, to, ...page };
+  const named = lines.find((l): l is ListedHearing => !(l instanceof AdapterError))?.court;
+  return { court: named ?? organisation(court), from, to, ...page };
 }
 
 export type Priority = 'EXPIRED' | 'EXPIRING' | 'RUNNING';

@@ -84,7 +84,7 @@ describe('a court listing officer', () => {
     const by = new Map<string, { urn: string; date: string }[]>();
     for (const c of pop.courts.cases) for (const h of c.hearings) if (h.date >= on && h.date <= to) by.set(h.courtOu, [...(by.get(h.courtOu) ?? []), { urn: c.urn, date: h.date }]);
     const [court, hearings] = [...by].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0];
-    const r = await query(stack, 'COURTS', `query($court: String!, $from: Date!, $to: Date!) { courtList(court: $court, from: $from, to: $to, first: 50) {
+    const r = await query(stack, 'COURTS', `query($court: String!, $from: Date!, $to: Date!) { courtList(court: $court, from: $from, to: $to, on: $from, first: 50) {
       court { code name } totalCount nextCursor
       items { urn listingSequence hearing { date time court { code } typeDescription } bailStatus { code } custodyTimeLimit { expiry daysRemaining } defendant { localId } } } }`, { court, from: on, to });
     expect(r.body.errors, JSON.stringify(r.body.errors?.slice(0, 3))).toBeUndefined();
@@ -100,6 +100,7 @@ describe('a court listing officer', () => {
       const c = pop.courts.cases.find((x) => x.urn === i.urn)!;
       expect(i.defendant.localId).toBe(c.asn);
       expect(i.custodyTimeLimit?.expiry ?? null).toBe(c.bailStatus === 'C' ? c.custodyTimeLimitExpiry : null);
+      if (i.custodyTimeLimit) expect(i.custodyTimeLimit.daysRemaining).toBe(daysBetween(on, c.custodyTimeLimitExpiry!));
     }
   }, 60_000);
 
