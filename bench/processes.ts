@@ -43,9 +43,10 @@ export interface StandInsProcess {
   close(): Promise<void>;
 }
 
-export async function startStandInsProcess(opts: { size: number; seed: number; timeoutMs?: number }): Promise<StandInsProcess> {
+export async function startStandInsProcess(opts: { size: number; seed: number; timeoutMs?: number; worklistPeople?: number }): Promise<StandInsProcess> {
   const child = spawnTs('scripts/stand-ins.ts', {
     ...process.env, POPULATION_SIZE: String(opts.size), POPULATION_SEED: String(opts.seed), STAND_INS_CONTROL_PORT: '0', STAND_INS_ENV_FILE: '',
+    BENCH_WORKLIST_PEOPLE: String(opts.worklistPeople ?? 0),
   }, ['ignore', 'pipe', 'pipe', 'ipc']);
   let out = '';
   let err = '';
@@ -84,6 +85,8 @@ export interface ProductProcess {
   gatewayUrl: string;
   startupMs: number;
   token: string;
+  /** A development token for another caller (a worklist's role and staff code), minted by the product. */
+  tokenFor(caller: { agency: string; role: string; staffCode?: string }): Promise<string>;
   usage(resetPeak?: boolean): Promise<ProductUsage>;
   close(): Promise<void>;
 }
@@ -95,12 +98,12 @@ export async function startProductProcess(standInsEnv: Record<string, string>, o
   if (opts.policyOff) env.BENCH_ONLY_POLICY_OFF = '1';
   const child = spawnTs('bench/product.ts', env, ['ignore', 'inherit', 'inherit', 'ipc']);
   let seq = 0;
-  const pending = new Map<number, (m: ProductUsage) => void>();
+  const pending = new Map<number, (m: any) => void>();
   const ready = new Promise<{ gatewayUrl: string; startupMs: number; token: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('product did not start in time')), opts.timeoutMs ?? 120_000);
     child.on('message', (m: { type: string; id?: number } & Record<string, unknown>) => {
       if (m.type === 'ready') { clearTimeout(timer); resolve(m as never); }
-      if (m.type === 'usage') pending.get(m.id!)?.(m as never);
+      if (m.type === 'usage' || m.type === 'token') pending.get(m.id!)?.(m as never);
     });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`product exited with ${code}`)); });
   });
@@ -114,6 +117,11 @@ export async function startProductProcess(standInsEnv: Record<string, string>, o
   return {
     pid: child.pid!,
     ...started,
+    tokenFor: (caller) => new Promise((resolve) => {
+      const id = ++seq;
+      pending.set(id, (m: { token: string }) => { pending.delete(id); resolve(m.token); });
+      child.send({ type: 'token', id, ...caller });
+    }),
     usage: (resetPeak = false) => new Promise((resolve) => {
       const id = ++seq;
       pending.set(id, (m) => { pending.delete(id); resolve(m); });

@@ -47,7 +47,12 @@ setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 1
 const token = await stack.token({ agency: 'POLICE', roles: ['POLICE_OFFICER'], expiresIn: '2h' });
 process.send({ type: 'ready', gatewayUrl: stack.gatewayUrl, startupMs, token });
 
-process.on('message', (m: { type: string; id: number; resetPeak?: boolean }) => {
+process.on('message', (m: { type: string; id: number; resetPeak?: boolean; agency?: string; role?: string; staffCode?: string }) => {
+  if (m.type === 'token') {
+    // A worklist's caller (npm run bench's worklists part): their role, agency and staff code.
+    void stack.token({ agency: m.agency!, roles: [m.role!], staffCode: m.staffCode, expiresIn: '2h' }).then((t) => process.send!({ type: 'token', id: m.id, token: t }));
+    return;
+  }
   if (m.type !== 'usage') return;
   const cpu = process.cpuUsage();
   const rss = process.memoryUsage.rss();

@@ -10,11 +10,11 @@
 // for the call counts, default 1,10,50,100), BENCH_LATENCY_MS (injected latency for waves, default 50),
 // BENCH_LATENCY_REQUESTS (requests per latency figure, default 30), BENCH_REQUESTS (requests per
 // throughput and CPU run, default 100), BENCH_CONCURRENCY (default 1,4,16), BENCH_PARTS (which figures:
-// default calls,waves,throughput,cost).
+// default calls,waves,worklists,throughput,cost), BENCH_WORKLIST_PEOPLE (page length of each worklist, default 50).
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { generatePopulation, type PersonTruth } from '../legacy/population.js';
+import { gatherWorklists, generatePopulation, type PersonTruth } from '../legacy/population.js';
 import { startProductProcess, startStandInsProcess, type ProductProcess, type StandInsProcess } from './processes.js';
 import { legacyWaves, percentile, table } from './waves.js';
 
@@ -25,15 +25,18 @@ const peopleCounts = list('BENCH_PEOPLE', [1, 10, 50, 100]);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const latencyRequests = Number(process.env.BENCH_LATENCY_REQUESTS ?? 30);
 const requestsPerRun = Number(process.env.BENCH_REQUESTS ?? 100);
-const parts = new Set((process.env.BENCH_PARTS ?? 'calls,waves,throughput,cost').split(','));
-for (const part of parts) if (!['calls', 'waves', 'throughput', 'cost'].includes(part)) throw new Error(`BENCH_PARTS: unknown part "${part}"; expected calls, waves, throughput, cost`);
+const parts = new Set((process.env.BENCH_PARTS ?? 'calls,waves,worklists,throughput,cost').split(','));
+for (const part of parts) if (!['calls', 'waves', 'worklists', 'throughput', 'cost'].includes(part)) throw new Error(`BENCH_PARTS: unknown part "${part}"; expected calls, waves, worklists, throughput, cost`);
+const worklistPeople = Number(process.env.BENCH_WORKLIST_PEOPLE ?? 50);
 const concurrencies = list('BENCH_CONCURRENCY', [1, 4, 16]);
-for (const [name, v] of Object.entries({ size, seed, latencyMs, latencyRequests, requestsPerRun, ...Object.fromEntries(peopleCounts.map((n, i) => [`people${i}`, n])), ...Object.fromEntries(concurrencies.map((n, i) => [`concurrency${i}`, n])) })) {
+for (const [name, v] of Object.entries({ size, seed, latencyMs, worklistPeople, latencyRequests, requestsPerRun, ...Object.fromEntries(peopleCounts.map((n, i) => [`people${i}`, n])), ...Object.fromEntries(concurrencies.map((n, i) => [`concurrency${i}`, n])) })) {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`bench setting ${name} must be a positive whole number, got ${v}`);
 }
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const exampleQuery = /<!-- example-query -->\s*```graphql\n([\s\S]*?)```/.exec(readme)![1];
+/** A query block of the README marked `<!-- name -->`: what each worklist's user pastes. */
+const readmeBlock = (name: string) => new RegExp(`<!-- ${name} -->\\s*\`\`\`graphql\\n([\\s\\S]*?)\`\`\``).exec(readme)![1];
 /** The person selection of the README example, reused for many people in one request. */
 const exampleSelection = /personByIdentifier\(type: PNC, value: \$pnc\) (\{[\s\S]*\})\s*\}\s*$/.exec(exampleQuery.trim())![1];
 
@@ -63,11 +66,11 @@ console.log(`bench: population ${size} (seed ${seed}); results in ${file.pathnam
 
 interface Answer { ms: number; errors: { code: string; agency?: string }[]; data: Record<string, unknown> | null }
 
-async function ask(product: ProductProcess, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
+async function ask(product: ProductProcess, query: string, variables: Record<string, unknown> = {}, as: { token: string; purpose: string } = { token: product.token, purpose: 'INVESTIGATION' }): Promise<Answer> {
   const s = performance.now();
   const res = await fetch(product.gatewayUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${product.token}`, 'x-purpose': 'INVESTIGATION', 'x-justification': 'benchmark' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${as.token}`, 'x-purpose': as.purpose, 'x-justification': 'benchmark' },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string; agency?: string } }[] };
@@ -118,6 +121,8 @@ async function callsOf(product: ProductProcess, standIns: StandInsProcess, send:
 // ---- the run -------------------------------------------------------------------------------------------
 
 const population = generatePopulation({ size, seed });
+// The stand-ins give one offender manager, liaison officer and establishment worklists of this length (the same shaping here).
+const staff = parts.has('worklists') ? gatherWorklists(population, worklistPeople) : null;
 const withPnc = population.people.filter((p) => p.pnc);
 const example = population.people[population.examples.everywhere];
 let standIns: StandInsProcess | undefined;
@@ -132,7 +137,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   let t = performance.now();
-  standIns = await startStandInsProcess({ size, seed });
+  standIns = await startStandInsProcess({ size, seed, worklistPeople: staff ? worklistPeople : 0 });
   figure('standInsStartupMs', Math.round(performance.now() - t), `stand-ins up (pid ${standIns.pid}) in ${Math.round(performance.now() - t)} ms`);
   product = await startProductProcess(standIns.env);
   figure('productStartupMs', Math.round(product.startupMs), `product up (pid ${product.pid}) in ${Math.round(product.startupMs)} ms`);
@@ -218,7 +223,54 @@ try {
     }, `README example with ${latencyMs} ms on every system: p50 ${slowP50.toFixed(1)} ms (${(slowP50 / criticalP50).toFixed(2)} x critical path ${criticalP50} ms = ${fewest.length} waves x ${latencyMs} + baseline p50), p95 ${slowP95.toFixed(1)} ms (${(slowP95 / criticalP95).toFixed(2)} x ${criticalP95})`);
   }
 
-  // 3. Throughput at each concurrency, and CPU per request and RSS of the product process.
+  // 3. Each worklist's page of `worklistPeople`, as its user pastes it from the README: legacy calls with no
+  // injected latency, legacy waves and p50 / p95 with `latencyMs` on every system.
+  if (parts.has('worklists') && staff) {
+    const on = population.referenceDate;
+    const worklists = [
+      { name: 'court list (remandCases)', root: 'remandCases', block: 'court-list-query', agency: 'COURTS', role: 'COURT_LISTING_OFFICER', purpose: 'COURT_LISTING', variables: { on, expiringWithinDays: 28, first: worklistPeople } },
+      { name: 'myCaseload', root: 'myCaseload', block: 'caseload-query', agency: 'PROBATION', role: 'PROBATION_OFFICER', purpose: 'OFFENDER_MANAGEMENT', staffCode: staff.offenderManager, variables: { since: '2026-01-01', first: worklistPeople } },
+      { name: 'myVictims', root: 'myVictims', block: 'victims-query', agency: 'VICTIMS', role: 'VICTIM_LIAISON_OFFICER', purpose: 'VICTIM_CONTACT', staffCode: staff.liaisonOfficer, variables: { first: worklistPeople } },
+      { name: 'prisonRoll', root: 'prisonRoll', block: 'roll-query', agency: 'PRISONS', role: 'PRISON_OFFICER', purpose: 'CUSTODY_MANAGEMENT', variables: { prisonId: staff.prisonId, wing: 'A', since: '2026-10-01' } },
+    ];
+    const rows: Record<string, unknown>[] = [];
+    for (const w of worklists) {
+      const as = { token: await product.tokenFor({ agency: w.agency, role: w.role, staffCode: w.staffCode }), purpose: w.purpose };
+      const send = () => ask(product!, readmeBlock(w.block), w.variables, as);
+      await standIns.control.resetFaults();
+      await send(); // warm: tokens, exports
+      const calls = await callsOf(product, standIns, send);
+      const page = calls.answer.data?.[w.root] as { items?: unknown[]; entries?: unknown[] } | null | undefined;
+      const length = (page?.items ?? page?.entries ?? []).length;
+      const errors = unexpected(calls.answer);
+      // The same page with no injected latency: the product's own time, so the slowed figure can be read against it.
+      const base: number[] = [];
+      for (let i = 0; i < Math.min(latencyRequests, 10); i++) base.push((await send()).ms);
+      await standIns.control.setFaults('*', { latencyMs });
+      const waveRuns: ReturnType<typeof legacyWaves>[] = [];
+      for (let i = 0; i < 3; i++) {
+        await quiesce(standIns);
+        const since = Date.now() - 1;
+        await standIns.control.resetRequests();
+        await send();
+        const log = await standIns.control.requests(since);
+        waveRuns.push(legacyWaves(Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.log])), latencyMs));
+      }
+      const times: number[] = [];
+      for (let i = 0; i < latencyRequests; i++) times.push((await send()).ms);
+      await standIns.control.resetFaults();
+      const waves = Math.min(...waveRuns.map((x) => x.length));
+      const row = {
+        worklist: w.name, items: length, calls: calls.total, ...calls.calls, waves, baselineP50Ms: +percentile(base, 50).toFixed(1), latencyMs,
+        p50Ms: +percentile(times, 50).toFixed(1), p95Ms: +percentile(times, 95).toFixed(1), ...(Object.keys(errors).length ? { errors } : {}),
+      };
+      rows.push(row);
+      figure('worklists', rows, `worklist ${w.name}, page of ${length}: ${calls.total} legacy calls (${JSON.stringify(calls.calls)}), ${waves} waves; no injected latency p50 ${row.baselineP50Ms} ms; with ${latencyMs} ms on every system p50 ${row.p50Ms} ms, p95 ${row.p95Ms} ms${Object.keys(errors).length ? ` errors ${JSON.stringify(errors)}` : ''}`);
+      if (length < worklistPeople) note(`worklist ${w.name}: the page held ${length} items, fewer than the ${worklistPeople} asked for`);
+    }
+  }
+
+  // 4. Throughput at each concurrency, and CPU per request and RSS of the product process.
   const people = withPnc.slice(0, Math.max(1, Math.min(withPnc.length, 500)));
   async function load(p: ProductProcess, concurrency: number, requests = requestsPerRun) {
     let next = 0;
@@ -311,6 +363,10 @@ if (results.exampleWaves || results.exampleWithLatency) {
       { figure: 'p50 / critical path; p95 / (waves x latency + baseline p95)', value: `${l.ratioP50}; ${l.ratioP95}` },
     ] : []),
   ]));
+}
+if (results.worklists) {
+  console.log(`\n## Worklists: a page of ${worklistPeople}, as pasted from the README (p50 / p95 with ${latencyMs} ms on every system)\n`);
+  console.log(table(results.worklists as Record<string, unknown>[]));
 }
 if (results.throughput) {
   console.log('\n## Throughput and product CPU/RSS (policy and audit on)\n');

@@ -58,7 +58,10 @@ export const PERSON_ROOTS: readonly string[][] = [['Query.personByIdentifier'], 
   // Worklists: an offender manager's caseload; a liaison officer's victim's case's offender (adds no grant a Person root lacks).
   ['Query.myCaseload', 'CaseloadPage.items', 'LinkedRecord.person'],
   ['Query.myVictims', 'VictimPage.items', 'Victim.informedCase', 'Case.offender', 'LinkedRecord.person'],
-  ['Query.case', 'Case.offender', 'LinkedRecord.person']];
+  ['Query.case', 'Case.offender', 'LinkedRecord.person'],
+  // A listing officer's court list and remand cases: each case's defendant.
+  ['Query.courtList', 'CourtListPage.items', 'ListedCase.defendant', 'LinkedRecord.person'],
+  ['Query.remandCases', 'RemandCasePage.items', 'RemandCase.defendant', 'LinkedRecord.person']];
 export const CASE_ROOTS: readonly string[][] = [['Query.case'], ['Query.myVictims', 'VictimPage.items', 'Victim.informedCase'], ['Query.victim', 'Victim.informedCase'],
   ...PERSON_ROOTS.map((r) => [...r, 'Person.cases'])];
 export const VICTIM_ROOTS: readonly string[][] = [['Query.victim'], ['Query.myVictims', 'VictimPage.items'], ...CASE_ROOTS.map((r) => [...r, 'Case.victims'])];

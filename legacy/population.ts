@@ -544,3 +544,26 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
     examples: { everywhere: 0, probableOnly: 1, badPnc },
   };
 }
+
+/** The staff and the establishment whose worklists `gatherWorklists` fills. */
+export const WORKLIST_STAFF = { offenderManager: 'N07A950', liaisonOfficer: 'VLO950', prisonId: 'MDI' } as const;
+
+/**
+ * Gives one offender manager, one victim liaison officer and one establishment worklists of `n` people each
+ * (for npm run bench, which asks for worklists of 50 people; a synthetic world's caseloads and rolls are
+ * smaller): the first `n` probation cases without a user exclusion move to WORKLIST_STAFF.offenderManager,
+ * the first `n` victims to WORKLIST_STAFF.liaisonOfficer, and the first `n` people held in custody to
+ * WORKLIST_STAFF.prisonId, wing A. Changes the population in place; the same for the same population.
+ */
+export function gatherWorklists(population: Population, n: number): typeof WORKLIST_STAFF {
+  for (const o of population.probation.filter((x) => !x.currentExclusion).slice(0, n)) o.offenderManager.staffCode = WORKLIST_STAFF.offenderManager;
+  for (const v of population.victims.slice(0, n)) v.liaisonOfficer = WORKLIST_STAFF.liaisonOfficer;
+  const held = population.prisons.filter((o) => { const b = o.bookings[o.bookings.length - 1]; return b?.active; }).slice(0, n);
+  held.forEach((o, i) => {
+    const b = o.bookings[o.bookings.length - 1];
+    b.agencyId = WORKLIST_STAFF.prisonId;
+    b.cellLocation = `${WORKLIST_STAFF.prisonId}-A-${Math.floor(i / 40) + 1}-${String((i % 40) + 1).padStart(3, '0')}`;
+    delete b.movement;
+  });
+  return WORKLIST_STAFF;
+}

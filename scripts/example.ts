@@ -1,6 +1,7 @@
 // npm run example [-- --pnc <PNC>] [--url <gateway>] [--agency POLICE --role POLICE_OFFICER --purpose INVESTIGATION]
 // npm run example -- --query my-caseload [--staff-code N07A030] [--since 2026-11-30]     (an offender manager's caseload)
 // npm run example -- --query my-victims [--staff-code VLO017]                           (a liaison officer's victims)
+// npm run example -- --query court-list [--on 2026-11-01]                                 (a listing officer's remand cases)
 // Sends one of the README's queries to a running gateway with a development token and prints the answer.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const QUERIES: Record<string, { block: string; agency: string; role: string; pur
   person: { block: 'example-query', agency: 'POLICE', role: 'POLICE_OFFICER', purpose: 'INVESTIGATION' },
   'my-caseload': { block: 'caseload-query', agency: 'PROBATION', role: 'PROBATION_OFFICER', purpose: 'OFFENDER_MANAGEMENT' },
   'my-victims': { block: 'victims-query', agency: 'VICTIMS', role: 'VICTIM_LIAISON_OFFICER', purpose: 'VICTIM_CONTACT' },
+  'court-list': { block: 'court-list-query', agency: 'COURTS', role: 'COURT_LISTING_OFFICER', purpose: 'COURT_LISTING' },
 };
 
 const { values } = parseArgs({
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     purpose: { type: 'string' },
     'staff-code': { type: 'string' },
     since: { type: 'string' },
+    on: { type: 'string' },
     first: { type: 'string', default: '20' },
   },
 });
@@ -42,7 +45,10 @@ const example = population.examples.everywhere;
 const staffCode = values['staff-code'] ?? (values.query === 'my-caseload' ? population.probation.find((p) => p.personIndex === example)?.offenderManager.staffCode
   : values.query === 'my-victims' ? population.victims.find((v) => v.offenderPersonIndex === example)?.liaisonOfficer : undefined);
 const variables = values.query === 'my-caseload' ? { since: values.since ?? '2020-01-01', first: Number(values.first) }
-  : values.query === 'my-victims' ? { first: Number(values.first) } : { pnc: values.pnc ?? population.people[example].pnc };
+  : values.query === 'my-victims' ? { first: Number(values.first) }
+  // The population's own day, so the priorities are those of the world the stand-ins serve.
+  : values.query === 'court-list' ? { on: values.on ?? population.referenceDate, expiringWithinDays: 28, first: Number(values.first) }
+  : { pnc: values.pnc ?? population.people[example].pnc };
 const pair = await loadOrCreateDevKeyPair('issuer');
 const token = await issueToken(await importKey(pair.privateJwk), pair.kid, {
   subject: 'dev-example', agency: values.agency ?? chosen.agency, roles: [values.role ?? chosen.role], staffCode,

@@ -9,7 +9,7 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 import { writeFileSync } from 'node:fs';
 import { startControlServer } from '../legacy/control.js';
 import type { StandIn } from '../legacy/faults.js';
-import { generatePopulation } from '../legacy/population.js';
+import { gatherWorklists, generatePopulation } from '../legacy/population.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../subgraphs/index.js';
 import { orExit, pickSettings } from '../platform/config.js';
 
@@ -26,6 +26,13 @@ const seed = settings.POPULATION_SEED;
 const controlPort = settings.STAND_INS_CONTROL_PORT;
 
 const population = generatePopulation({ size, seed });
+// npm run bench only: one offender manager, liaison officer and establishment with worklists of this many people.
+const worklistPeople = Number(process.env.BENCH_WORKLIST_PEOPLE ?? 0);
+if (!Number.isInteger(worklistPeople) || worklistPeople < 0) {
+  console.error(`BENCH_WORKLIST_PEOPLE must be a whole number, got "${process.env.BENCH_WORKLIST_PEOPLE}"`);
+  process.exit(1);
+}
+if (worklistPeople > 0) gatherWorklists(population, worklistPeople);
 const standIns = new Map<string, StandIn>();
 let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
 

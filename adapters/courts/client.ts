@@ -8,12 +8,22 @@ import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resil
 import { createSoapParser, soapRequest, xmlText } from '../soap.js';
 import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import { courtsConfig, type CourtsConfig } from './config.js';
-import { mapMessages, matchesSearch, toIdentityRecord, type CourtCase, type CourtDefendant } from './mapping.js';
-import { LIBRA_NS, REPEATING, type WireDeliverRequest, type WireResultedCasesResponse } from './wire.js';
+import { RestClient } from '../rest.js';
+import { mapCpHearings, mapMessages, matchesSearch, toIdentityRecord, type CourtCase, type CourtDefendant, type ListedHearing } from './mapping.js';
+import { LIBRA_NS, REPEATING, type CpHearingList, type WireDeliverRequest, type WireResultedCasesResponse } from './wire.js';
 
 export const AGENCY = 'courts';
 
 export type Operation = 'GetResultedCases';
+
+/** What the court list is asked for: courts (none is every court), sitting dates (inclusive), a bail status code. */
+export interface ListingRequest {
+  courts?: string[];
+  from?: string | null;
+  to?: string | null;
+  /** SPI bail status code, e.g. `C` (remanded in custody). */
+  bailStatus?: string | null;
+}
 
 export interface DefendantSearch {
   surname: string;
@@ -109,6 +119,23 @@ export class CourtsClient {
   async findDefendantsByName(search: DefendantSearch): Promise<CourtDefendant[]> {
     const request = xmlText('DC:PersonFamilyName', search.surname.trim().toUpperCase()) + xmlText('DC:Birthdate', search.dateOfBirth || null);
     return mapMessages(await this.call(request)).map((c) => c.record).filter((c): c is CourtCase => !(c instanceof AdapterError)).map((c) => c.defendant);
+  }
+
+  /**
+   * The court list: every hearing matching the request, one line per listed defendant of each case, in
+   * sitting order, in one call (GET of the listing, Common Platform's hearing shape). A line that cannot be
+   * read is an AdapterError in its place (BAD_SOURCE_DATA), never a failed list.
+   */
+  async listHearings(req: ListingRequest): Promise<(ListedHearing | AdapterError)[]> {
+    const url = new URL(this.config.listingUrl ?? `${new URL(this.config.url).origin}/common-platform/listing/hearings`);
+    const listing = new RestClient({ agency: AGENCY, baseUrl: url.origin, policy: this.policy, credentials: null });
+    const answer = await listing.get<CpHearingList | null>(url.pathname, {
+      query: { courtCentreCode: req.courts?.length ? req.courts.map((c) => c.trim().toUpperCase()) : null, startDate: req.from ?? null, endDate: req.to ?? null, bailStatus: req.bailStatus ?? null },
+    });
+    if (!answer || !Array.isArray(answer.hearings)) {
+      throw new AdapterError({ agency: AGENCY, operation: 'listHearings', code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned an answer that could not be read`, detail: 'no hearings array' });
+    }
+    return mapCpHearings(answer.hearings);
   }
 
   /** A cheap call proving the service answers: an empty GetResultedCases. */

@@ -6,6 +6,11 @@ import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 export interface CourtsConfig {
   /** The Libra result store endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
   url: string;
+  /**
+   * The court list (hearings with bail status and custody time limits, Common Platform's hearing shape):
+   * `COURTS_LISTING_URL`, by default the listing path on the result store's host.
+   */
+  listingUrl?: string;
   /** Deadline for one SOAP call. */
   timeoutMs: number;
   /** Breaker, bulkhead, timeout and retries of this agency's system (`COURTS_BREAKER_FAILURES`, ...; adapters/resilience.ts). */
@@ -25,8 +30,11 @@ function positiveInt(env: Env, name: string, fallback: number): number {
 export function courtsConfig(env: Env = process.env): CourtsConfig {
   const url = env.COURTS_URL?.trim();
   if (!url && env.NODE_ENV === 'production') throw new Error('COURTS_URL is required in production');
+  const listing = env.COURTS_LISTING_URL?.trim();
+  const base = url || 'http://127.0.0.1:8082/libra/CaseService';
   return {
-    url: url || 'http://127.0.0.1:8082/libra/CaseService',
+    url: base,
+    listingUrl: listing || `${new URL(base).origin}/common-platform/listing/hearings`,
     timeoutMs: positiveInt(env, 'COURTS_TIMEOUT_MS', 3000),
     resilience: resilienceSettings(env, 'courts'),
     // Keys are ASNs, one per case: a hundred people are a few hundred keys, still one call per wave.

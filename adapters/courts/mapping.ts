@@ -8,7 +8,7 @@ import { AdapterError, MappingError, mapRecord } from '../errors.js';
 import { ageOn, displayName, nameKey, normaliseAsn, parseLegacyDate, parseOptionalDate, splitFullName } from '../normalise.js';
 import { personName, type Address, type IdentityRecord, type Offence, type Organisation, type PersonName, type Sex } from '../../schema/model.js';
 import { crossWalk, offenceCodes, organisationUnits, resultCodes, standingData } from '../../reference/index.js';
-import type { CpDefendantSummary, CpHearingSummary, CpOffenceSummary, CpPlea, CpProsecutionCaseSummary, CpVerdict, WireDefendant, WireDeliverRequest, WireHearingDetails, WireOffence, WireResult, WireSimpleAddress } from './wire.js';
+import type { CpDefendant, CpHearing, CpOffence, CpPersonDefendant, CpProsecutionCase, CpCustodyTimeLimit, CpDefendantSummary, CpHearingSummary, CpOffenceSummary, CpPlea, CpProsecutionCaseSummary, CpVerdict, WireDefendant, WireDeliverRequest, WireHearingDetails, WireOffence, WireResult, WireSimpleAddress } from './wire.js';
 
 // ---- the courts model (what resolvers return) --------------------------------------------------
 
@@ -423,6 +423,90 @@ export function mapCpCases(cases: CpProsecutionCaseSummary[], operation = 'searc
       const asn = normaliseAsn(text(d.defendantASN) ?? '');
       if (!asn) continue; // cannot be keyed, as a Libra part without a ProsecutorReference
       out.push({ asn, urn: text(c.prosecutionCaseReference)?.toUpperCase() ?? '', record: mapRecord('courts', operation, asn, c, (w) => mapCpCase(w, d)) });
+    }
+  }
+  return out;
+}
+
+// ---- Common Platform court list (hearings with bail status and custody time limits) -------------
+
+/** A custody time limit as the court recorded it: when it expires and the days already spent in custody. */
+export interface CustodyTimeLimit { expiry: string; daysSpent: number | null }
+
+/** One defendant of one case listed at a hearing: a line of the court list. */
+export interface ListedHearing {
+  hearingId: string;
+  court: Organisation;
+  date: string;
+  time: string | null;
+  listingSequence: number | null;
+  typeDescription: string | null;
+  resulted: boolean;
+  urn: string;
+  asn: string;
+  /** Common Platform's case status, e.g. `ACTIVE`, `INACTIVE`. */
+  caseStatus: string | null;
+  bailStatus: BailStatus | null;
+  /** The case's limit (the defendant's), else the earliest of its offences'; null unless remanded in custody. */
+  custodyTimeLimit: CustodyTimeLimit | null;
+  /** The earliest charge date of the case's offences: how old the case is. */
+  chargeDate: string | null;
+  defendantDateOfBirth: string | null;
+  youthAtOffence: boolean;
+}
+
+function cpCustodyTimeLimit(p: CpPersonDefendant | undefined, offences: CpOffence[]): CustodyTimeLimit | null {
+  const fromBail = p?.bailStatus?.custodyTimeLimit;
+  const limits = [
+    ...(text(p?.custodyTimeLimit) ? [{ timeLimit: p!.custodyTimeLimit, daysSpent: fromBail?.daysSpent }] : []),
+    ...(fromBail?.timeLimit ? [fromBail] : []),
+    ...offences.map((o) => o.custodyTimeLimit).filter((l): l is CpCustodyTimeLimit => l?.timeLimit != null),
+  ];
+  if (limits.length === 0) return null;
+  const expiry = limits.map((l) => parseLegacyDate(required(l.timeLimit, 'custodyTimeLimit.timeLimit'), 'YYYY-MM-DD', 'custodyTimeLimit.timeLimit')).sort()[0];
+  const spent = limits.find((l) => typeof l.daysSpent === 'number')?.daysSpent;
+  if (spent != null && (!Number.isInteger(spent) || spent < 0)) throw new MappingError('custodyTimeLimit.daysSpent', `a whole number of days, got "${spent}"`);
+  return { expiry, daysSpent: spent ?? null };
+}
+
+/** One listed defendant of one case of a hearing. */
+function mapListedDefendant(h: CpHearing, c: CpProsecutionCase, d: CpDefendant): ListedHearing {
+  const court = required(h.courtCentre?.code, 'courtCentre.code');
+  const day = [...(h.hearingDays ?? [])].filter((x) => !x.isCancelled).sort((a, b) => (a.sittingDay ?? '').localeCompare(b.sittingDay ?? ''))[0];
+  const { date, time } = ukSitting(required(day?.sittingDay, 'sittingDay'));
+  const urn = required(c.prosecutionCaseIdentifier?.caseURN ?? c.prosecutionCaseIdentifier?.prosecutionAuthorityReference, 'caseURN').toUpperCase();
+  const p = d.personDefendant;
+  const asn = normaliseAsn(required(p?.arrestSummonsNumber, 'arrestSummonsNumber'));
+  const bailCode = text(p?.bailStatus?.code);
+  const bailStatus = bailCode ? mapBailStatus(bailCode) : null;
+  const offences = d.offences ?? [];
+  const chargeDates = offences.map((o) => parseOptionalDate(text(o.chargeDate), 'YYYY-MM-DD', 'chargeDate')).filter((x): x is string => x != null).sort();
+  const dob = parseOptionalDate(text(p?.personDetails?.dateOfBirth), 'YYYY-MM-DD', 'dateOfBirth');
+  const offenceDates = offences.map((o) => parseOptionalDate(text(o.startDate), 'YYYY-MM-DD', 'startDate')).filter((x): x is string => x != null);
+  return {
+    hearingId: text(h.id) ?? `${urn}/${date}/${time}/${court}`,
+    court: { ...organisation(court), name: organisation(court).name ?? text(h.courtCentre?.name) },
+    date, time, listingSequence: typeof day?.listingSequence === 'number' ? day.listingSequence : null,
+    typeDescription: text(h.type?.description), resulted: h.hasSharedResults === true,
+    urn, asn, caseStatus: text(c.caseStatus),
+    bailStatus,
+    custodyTimeLimit: bailStatus?.code === 'CUSTODY' ? cpCustodyTimeLimit(p, offences) : null,
+    chargeDate: chargeDates[0] ?? null,
+    defendantDateOfBirth: dob,
+    // As for a case read from Libra; the policy counts an unknown age as youth (the subgraph's facts).
+    youthAtOffence: dob != null && offenceDates.some((o) => ageOn(dob, o) < 18),
+  };
+}
+
+/** A Common Platform court list as one line per listed defendant; a line that cannot be read is its own error. */
+export function mapCpHearings(hearings: CpHearing[], operation = 'listHearings'): (ListedHearing | AdapterError)[] {
+  const out: (ListedHearing | AdapterError)[] = [];
+  for (const h of hearings) {
+    for (const c of h.prosecutionCases ?? []) {
+      for (const d of c.defendants ?? []) {
+        const id = `${text(c.prosecutionCaseIdentifier?.caseURN) ?? '?'}/${text(d.personDefendant?.arrestSummonsNumber) ?? '?'}`;
+        out.push(mapRecord('courts', operation, id, h, (w) => mapListedDefendant(w, c, d)));
+      }
     }
   }
   return out;

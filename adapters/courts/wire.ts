@@ -180,3 +180,33 @@ export interface CpProsecutionCaseResponse {
   cases?: CpProsecutionCaseSummary[];
   totalResults?: number;
 }
+
+// A hearing as Common Platform shapes it (reference/common-platform/global/apiHearing.json), as the
+// court list answers (the stand-in's listing extension): court centre, type, sitting days, and the cases
+// heard with each defendant's bail status and custody time limit. Only what the mapping reads is typed.
+export interface CpCustodyTimeLimit { timeLimit?: string; daysSpent?: number }
+export interface CpBailStatus { id?: string; code?: string; description?: string; custodyTimeLimit?: CpCustodyTimeLimit }
+export interface CpPersonDefendant {
+  personDetails?: { firstName?: string; middleName?: string; lastName?: string; dateOfBirth?: string };
+  bailStatus?: CpBailStatus;
+  /** The custody time limit of the case (a date) when the defendant is remanded in custody. */
+  custodyTimeLimit?: string;
+  arrestSummonsNumber?: string;
+}
+export interface CpOffence { offenceCode?: string; startDate?: string; chargeDate?: string; custodyTimeLimit?: CpCustodyTimeLimit }
+export interface CpDefendant { id?: string; offences?: CpOffence[]; personDefendant?: CpPersonDefendant }
+export interface CpProsecutionCase {
+  id?: string;
+  prosecutionCaseIdentifier?: { caseURN?: string; prosecutionAuthorityReference?: string };
+  caseStatus?: string;
+  defendants?: CpDefendant[];
+}
+export interface CpHearing {
+  id?: string;
+  courtCentre?: { id?: string; code?: string; name?: string };
+  type?: { id?: string; description?: string };
+  hearingDays?: { sittingDay?: string; listingSequence?: number; listedDurationMinutes?: number; isCancelled?: boolean }[];
+  hasSharedResults?: boolean;
+  prosecutionCases?: CpProsecutionCase[];
+}
+export interface CpHearingList { hearings?: CpHearing[]; totalResults?: number }

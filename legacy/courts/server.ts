@@ -11,6 +11,9 @@
 // every *.xml file in it). Messages carry no PNC and no defendant id: the ASN is the key, as in Libra.
 // Faults: down → 503; error → soap:Server fault; malformed → the first message carries an impossible
 // DateOfHearing, or truncated XML when there is no message.
+// It also lists hearings as Common Platform shapes them, with bail status and custody time limits
+// (GET /common-platform/listing/hearings, a stand-in extension: legacy/courts/listing.ts). Faults there:
+// down → 503; error → 500; malformed → truncated JSON.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -19,6 +22,7 @@ import { listen } from '../http.js';
 import { crossWalk, offenceCodes, resultCodes, standingData } from '../../reference/index.js';
 import { FaultControl, RequestCounter, type StandIn, type StandInOptions, type StartStandIn } from '../faults.js';
 import type { CourtCase, CourtDefendant, CourtOffence, Population } from '../population.js';
+import { LISTING_OPERATION, LISTING_PATH, listHearings, parseListingQuery } from './listing.js';
 
 const LIBRA_NS = 'http://www.dca.gov.uk/xmlschemas/libra';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -217,6 +221,7 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in.invalid');
+    if (req.method === 'GET' && url.pathname === LISTING_PATH) return listing(url, res);
     if (req.method !== 'POST' || url.pathname !== PATH) {
       requests.count('Unknown');
       await faults.apply();
@@ -250,6 +255,20 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
     send(res, 200, malformed && docs.length === 0 ? xml.slice(0, Math.floor(xml.length / 2)) : xml);
   }
 
+  /** The court list: one call answers the whole filter, in sitting order. */
+  async function listing(url: URL, res: ServerResponse): Promise<void> {
+    requests.count(LISTING_OPERATION);
+    const outcome = await faults.apply();
+    const json = 'application/json';
+    if (outcome === 'down') return send(res, 503, 'Service Unavailable', 'text/plain');
+    if (outcome === 'error') return send(res, 500, JSON.stringify({ error: 'Listing service internal error: transaction rolled back' }), json);
+    const q = parseListingQuery(url);
+    if (!q) return send(res, 400, JSON.stringify({ error: 'Bad request' }), json);
+    const hearings = listHearings(options.population, q);
+    const body = JSON.stringify({ hearings, totalResults: hearings.length });
+    send(res, 200, outcome === 'malformed' ? body.slice(0, Math.floor(body.length / 2)) : body, json);
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch(() => send(res, 500, fault('Server', 'Result store internal error')));
   });
@@ -257,7 +276,7 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
   const location = `${base}${PATH}`;
 
   return {
-    agency: 'courts', location, env: { COURTS_URL: location }, faults, requests,
+    agency: 'courts', location, env: { COURTS_URL: location, COURTS_LISTING_URL: `${base}${LISTING_PATH}` }, faults, requests,
     close,
   };
 };

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CourtsClient } from '../../adapters/courts/client.js';
 import { courtsConfig } from '../../adapters/courts/config.js';
-import type { CourtCase } from '../../adapters/courts/mapping.js';
+import type { CourtCase, ListedHearing } from '../../adapters/courts/mapping.js';
 import { withInternalFields } from '../internal.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type CourtsLoaders } from './loaders.js';
@@ -28,6 +28,9 @@ const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
     Case: caseFacts,
     // An event is its case's: a youth case's events are left out of lists as the case is.
     CourtEvent: (e: { case: Partial<CourtCase> }) => caseFacts(e.case),
+    // A line of the court list is its case's.
+    ListedCase: (l: ListedHearing) => caseFacts({ urn: l.urn, defendantDateOfBirth: l.defendantDateOfBirth, youthAtOffence: l.youthAtOffence }),
+    RemandCase: (r: { line: ListedHearing }) => caseFacts({ urn: r.line.urn, defendantDateOfBirth: r.line.defendantDateOfBirth, youthAtOffence: r.line.youthAtOffence }),
   },
   relationships: {
     async defendantsOfCases(client, urns) {

@@ -2,13 +2,15 @@
 // batch call. A key the court does not hold resolves to null, never failing its batch-mates.
 import DataLoader from 'dataloader';
 import type { AdapterError } from '../../adapters/errors.js';
-import type { CourtsClient } from '../../adapters/courts/client.js';
-import type { CourtCase } from '../../adapters/courts/mapping.js';
+import type { CourtsClient, ListingRequest } from '../../adapters/courts/client.js';
+import type { CourtCase, ListedHearing } from '../../adapters/courts/mapping.js';
 import { normaliseAsn } from '../../adapters/normalise.js';
-import { provenanceOf, readAt, stamp, stampBatch, type Source } from '../provenance.js';
+import { provenanceOf, readAt, stamp, stampBatch, type Source, type Stamped } from '../provenance.js';
 
 /** Where the courts subgraph's records come from (each object's `provenance`). */
 export const SOURCE: Source = { agency: 'COURTS', system: 'Libra (ResultedCaseMessage 0.6g)' };
+/** Where the court list's lines come from: the listing system's hearings, by hearing id. */
+export const LISTING_SOURCE: Source = { agency: 'COURTS', system: 'Common Platform (court list hearings)' };
 
 /**
  * A case and every part of it with its provenance, read at `at`. Libra's messages carry no ids below the
@@ -40,6 +42,8 @@ export interface CourtsLoaders {
   caseByAsn: DataLoader<string, { record: CourtCase | AdapterError | null }>;
   /** Cases by PTIURN (GetResultedCases by PTIURN). */
   caseByUrn: DataLoader<string, CourtCase | null>;
+  /** The court list (Common Platform hearings with bail status and custody time limits): one call per page of a worklist. */
+  listHearings(req: ListingRequest): Promise<(Stamped<ListedHearing> | AdapterError)[]>;
 }
 
 export function createLoaders(client: CourtsClient, _requestId: string): CourtsLoaders {
@@ -59,5 +63,10 @@ export function createLoaders(client: CourtsClient, _requestId: string): CourtsL
       // An AdapterError in a slot fails that key only (BAD_SOURCE_DATA for one case).
       return urns.map((urn) => found.get(urn.trim().toUpperCase()) ?? null);
     }, { maxBatchSize, cacheKeyFn: (urn) => urn.trim().toUpperCase() }),
+    listHearings: async (req) => {
+      const lines = await client.listHearings(req);
+      const at = readAt(); // when the court list answered
+      return lines.map((l) => (l instanceof Error ? l : stamp(l, provenanceOf(LISTING_SOURCE, l.hearingId, at))));
+    },
   };
 }

@@ -8,6 +8,7 @@ import { ownIdentifier, type Provenance } from '../../schema/model.js';
 import { since, type PersonEvent } from '../events.js';
 import type { SubgraphContext } from '../types.js';
 import type { CourtsLoaders } from './loaders.js';
+import { courtBacklog, courtList, custodyTimeLimitOn, daysBetween, hearingOf, remandCases, remandProvenance, type ListedCaseView, type RemandView } from './listing.js';
 
 type Ctx = SubgraphContext<CourtsLoaders>;
 /** A Case the gateway asks about that the court does not hold: every courts field resolves to null. */
@@ -52,6 +53,25 @@ export function courtEventsOf(c: CourtCase): CourtEvent[] {
 export const resolvers: GraphQLResolverMap<Ctx> = {
   Query: {
     case: (_parent: unknown, args: { urn: string }, ctx: Ctx) => ctx.loaders.caseByUrn.load(args.urn),
+    courtList: (_: unknown, args: Parameters<typeof courtList>[1], ctx: Ctx) => courtList((r) => ctx.loaders.listHearings(r), args),
+    remandCases: (_: unknown, args: Parameters<typeof remandCases>[1], ctx: Ctx) => remandCases((r) => ctx.loaders.listHearings(r), args),
+    courtBacklog: (_: unknown, args: Parameters<typeof courtBacklog>[1], ctx: Ctx) => courtBacklog((r) => ctx.loaders.listHearings(r), args),
+  },
+  ListedCase: {
+    hearing: (l: ListedCaseView) => hearingOf(l),
+    custodyTimeLimit: (l: ListedCaseView) => custodyTimeLimitOn(l, l.on),
+    defendant: (l: ListedCaseView) => ({ agency: 'COURTS', localId: l.asn }),
+  },
+  RemandCase: {
+    custodyTimeLimit: (r: RemandView) => custodyTimeLimitOn(r.line, r.on),
+    urn: (r: RemandView) => r.line.urn,
+    court: (r: RemandView) => r.next.court,
+    nextHearing: (r: RemandView) => hearingOf(r.next),
+    chargeDate: (r: RemandView) => r.line.chargeDate,
+    ageInDays: (r: RemandView) => (r.line.chargeDate ? daysBetween(r.line.chargeDate, r.on) : null),
+    bailStatus: (r: RemandView) => r.line.bailStatus,
+    defendant: (r: RemandView) => ({ agency: 'COURTS', localId: r.line.asn }),
+    provenance: (r: RemandView) => remandProvenance(r),
   },
   Person: {
     // No fetching here: fields below decode the key and fetch only what the query asks for.

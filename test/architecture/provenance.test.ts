@@ -21,6 +21,9 @@ const WRAPPERS: Record<string, string> = {
   CaseloadPage: 'a page of caseload records',
   PrisonRoll: 'a page of roll entries',
   RollCounts: 'counts over a page of roll entries',
+  CourtListPage: 'a page of a court list',
+  RemandCasePage: 'a page of remand cases',
+  RemandCounts: 'counts over the whole remand list',
 };
 
 /** Values the identity subgraph derives from agency records (grades, matches): they name the rule that made them. */

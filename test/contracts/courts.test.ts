@@ -10,6 +10,7 @@ import { parseDeliverRequest } from '../../adapters/courts/client.js';
 import { mapCpCases, mapMessages } from '../../adapters/courts/mapping.js';
 import { LIBRA_SCHEMA_VERSION } from '../../adapters/courts/wire.js';
 import { AdapterError } from '../../adapters/errors.js';
+import { listHearings } from '../../legacy/courts/listing.js';
 import { populationMessages } from '../../legacy/courts/server.js';
 import { generatePopulation } from '../../legacy/population.js';
 
@@ -191,3 +192,49 @@ const ok = <T>(v: T | AdapterError): T => {
   if (v instanceof AdapterError) throw new Error(v.message);
   return v;
 };
+
+describe('courts contract: the stand-in court list follows Common Platform hearings (reference/common-platform/global/apiHearing.json)', () => {
+  const CP = new URL('../../reference/common-platform/', import.meta.url);
+  const ajv = new (AjvDraft04 as unknown as typeof AjvDraft04.default)({ strict: false, validateFormats: false, allErrors: true, unicodeRegExp: false });
+  for (const f of readdirSync(new URL('global/', CP)).filter((x) => x.endsWith('.json'))) {
+    const schema = JSON.parse(readFileSync(new URL(`global/${f}`, CP), 'utf8'));
+    // The representation order has no id upstream (see reference/common-platform/README.md).
+    if (f === 'apiRepresentationOrder.json') ajv.addSchema(schema, 'http://justice.gov.uk/core/courts/external/apiRepresentationOrder.json');
+    else ajv.addSchema(schema);
+  }
+  const hearing = ajv.getSchema('http://justice.gov.uk/core/courts/external/apiHearing.json')!;
+  const population = generatePopulation({ size: 200 });
+  const all = listHearings(population, { courtCentreCodes: [], startDate: null, endDate: null, bailStatus: null });
+
+  it('every hearing it lists is a valid Common Platform hearing', () => {
+    expect(all.length).toBe(population.courts.cases.reduce((n, c) => n + c.hearings.length, 0));
+    for (const h of all) expect(hearing(h), JSON.stringify(hearing.errors?.slice(0, 3))).toBe(true);
+    // Not vacuous: the schema refuses what it should.
+    const bad = structuredClone(all[0]) as any;
+    bad.prosecutionCases[0].defendants[0].personDefendant.bailStatus.custodyTimeLimit = { timeLimit: '2026-02-30', daysSpent: 3 };
+    expect(hearing(bad)).toBe(false);
+    expect(hearing({ ...all[0], listedAt: 'court 1' })).toBe(false);
+  });
+
+  it('carries the custody time limit of every defendant remanded in custody, with the days spent, some expired and some running', () => {
+    const custody = listHearings(population, { courtCentreCodes: [], startDate: null, endDate: null, bailStatus: 'C' }) as any[];
+    const remand = population.courts.cases.filter((c) => c.bailStatus === 'C');
+    expect(new Set(custody.map((h) => h.prosecutionCases[0].prosecutionCaseIdentifier.caseURN))).toEqual(new Set(remand.map((c) => c.urn)));
+    const limits = custody.map((h) => h.prosecutionCases[0].defendants[0].personDefendant.bailStatus.custodyTimeLimit);
+    expect(limits.every((l) => l && l.timeLimit && l.daysSpent >= 0)).toBe(true);
+    expect(limits.some((l) => l.timeLimit < population.referenceDate), 'some expired').toBe(true);
+    expect(limits.some((l) => l.timeLimit >= population.referenceDate), 'some running').toBe(true);
+    // Only a defendant remanded in custody has one.
+    expect(all.filter((h: any) => h.prosecutionCases[0].defendants[0].personDefendant.bailStatus.code !== 'C')
+      .every((h: any) => h.prosecutionCases[0].defendants[0].personDefendant.custodyTimeLimit === undefined)).toBe(true);
+  });
+
+  it('filters by court centre and sitting dates, in sitting order', () => {
+    const court = (all[0] as any).courtCentre.code;
+    const from = population.referenceDate;
+    const some = listHearings(population, { courtCentreCodes: [court], startDate: from, endDate: '2027-12-31', bailStatus: null }) as any[];
+    expect(some.every((h) => h.courtCentre.code === court && h.hearingDays[0].sittingDay.slice(0, 10) >= from)).toBe(true);
+    const days = some.map((h) => h.hearingDays[0].sittingDay);
+    expect(days).toEqual([...days].sort());
+  });
+});

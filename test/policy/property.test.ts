@@ -58,7 +58,7 @@ afterAll(async () => stack?.close());
 // ---- who asks ------------------------------------------------------------------------------------
 
 /** Roles with record conditions are drawn more often: that is where the rules are subtle. */
-const ROLE_WEIGHT: Partial<Record<string, number>> = { PROBATION_OFFICER: 3, VICTIM_LIAISON_OFFICER: 3 };
+const ROLE_WEIGHT: Partial<Record<string, number>> = { PROBATION_OFFICER: 3, VICTIM_LIAISON_OFFICER: 3, COURT_LISTING_OFFICER: 2 };
 
 function callerArb(pop: Population): fc.Arbitrary<CallerSpec> {
   const omCodes = [...new Set(pop.probation.map((p) => p.offenderManager.staffCode))].sort();
@@ -153,6 +153,10 @@ function seeds(pop: Population): QuerySeeds {
     personIds,
     offenderManagers: [...new Set(pop.probation.map((p) => p.offenderManager.staffCode))].sort().map((code) => ({ value: code, related: [`PROBATION:${code}`] })),
     liaisonOfficers: [...new Set(pop.victims.map((v) => v.liaisonOfficer))].sort().map((code) => ({ value: code, related: [`VICTIMS:${code}`] })),
+    // Courts with a hearing listed on or after the population's day, for the court list.
+    courts: [...new Set(pop.courts.cases.flatMap((c) => c.hearings.filter((h) => h.date >= pop.referenceDate).map((h) => h.courtOu)))].sort()
+      .map((code) => ({ value: code, related: rel(...pop.courts.cases.filter((c) => c.hearings.some((h) => h.courtOu === code)).map((c) => c.personIndex)) })),
+    listingDay: pop.referenceDate,
   };
 }
 
@@ -242,7 +246,7 @@ async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promi
       const text = await res.text();
       if (process.env.PROPERTY_DEBUG) console.log(`run ${stats.runs} ${Date.now() - t0}ms ${res.status} ${text.length}B ${caller.roles.join('+')}/${caller.purpose} ${q.query.replace(/\s+/g, ' ').slice(0, 200)}`);
       const headers = [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
-      for (const root of ['myCaseload', 'myVictims']) {
+      for (const root of ['myCaseload', 'myVictims', 'courtList', 'remandCases', 'courtBacklog']) {
         if (!new RegExp(`\\b${root}\\(`).test(q.query)) continue;
         const w = stats.worklists.get(root) ?? { asked: 0, withItems: 0 };
         w.asked++;

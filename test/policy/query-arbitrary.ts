@@ -52,6 +52,9 @@ export interface QuerySeeds {
   /** Staff codes for the worklists (`myCaseload`, `myVictims`), as Seeds whose `related` names the caller to use. */
   offenderManagers?: Seed[];
   liaisonOfficers?: Seed[];
+  /** Court codes with hearings, and a day with some listed after it, for the court list (`courtList`, `remandCases`, `courtBacklog`). */
+  courts?: Seed[];
+  listingDay?: string;
 }
 
 export interface QueryOptions {
@@ -64,7 +67,7 @@ export interface QueryOptions {
   /** Relative weights of the root fields (default personByIdentifier 3, person 3, searchPeople 1, case 2, victim 2). */
   /** Most root fields in one query (default 2); more make lists of people resolved together in shared waves. */
   maxRoots?: number;
-  rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim' | 'myCaseload' | 'myVictims', number>>;
+  rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim' | 'myCaseload' | 'myVictims' | 'courtList' | 'remandCases' | 'courtBacklog', number>>;
 }
 
 export interface GeneratedQuery {
@@ -189,11 +192,30 @@ export function queryArbitrary(schema: GraphQLSchema, seeds: QuerySeeds, options
       .map(({ who, first, v, cond, children }): RootSel => ({ field, cond, children, related: who.related, args: [{ name: 'first', type: 'Int', value: first, asVariable: v }] }));
   if (query.getFields().myCaseload) roots.push(worklist('myCaseload', seeds.offenderManagers));
   if (query.getFields().myVictims) roots.push(worklist('myVictims', seeds.liaisonOfficers));
-  const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, myCaseload: 2, myVictims: 2, ...options.rootWeights };
+  const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, myCaseload: 2, myVictims: 2, courtList: 1, remandCases: 2, courtBacklog: 1, ...options.rootWeights };
+  // The court list: a court between two days, the remand cases, the backlog (arguments the root needs, as the seeds give them).
+  const day = seeds.listingDay ?? '2026-11-01';
+  const listing: { weight: number; arbitrary: fc.Arbitrary<RootSel> }[] = [];
+  if (query.getFields().courtList && seeds.courts?.length) {
+    listing.push({ weight: w.courtList, arbitrary: fc.record({ court: pick(seeds.courts, 'courts'), first: fc.integer({ min: 1, max: 4 }), v: asVar, cond: condArb, children: rootChildren('courtList') })
+      .map(({ court, first, v, cond, children }): RootSel => ({ field: 'courtList', cond, children, related: court.related, args: [
+        { name: 'court', type: 'String!', value: court.value, asVariable: v }, { name: 'from', type: 'Date!', value: day, asVariable: v },
+        { name: 'to', type: 'Date!', value: '2027-03-31', asVariable: false }, { name: 'first', type: 'Int', value: first, asVariable: v }] })) });
+  }
+  if (query.getFields().remandCases) {
+    listing.push({ weight: w.remandCases, arbitrary: fc.record({ first: fc.integer({ min: 1, max: 4 }), v: asVar, cond: condArb, children: rootChildren('remandCases') })
+      .map(({ first, v, cond, children }): RootSel => ({ field: 'remandCases', cond, children, related: [], args: [
+        { name: 'on', type: 'Date', value: day, asVariable: v }, { name: 'first', type: 'Int', value: first, asVariable: v }] })) });
+  }
+  if (query.getFields().courtBacklog) {
+    listing.push({ weight: w.courtBacklog, arbitrary: fc.record({ v: asVar, cond: condArb, children: rootChildren('courtBacklog') })
+      .map(({ v, cond, children }): RootSel => ({ field: 'courtBacklog', cond, children, related: [], args: [{ name: 'on', type: 'Date', value: day, asVariable: v }] })) });
+  }
   const root = fc.oneof(
     { weight: w.personByIdentifier, arbitrary: roots[0] }, { weight: w.person, arbitrary: roots[1] }, { weight: w.searchPeople, arbitrary: roots[2] },
     { weight: w.case, arbitrary: roots[3] }, { weight: w.victim, arbitrary: roots[4] },
     ...(roots[5] ? [{ weight: w.myCaseload, arbitrary: roots[5] }] : []), ...(roots[6] ? [{ weight: w.myVictims, arbitrary: roots[6] }] : []),
+    ...listing.filter((l) => l.weight > 0),
   );
 
   return fc.tuple(fc.array(root, { minLength: 1, maxLength: options.maxRoots ?? 2 }), fc.boolean())

@@ -46,6 +46,18 @@ export const courts: FieldTable = {
   'Finding.*':                   'INHERIT',
   'Outcome.*':                   'INHERIT',
   'CourtDefendantRecord.*':      'INHERIT',
+  // The court list and its priorities (Common Platform hearings): the courts' own listing officers, listing.
+  // Each case's defendant is a LinkedRecord (above); what each agency shows of the person is decided there.
+  'Query.courtList':             [LISTING],
+  'Query.remandCases':           [LISTING],
+  'Query.courtBacklog':          [LISTING],
+  'CourtListPage.*':             'INHERIT',
+  'ListedCase.*':                'INHERIT',
+  'RemandCasePage.*':            'INHERIT',
+  'RemandCounts.*':              'INHERIT',
+  'RemandCase.*':                'INHERIT',
+  'CustodyTimeLimit.*':          'INHERIT',
+  'CourtBacklog.*':              'INHERIT',
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._identityRecords':        ['SERVICE identity'],
   'Query._identitySearch':         ['SERVICE identity'],

@@ -142,7 +142,12 @@ describe('courts client (SOAP over HTTP, Libra result messages)', () => {
 
 describe('courts config', () => {
   it('has safe defaults for the embedded demo', () => {
-    expect(courtsConfig({})).toEqual({ url: 'http://127.0.0.1:8082/libra/CaseService', timeoutMs: 3000, maxBatch: 500, resilience: DEFAULT_RESILIENCE });
+    expect(courtsConfig({})).toEqual({ url: 'http://127.0.0.1:8082/libra/CaseService', listingUrl: 'http://127.0.0.1:8082/common-platform/listing/hearings', timeoutMs: 3000, maxBatch: 500, resilience: DEFAULT_RESILIENCE });
+  });
+
+  it('reads COURTS_LISTING_URL, else lists on the result store\'s host', () => {
+    expect(courtsConfig({ COURTS_URL: 'http://libra.invalid/libra/CaseService' }).listingUrl).toBe('http://libra.invalid/common-platform/listing/hearings');
+    expect(courtsConfig({ COURTS_URL: 'http://libra.invalid/libra/CaseService', COURTS_LISTING_URL: 'http://cp.invalid/listing' }).listingUrl).toBe('http://cp.invalid/listing');
   });
 
   it('reads COURTS_URL and COURTS_TIMEOUT_MS', () => {
@@ -152,5 +157,51 @@ describe('courts config', () => {
   it('fails fast on a bad timeout and on a missing URL in production', () => {
     expect(() => courtsConfig({ COURTS_TIMEOUT_MS: 'soon' })).toThrow(/COURTS_TIMEOUT_MS/);
     expect(() => courtsConfig({ NODE_ENV: 'production' })).toThrow(/COURTS_URL/);
+  });
+});
+
+describe('courts client: the court list (Common Platform hearings)', () => {
+  const hearing = (over: Record<string, unknown> = {}) => ({
+    id: '00000000-0000-4000-8000-000000000001', jurisdictionType: 'MAGISTRATES',
+    courtCentre: { id: '00000000-0000-4000-8000-000000000002', code: 'B01EF00' },
+    type: { id: '00000000-0000-4000-8000-000000000003', description: 'Trial' },
+    hearingDays: [{ sittingDay: '2026-11-20T10:00:00.000Z', listingSequence: 2, listedDurationMinutes: 180 }],
+    prosecutionCases: [{
+      id: '00000000-0000-4000-8000-000000000004', prosecutionCaseIdentifier: { prosecutionAuthorityId: '00000000-0000-4000-8000-000000000005', prosecutionAuthorityCode: 'POLICE01', caseURN: '01ZD0303208' },
+      initiationCode: 'C', caseStatus: 'ACTIVE',
+      defendants: [{
+        id: '00000000-0000-4000-8000-000000000006', prosecutionCaseId: '00000000-0000-4000-8000-000000000004',
+        offences: [{ id: '00000000-0000-4000-8000-000000000007', offenceDefinitionId: '00000000-0000-4000-8000-000000000008', offenceCode: 'TH68010', offenceTitle: 'Theft', wording: 'Theft', startDate: '2026-04-01', chargeDate: '2026-04-03', custodyTimeLimit: { timeLimit: '2026-10-25', daysSpent: 200 } }],
+        personDefendant: { personDetails: { lastName: 'SMITH', gender: 'MALE', dateOfBirth: '1980-01-01' }, bailStatus: { id: '00000000-0000-4000-8000-000000000009', code: 'C', description: 'Custody', custodyTimeLimit: { timeLimit: '2026-10-26', daysSpent: 200 } }, custodyTimeLimit: '2026-10-26', arrestSummonsNumber: ASN },
+      }],
+    }],
+    ...over,
+  });
+
+  it('asks once with the courts, days and bail status as query parameters, and reads each listed defendant with their custody time limit', async () => {
+    const scope = nock(HOST).get('/common-platform/listing/hearings').query({ courtCentreCode: 'B01EF00,B02AB00', startDate: '2026-11-01', bailStatus: 'C' })
+      .reply(200, { hearings: [hearing()], totalResults: 1 });
+    const lines = await client().listHearings({ courts: ['b01ef00', 'B02AB00'], from: '2026-11-01', bailStatus: 'C' });
+    expect(scope.isDone()).toBe(true);
+    expect(lines).toHaveLength(1);
+    const l = lines[0];
+    if (l instanceof AdapterError) throw l;
+    // The earliest of the case's and the offences' limits; the time is UK wall-clock.
+    expect(l).toMatchObject({ urn: '01ZD0303208', asn: ASN, date: '2026-11-20', time: '10:00', listingSequence: 2, typeDescription: 'Trial', caseStatus: 'ACTIVE', chargeDate: '2026-04-03', custodyTimeLimit: { expiry: '2026-10-25', daysSpent: 200 } });
+    expect(l.bailStatus?.code).toBe('CUSTODY');
+    expect(l.court.code).toBe('B01EF00');
+  });
+
+  it('reads one unreadable line as BAD_SOURCE_DATA in its place, and an answer without hearings as BAD_SOURCE_DATA for the call', async () => {
+    const bad = hearing({ hearingDays: [{ sittingDay: '2026-02-30T10:00:00Z', listedDurationMinutes: 20 }] });
+    nock(HOST).get('/common-platform/listing/hearings').query(true).reply(200, { hearings: [bad, hearing()] });
+    const lines = await client().listHearings({});
+    expect(lines[0]).toBeInstanceOf(AdapterError);
+    expect((lines[0] as AdapterError).extensions).toMatchObject({ code: 'BAD_SOURCE_DATA', agency: 'courts' });
+    expect(lines[1]).not.toBeInstanceOf(AdapterError);
+    nock(HOST).get('/common-platform/listing/hearings').query(true).reply(200, { cases: [] });
+    await expectAdapterError(client().listHearings({}), 'BAD_SOURCE_DATA');
+    nock(HOST).get('/common-platform/listing/hearings').query(true).reply(503, 'down');
+    await expectAdapterError(client().listHearings({}), 'SOURCE_UNAVAILABLE');
   });
 });
