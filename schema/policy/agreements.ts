@@ -58,5 +58,13 @@ export const AGREEMENTS = {
     name: 'Victim contact scheme status to the investigating police', owner: 'VICTIMS', receivers: ['POLICE'], purposes: ['INVESTIGATION', 'SAFEGUARDING'],
     starts: '2024-04-01', ends: '2029-03-31', basis: 'Code of Practice for Victims of Crime',
   },
+  'ISA-CJS-STATISTICS': {
+    name: 'Aggregate statistics from every agency to the Ministry of Justice, under disclosure control', owner: 'ALL', receivers: ['MOJ'], purposes: ['STATISTICS'],
+    starts: '2024-04-01', ends: '2029-03-31', basis: 'Statistics and Registration Service Act 2007; Victims and Prisoners Act 2024 reporting duties; counts only, never a named person',
+  },
+  'ISA-CJS-DATA-QUALITY': {
+    name: 'Counts of data problems from every agency to the cross-agency data-quality officer', owner: 'ALL', receivers: ['MOJ'], purposes: ['DATA_QUALITY'],
+    starts: '2024-04-01', ends: '2029-03-31', basis: 'Each agency\'s duty to keep personal data accurate (DPA 2018 s.38); counts only, no record ids',
+  },
 } as const satisfies Record<string, Agreement>;
 export type AgreementId = keyof typeof AGREEMENTS;

@@ -7,6 +7,7 @@ import { withInternalFields } from '../internal.js';
 import type { SubgraphModule } from '../types.js';
 import { createLoaders, type CourtsLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
+import { statisticsResolvers } from './statistics.js';
 
 const caseFacts = (c: Partial<CourtCase>) => ({ caseUrn: c.urn, youth: c.defendantDateOfBirth ? c.youthAtOffence : null });
 
@@ -15,8 +16,10 @@ const courts: SubgraphModule<CourtsClient, CourtsLoaders> = {
   agency: 'COURTS',
   subjects: { case: 'CASE' },
   description: "Magistrates' court cases, hearings, charges, pleas, results and defendants, from Libra result messages (ResultedCaseMessage 0.6g), keyed by ASN",
-  typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
-  resolvers,
+  typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')
+    // Aggregates for performance analysts (statistics.graphql / statistics.ts), kept apart from the worklists.
+    + '\n' + readFileSync(new URL('./statistics.graphql', import.meta.url), 'utf8'),
+  resolvers: { ...resolvers, ...statisticsResolvers, Query: { ...(resolvers.Query as object), ...statisticsResolvers.Query } } as typeof resolvers,
   createClient: (env) => new CourtsClient(courtsConfig(env)),
   createLoaders,
   identity: (client) => client.identity,

@@ -2,7 +2,7 @@
 // batch call. A key the court does not hold resolves to null, never failing its batch-mates.
 import DataLoader from 'dataloader';
 import type { AdapterError } from '../../adapters/errors.js';
-import type { CourtsClient } from '../../adapters/courts/client.js';
+import type { CourtsClient, ScanPage } from '../../adapters/courts/client.js';
 import type { CourtCase } from '../../adapters/courts/mapping.js';
 import { normaliseAsn } from '../../adapters/normalise.js';
 
@@ -11,6 +11,8 @@ export interface CourtsLoaders {
   caseByAsn: DataLoader<string, { record: CourtCase | AdapterError | null }>;
   /** Cases by PTIURN (GetResultedCases by PTIURN). */
   caseByUrn: DataLoader<string, CourtCase | null>;
+  /** One page of the reporting scan (statistics): cases heard in a window. */
+  scanCasesHeard: (from: string, to: string, after: string | null) => Promise<ScanPage>;
 }
 
 export function createLoaders(client: CourtsClient, _requestId: string): CourtsLoaders {
@@ -26,5 +28,6 @@ export function createLoaders(client: CourtsClient, _requestId: string): CourtsL
       // An AdapterError in a slot fails that key only (BAD_SOURCE_DATA for one case).
       return urns.map((urn) => found.get(urn.trim().toUpperCase()) ?? null);
     }, { maxBatchSize, cacheKeyFn: (urn) => urn.trim().toUpperCase() }),
+    scanCasesHeard: (from, to, after) => client.scanCasesHeard(from, to, after),
   };
 }

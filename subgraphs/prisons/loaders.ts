@@ -3,7 +3,7 @@
 // A prison number the system does not hold yields null; an unreadable record yields an Error in its slot.
 import DataLoader from 'dataloader';
 import type { AdapterError } from '../../adapters/errors.js';
-import type { PrisonerAnswer, PrisonsClient, RollPage } from '../../adapters/prisons/client.js';
+import type { PrisonerAnswer, PrisonsClient, RemandPage, RollPage } from '../../adapters/prisons/client.js';
 import type { PrisonAlert } from '../../adapters/prisons/mapping.js';
 
 export interface PrisonsLoaders {
@@ -13,6 +13,8 @@ export interface PrisonsLoaders {
   alerts: DataLoader<string, (PrisonAlert | AdapterError)[] | null>;
   /** One page of an establishment's roll (a list, not a batch: one call per page). */
   roll(prisonId: string, opts: { cellPrefix: string | null; page: number; size: number }): Promise<RollPage>;
+  /** One page of the remand population (statistics): one call per page. */
+  remandPage(page: number, size: number): Promise<RemandPage>;
 }
 
 const cacheKeyFn = (key: string) => key.trim().toUpperCase();
@@ -29,5 +31,6 @@ export function createLoaders(client: PrisonsClient, requestId: string): Prisons
       return keys.map((k) => found.get(cacheKeyFn(k)) ?? null);
     }, { cacheKeyFn, maxBatchSize: 1000 }),
     roll: (prisonId, opts) => client.prisonRoll(prisonId, opts),
+    remandPage: (page, size) => client.remandPage(page, size),
   };
 }

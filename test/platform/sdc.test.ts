@@ -5,64 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { controlTable, tabulate, type ControlledTable, type CountTable } from '../../platform/sdc.js';
 import { DISCLOSURE_CONTROL, checkDisclosureControl } from '../../schema/policy/statistics.js';
+import { recoverable } from '../helpers/sdc.js';
 
 const RULE = DISCLOSURE_CONTROL['SDC-STANDARD'];
-
-interface Cellref { kind: 'cell' | 'row' | 'col' | 'grand'; r: number; c: number }
-
-/** Every shown or suppressed value of the table and the equations relating them. */
-function equationsOf(t: ControlledTable) {
-  const R = t.rows.length, C = t.columns.length;
-  const refs: { ref: Cellref; shown: number | null }[] = [];
-  const idx = new Map<string, number>();
-  const put = (ref: Cellref, shown: number | null) => { idx.set(`${ref.kind}:${ref.r}:${ref.c}`, refs.length); refs.push({ ref, shown }); };
-  t.cells.forEach((line, r) => line.forEach((s, c) => put({ kind: 'cell', r, c }, s.count)));
-  t.columnTotals.forEach((s, c) => put({ kind: 'col', r: -1, c }, s.count));
-  if (t.rowTotals) {
-    t.rowTotals.forEach((s, r) => put({ kind: 'row', r, c: -1 }, s.count));
-    put({ kind: 'grand', r: -1, c: -1 }, t.grandTotal.count);
-  }
-  const at = (k: string, r: number, c: number) => idx.get(`${k}:${r}:${c}`)!;
-  // Each equation: coefficients over refs, summing to 0.
-  const eqs: Map<number, number>[] = [];
-  const eq = (plus: number[], minus: number) => { const m = new Map<number, number>(); plus.forEach((p) => m.set(p, 1)); m.set(minus, -1); eqs.push(m); };
-  for (let c = 0; c < C; c++) eq(Array.from({ length: R }, (_, r) => at('cell', r, c)), at('col', -1, c));
-  if (t.rowTotals) {
-    for (let r = 0; r < R; r++) eq(Array.from({ length: C }, (_, c) => at('cell', r, c)), at('row', r, -1));
-    eq(Array.from({ length: C }, (_, c) => at('col', -1, c)), at('grand', -1, -1));
-    eq(Array.from({ length: R }, (_, r) => at('row', r, -1)), at('grand', -1, -1));
-  }
-  return { refs, eqs };
-}
-
-function rank(rows: number[][]): number {
-  const m = rows.map((r) => [...r]);
-  let rk = 0;
-  const n = m[0]?.length ?? 0;
-  for (let col = 0; col < n && rk < m.length; col++) {
-    let p = rk;
-    for (let i = rk; i < m.length; i++) if (Math.abs(m[i][col]) > Math.abs(m[p][col])) p = i;
-    if (Math.abs(m[p][col]) < 1e-9) continue;
-    [m[rk], m[p]] = [m[p], m[rk]];
-    for (let i = 0; i < m.length; i++) {
-      if (i === rk) continue;
-      const f = m[i][col] / m[rk][col];
-      if (f !== 0) for (let j = col; j < n; j++) m[i][j] -= f * m[rk][j];
-    }
-    rk++;
-  }
-  return rk;
-}
-
-/** The suppressed values that a combination of the table's equations pins down from the shown ones. */
-function recoverable(t: ControlledTable): Cellref[] {
-  const { refs, eqs } = equationsOf(t);
-  const unknown = refs.map((r, i) => (r.shown === null ? i : -1)).filter((i) => i >= 0);
-  if (unknown.length === 0) return [];
-  const A = eqs.map((e) => unknown.map((u) => e.get(u) ?? 0)).filter((row) => row.some((x) => x !== 0));
-  const base = rank(A);
-  return unknown.filter((_, j) => rank([...A, unknown.map((__, k) => (k === j ? 1 : 0))]) === base).map((j) => refs[unknown[j]].ref);
-}
 
 const allShown = (t: ControlledTable) => [...t.cells.flat(), ...(t.rowTotals ?? []), ...t.columnTotals, t.grandTotal];
 
