@@ -200,6 +200,8 @@ const inherit = allow as unknown as IRule;
 
 /** Value types of the common model: always shown with the field that returned them. */
 const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'Offence', 'Organisation',
+  // The common model's identifier-as-recorded and provenance (schema/common.graphql), for the subgraphs to adopt.
+  'RecordedIdentifier', 'Provenance',
   // Statistics under disclosure control (schema/common.graphql): decided by the aggregate field that returned them.
   'StatisticsTable', 'StatisticsRow', 'ControlledCount', 'DisclosureControl'];
 

@@ -29,32 +29,38 @@ function equationsOf(t: ControlledTable) {
   return { refs, eqs };
 }
 
-function rank(rows: number[][]): number {
-  const m = rows.map((r) => [...r]);
-  let rk = 0;
-  const n = m[0]?.length ?? 0;
-  for (let col = 0; col < n && rk < m.length; col++) {
-    let p = rk;
-    for (let i = rk; i < m.length; i++) if (Math.abs(m[i][col]) > Math.abs(m[p][col])) p = i;
-    if (Math.abs(m[p][col]) < 1e-9) continue;
-    [m[rk], m[p]] = [m[p], m[rk]];
-    for (let i = 0; i < m.length; i++) {
-      if (i === rk) continue;
-      const f = m[i][col] / m[rk][col];
-      if (f !== 0) for (let j = col; j < n; j++) m[i][j] -= f * m[rk][j];
-    }
-    rk++;
-  }
-  return rk;
-}
-
 /** The suppressed values that a combination of the table's equations pins down from the shown ones. */
 export function recoverable(t: ControlledTable): Cellref[] {
   const { refs, eqs } = equationsOf(t);
   const unknown = refs.map((r, i) => (r.shown === null ? i : -1)).filter((i) => i >= 0);
   if (unknown.length === 0) return [];
-  const A = eqs.map((e) => unknown.map((u) => e.get(u) ?? 0)).filter((row) => row.some((x) => x !== 0));
-  const base = rank(A);
-  return unknown.filter((_, j) => rank([...A, unknown.map((__, k) => (k === j ? 1 : 0))]) === base).map((j) => refs[unknown[j]].ref);
+  const n = unknown.length;
+  const m = eqs.map((e) => Float64Array.from(unknown, (u) => e.get(u) ?? 0)).filter((row) => row.some((x) => x !== 0));
+  // Reduced row echelon form: a value is pinned down exactly when its column is a pivot whose row has
+  // nothing in any free column (every solution of the homogeneous system is zero there).
+  const pivots: number[] = [];
+  let rk = 0;
+  for (let col = 0; col < n && rk < m.length; col++) {
+    let p = rk;
+    for (let i = rk; i < m.length; i++) if (Math.abs(m[i][col]) > Math.abs(m[p][col])) p = i;
+    if (Math.abs(m[p][col]) < 1e-9) continue;
+    [m[rk], m[p]] = [m[p], m[rk]];
+    const pv = m[rk][col];
+    for (let j = col; j < n; j++) m[rk][j] /= pv;
+    for (let i = 0; i < m.length; i++) {
+      if (i === rk) continue;
+      const f = m[i][col];
+      if (Math.abs(f) > 1e-12) for (let j = col; j < n; j++) m[i][j] -= f * m[rk][j];
+    }
+    pivots.push(col);
+    rk++;
+  }
+  const isPivot = new Set(pivots);
+  const out: Cellref[] = [];
+  pivots.forEach((col, row) => {
+    let free = false;
+    for (let j = 0; j < n && !free; j++) if (!isPivot.has(j) && Math.abs(m[row][j]) > 1e-9) free = true;
+    if (!free) out.push(refs[unknown[col]].ref);
+  });
+  return out;
 }
-
