@@ -52,6 +52,8 @@ export interface QuerySeeds {
   /** Staff codes for the worklists (`myCaseload`, `myVictims`), as Seeds whose `related` names the caller to use. */
   offenderManagers?: Seed[];
   liaisonOfficers?: Seed[];
+  /** Months (`YYYY-MM`) the aggregates' windows start in. */
+  months?: string[];
 }
 
 export interface QueryOptions {
@@ -64,7 +66,7 @@ export interface QueryOptions {
   /** Relative weights of the root fields (default personByIdentifier 3, person 3, searchPeople 1, case 2, victim 2). */
   /** Most root fields in one query (default 2); more make lists of people resolved together in shared waves. */
   maxRoots?: number;
-  rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim' | 'myCaseload' | 'myVictims', number>>;
+  rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim' | 'myCaseload' | 'myVictims' | 'aggregates', number>>;
 }
 
 export interface GeneratedQuery {
@@ -189,11 +191,30 @@ export function queryArbitrary(schema: GraphQLSchema, seeds: QuerySeeds, options
       .map(({ who, first, v, cond, children }): RootSel => ({ field, cond, children, related: who.related, args: [{ name: 'first', type: 'Int', value: first, asVariable: v }] }));
   if (query.getFields().myCaseload) roots.push(worklist('myCaseload', seeds.offenderManagers));
   if (query.getFields().myVictims) roots.push(worklist('myVictims', seeds.liaisonOfficers));
-  const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, myCaseload: 2, myVictims: 2, ...options.rootWeights };
+  // Aggregates (counts under disclosure control): every root field returning a StatisticsTable or a type
+  // holding them, found in the schema, so a new aggregate is covered without a line here.
+  const months = seeds.months?.length ? seeds.months : ['2026-01'];
+  const aggregateRoots = Object.values(query.getFields()).filter((f) => {
+    const t = getNamedType(f.type);
+    return isObjectType(t) && (t.name === 'StatisticsTable' || Object.values(t.getFields()).some((x) => getNamedType(x.type).name === 'StatisticsTable'));
+  });
+  const aggregateArb = aggregateRoots.map((f) => fc.record({ from: fc.constantFrom(...months), span: fc.integer({ min: 0, max: 11 }), first: fc.integer({ min: 1, max: 4 }), v: asVar, cond: condArb, children: rootChildren(f.name) })
+    .map(({ from, span, first, v, cond, children }): RootSel => {
+      const to = (() => { const [y, m] = from.split('-').map(Number); const k = y * 12 + m - 1 + span; return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`; })();
+      const args: RootArg[] = f.args.flatMap((a): RootArg[] => {
+        if (a.name === 'fromMonth') return [{ name: a.name, type: String(a.type), value: from, asVariable: v }];
+        if (a.name === 'toMonth') return [{ name: a.name, type: String(a.type), value: to, asVariable: v }];
+        if (a.name === 'first') return [{ name: a.name, type: String(a.type), value: first, asVariable: v }];
+        return [];
+      });
+      return { field: f.name, cond, children, related: [], args };
+    }));
+  const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, myCaseload: 2, myVictims: 2, aggregates: 1, ...options.rootWeights };
   const root = fc.oneof(
     { weight: w.personByIdentifier, arbitrary: roots[0] }, { weight: w.person, arbitrary: roots[1] }, { weight: w.searchPeople, arbitrary: roots[2] },
     { weight: w.case, arbitrary: roots[3] }, { weight: w.victim, arbitrary: roots[4] },
     ...(roots[5] ? [{ weight: w.myCaseload, arbitrary: roots[5] }] : []), ...(roots[6] ? [{ weight: w.myVictims, arbitrary: roots[6] }] : []),
+    ...aggregateArb.map((arbitrary) => ({ weight: w.aggregates, arbitrary })),
   );
 
   return fc.tuple(fc.array(root, { minLength: 1, maxLength: options.maxRoots ?? 2 }), fc.boolean())
