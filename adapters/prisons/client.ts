@@ -2,7 +2,7 @@
 // booking and identity lookups (one batched call for many prison numbers), the Prisoner Alerts API for
 // alerts (one bulk call for many prison numbers) and the Prison API for the list of prisons (health), all
 // behind HMPPS Auth client credentials. Contracts: reference/openapi/.
-import { AdapterError, mapRecord } from '../errors.js';
+import { AdapterError, mapRecord, unreadableReason } from '../errors.js';
 import { checkedIdentifier, meetsSearch, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials } from '../oauth.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
@@ -52,6 +52,8 @@ export interface RemandPage {
   entries: { prisonId: string | null; prisonName: string | null; receptionDate: string | null }[];
   last: boolean;
 }
+/** Records per page of the data-quality scan. */
+export const DATA_QUALITY_PAGE = 200;
 /** The only Prisoner Search fields a remand count reads. */
 const REMAND_FIELDS = ['prisonId', 'lastPrisonId', 'prisonName', 'receptionDate', 'legalStatus'];
 
@@ -293,6 +295,26 @@ export class PrisonsClient {
       return { prisonId, prisonName: typeof r?.prisonName === 'string' ? r.prisonName : null, receptionDate };
     });
     return { total, entries, last: res.last !== false };
+  }
+
+  /**
+   * One page (DATA_QUALITY_PAGE records) of the people received on or after `since`, as identity records,
+   * for the prisons data-quality report: a Prisoner Search attribute search on `receptionDate`, one call
+   * per page; an unreadable record is kept by its number with the reason.
+   */
+  async receivedSince(since: string, page: number): Promise<{ records: IdentityRecord[]; unreadable: { localId: string; reason: string }[]; last: boolean }> {
+    const op = `POST ${OPERATIONS.attributeSearch}`;
+    const body: AttributeSearchRequest = { joinType: 'AND', queries: [{ matchers: [{ type: 'Date', attribute: 'receptionDate', minValue: since }] }], pagination: { page, size: DATA_QUALITY_PAGE } };
+    const res = await this.search.post<PagePrisoner>(OPERATIONS.attributeSearch, body, { kind: 'read' });
+    const records: IdentityRecord[] = [];
+    const unreadable: { localId: string; reason: string }[] = [];
+    asArray(res?.content, op).forEach((row, i) => {
+      const number = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.trim().toUpperCase() : `#${page * DATA_QUALITY_PAGE + i + 1}`;
+      const s = mapRecord(AGENCY, op, number, row, mapPrisoner);
+      if (s instanceof AdapterError) unreadable.push({ localId: number, reason: unreadableReason(s) });
+      else records.push(toIdentityRecord(s.record));
+    });
+    return { records, unreadable, last: res.last !== false };
   }
 
   /** A cheap authorised call: the list of prisons. */

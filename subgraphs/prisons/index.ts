@@ -22,6 +22,13 @@ const prisons: SubgraphModule<PrisonsClient, PrisonsLoaders> = {
   identity: (client) => client.identity,
   identifierTypes: ['PRISON_NUMBER', 'PNC', 'CRO'],
   localIdType: 'PRISON_NUMBER',
+  // Data-quality report (identity asks through `_dataQualityScan`): the people received since a date, a
+  // Prisoner Search page of 200 per call (`after` is the next page's number).
+  async dataQualityScan(client, since, after) {
+    const page = after && /^\d{1,4}$/.test(after) ? Number(after) : 0;
+    const r = await client.receivedSince(since, page);
+    return { records: r.records, unreadable: r.unreadable, after: r.last ? null : String(page + 1) };
+  },
   health: (client) => client.health(),
   close: async () => {},
   standIn: async () => (await import('../../legacy/prisons/server.ts')).startStandIn,

@@ -51,4 +51,5 @@ export const courts: FieldTable = {
   'Query._identityRecords':        ['SERVICE identity'],
   'Query._identitySearch':         ['SERVICE identity'],
   'Query._defendantsOfCases':      ['SERVICE gateway'],
+  'Query._dataQualityScan':        ['SERVICE identity'],
 };
