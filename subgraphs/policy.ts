@@ -199,14 +199,15 @@ const gatewayOnly: IRule = rule('isGatewayFederationField', { cache: 'contextual
 const inherit = allow as unknown as IRule;
 
 /** Value types of the common model: always shown with the field that returned them. */
-const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'Offence', 'Organisation',
-  // The common model's identifier-as-recorded and provenance (schema/common.graphql), for the subgraphs to adopt.
-  'RecordedIdentifier', 'Provenance',
-  // Statistics under disclosure control (schema/common.graphql): decided by the aggregate field that returned them.
-  'StatisticsTable', 'StatisticsRow', 'ControlledCount', 'DisclosureControl'];
+const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'Offence', 'Organisation'];
 
 /** Which condition a reason reports, so a list knows how to treat an item that failed it. */
 const CONDITION_OF: Partial<Record<Reason, Condition>> = Object.fromEntries(Object.entries(CONDITION_FAILURE).map(([c, r]) => [r, c]));
+
+// Statistics under disclosure control (schema/common.graphql), decided by the aggregate field that returned
+// them; and the common model's identifier-as-recorded and provenance, shared value types too.
+SHARED_VALUE_TYPES.push('StatisticsTable', 'StatisticsRow', 'ControlledCount', 'DisclosureControl',
+  ...['RecordedIdentifier', 'Provenance'].filter((t) => !SHARED_VALUE_TYPES.includes(t)));
 
 /** One field that needs a decision, compiled. */
 interface FieldGate {

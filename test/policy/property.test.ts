@@ -21,7 +21,7 @@ import { apiSchemaFromSupergraph, queryArbitrary, type GeneratedQuery, type Quer
 const FIXED_SEED = Number(process.env.PROPERTY_SEED ?? 20261121);
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
 /** Root fields answering counts under disclosure control: the generator finds them in the schema; the test checks it did. */
-const AGGREGATE_ROOTS = ['courtStatistics', 'remandPopulation'];
+const AGGREGATE_ROOTS = ['courtStatistics', 'remandPopulation', 'dataQualityReport'];
 /** Runs of the list property: many people in one request, linked together in shared waves. */
 const LIST_RUNS = Number(process.env.PROPERTY_LIST_RUNS ?? 60);
 /** Set to 0 to leave out crafted person ids (P1:...) that join one person's record to another person's. */

@@ -209,6 +209,13 @@ export function queryArbitrary(schema: GraphQLSchema, seeds: QuerySeeds, options
       });
       return { field: f.name, cond, children, related: [], args };
     }));
+  // Data-quality reports: one agency's counts (examples only for its own staff), over the last 90 days.
+  if (query.getFields().dataQualityReport) {
+    const since = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+    aggregateArb.push(fc.record({ agency: fc.constantFrom('COURTS', 'PRISONS', 'POLICE'), v: asVar, cond: condArb, children: rootChildren('dataQualityReport') })
+      .map(({ agency, v, cond, children }): RootSel => ({ field: 'dataQualityReport', cond, children, related: [], args: [
+        { name: 'agency', type: 'Agency!', value: { enum: agency }, asVariable: v }, { name: 'since', type: 'Date!', value: since, asVariable: v }] })));
+  }
   const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, myCaseload: 2, myVictims: 2, aggregates: 1, ...options.rootWeights };
   const root = fc.oneof(
     { weight: w.personByIdentifier, arbitrary: roots[0] }, { weight: w.person, arbitrary: roots[1] }, { weight: w.searchPeople, arbitrary: roots[2] },
