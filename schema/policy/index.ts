@@ -11,6 +11,7 @@
 //   or, for an internal field, `SERVICE <service>`: only that service's own signed call (never a person).
 // Grants are alternatives: the first that holds discloses the field.
 import { createHash } from 'node:crypto';
+import { AGGREGATE_FIELDS, DISCLOSURE_CONTROL, checkDisclosureControl } from './statistics.js';
 import { AGREEMENTS, type Agreement } from './agreements.js';
 import { CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, SERVICES, type Condition, type Purpose, type Role, type Service } from './vocabulary.js';
 import { audit } from './fields/audit.js';
@@ -20,7 +21,6 @@ import { police } from './fields/police.js';
 import { prisons } from './fields/prisons.js';
 import { probation } from './fields/probation.js';
 import { victims } from './fields/victims.js';
-import { AGGREGATE_FIELDS, DISCLOSURE_CONTROL, checkDisclosureControl } from './statistics.js';
 
 export type FieldTable = Record<string, 'INHERIT' | string[]>;
 
