@@ -101,3 +101,12 @@ export function mapRecord<W, M>(agency: string, operation: string, recordId: str
     throw err;
   }
 }
+
+/**
+ * Why a record could not be read, for the owning agency's data-quality report: the expectation and the
+ * field (`expected a date in DateOfHearing`), never the value; the code's sentence when there is no detail.
+ */
+export function unreadableReason(err: AdapterError): string {
+  const d = (err as unknown as { detail?: string }).detail;
+  return d && /^expected /.test(d) ? d : err.code.toLowerCase().replace(/_/g, ' ');
+}

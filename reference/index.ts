@@ -60,6 +60,8 @@ export const standingData = {
   verdict: lazy(() => json<CrossWalk[]>('cjs-standing-data/verdict.json')),
   remandStatus: lazy(() => json<CrossWalk[]>('cjs-standing-data/remand-status.json')),
   forces: lazy(() => json<{ code: string; name: string }[]>('cjs-standing-data/forces.json')),
+  /** CJS offence categories (CE Either Way, CS Summary Non-motoring, ...): the labels of aggregates by category. */
+  offenceCategory: lazy(() => json<{ cjsCode: string; description: string }[]>('cjs-standing-data/offence-category.json')),
 };
 
 /** Finds the cross-walk row whose code in `system` equals `code`; undefined when the code is unknown. */

@@ -76,6 +76,12 @@ export function withInternalFields<C, L>(m: SubgraphModule<C, L>): SubgraphModul
     sdl.push('  "Internal (gateway only): the ASNs of the defendants of the given cases."', '  _defendantsOfCases(urns: [String!]!): [String!]! @shareable @inaccessible');
     resolvers._defendantsOfCases = (_p, args: { urns: string[] }, ctx) => rel.defendantsOfCases!(clientOf(ctx) as C, [...bounded(args.urns, '_defendantsOfCases')]);
   }
+  const scan = m.dataQualityScan;
+  if (scan) {
+    sdl.push('  "Internal (identity subgraph only): one page of this agency\'s records touched since a date, for its data-quality report."',
+      '  _dataQualityScan(since: Date!, after: String): _DataQualityScanPage! @shareable @inaccessible');
+    resolvers._dataQualityScan = (_p, args: { since: string; after?: string | null }, ctx) => scan(clientOf(ctx) as C, args.since, args.after ?? null);
+  }
   if (!sdl.length) return m;
   const base = m.resolvers as Record<string, Record<string, unknown>>;
   return {
@@ -158,6 +164,9 @@ export const IDENTITY_RECORD_SELECTION = `agency localId localIdType dateOfBirth
   name { title forenames surname fullName } aliases { title forenames surname fullName }
   pnc { raw value valid } cro { raw value valid } crossReferences { type value } unreadable
   postcode dataQuality { field recorded problem }`;
+
+/** Selection of a data-quality scan page over the wire. */
+export const DATA_QUALITY_SCAN_SELECTION = `records { ${IDENTITY_RECORD_SELECTION} } unreadable { localId reason } after`;
 
 /** `<SERVICE>_ASSERTION_KEY` (private JWK JSON) or, outside production, the service's development key. */
 export async function serviceSigner(env: Env, service: 'gateway' | 'identity' | 'audit'): Promise<ServiceSigner> {

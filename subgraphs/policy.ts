@@ -35,6 +35,8 @@ export interface RecordFacts {
   restricted?: boolean;
   /** This caller is excluded from the record: nothing, not even their caseload, overrides an exclusion. */
   excluded?: boolean;
+  /** The agency whose records these are (a data-quality report's examples): the OWN_AGENCY_RECORDS condition reads it. */
+  recordsAgency?: string;
 }
 
 export type FactReader = (parent: any) => RecordFacts;
@@ -57,7 +59,7 @@ const today = () => clock().toISOString().slice(0, 10);
 // ---- decisions ---------------------------------------------------------------------------------
 const RANK: Record<Reason, number> = {
   NOT_PERMITTED: 0, PURPOSE_NOT_PERMITTED: 1, NO_AGREEMENT: 2, AGREEMENT_NOT_STARTED: 3, AGREEMENT_EXPIRED: 3,
-  NOT_ON_CASELOAD: 4, NOT_OWN_VICTIM_CASE: 4, NOT_OWN_VICTIM: 4, YOUTH_RECORD: 4, RESTRICTED_RECORD: 4,
+  NOT_ON_CASELOAD: 4, NOT_OWN_VICTIM_CASE: 4, NOT_OWN_VICTIM: 4, YOUTH_RECORD: 4, RESTRICTED_RECORD: 4, NOT_OWN_AGENCY_RECORDS: 4,
 };
 
 /** Roles the caller holds that belong to the caller's own agency (a token claiming another agency's role gets nothing). */
@@ -90,6 +92,8 @@ function conditionHolds(c: Condition, caller: Caller, facts: RecordFacts): boole
       // An exclusion names the people who may not see a case; being its offender manager does not lift it.
       if (facts.excluded === true) return false;
       return facts.restricted === false || (facts.restricted === true && onCaseload(caller, facts));
+    case 'OWN_AGENCY_RECORDS':
+      return facts.recordsAgency != null && facts.recordsAgency === caller.agency;
   }
 }
 
@@ -204,6 +208,11 @@ const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'RecordedIden
 
 /** Which condition a reason reports, so a list knows how to treat an item that failed it. */
 const CONDITION_OF: Partial<Record<Reason, Condition>> = Object.fromEntries(Object.entries(CONDITION_FAILURE).map(([c, r]) => [r, c]));
+
+// Statistics under disclosure control (schema/common.graphql), decided by the aggregate field that returned
+// them; and the common model's identifier-as-recorded and provenance, shared value types too.
+SHARED_VALUE_TYPES.push('StatisticsTable', 'StatisticsRow', 'ControlledCount', 'DisclosureControl',
+  ...['RecordedIdentifier', 'Provenance'].filter((t) => !SHARED_VALUE_TYPES.includes(t)));
 
 /** One field that needs a decision, compiled. */
 interface FieldGate {

@@ -3,7 +3,7 @@
 // iterate that list, so adding an agency is new folders plus one line in the registry.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { Logger } from 'pino';
-import type { IdentifierType, IdentitySource } from '../schema/model.js';
+import type { IdentifierType, IdentityRecord, IdentitySource } from '../schema/model.js';
 import type { StartStandIn } from '../legacy/faults.js';
 import type { FactReader } from './policy.js';
 
@@ -116,6 +116,12 @@ export interface SubgraphModule<Client = any, Loaders = any> {
   policyFacts?: Record<string, FactReader>;
   /** Capabilities the gateway uses to establish a caller's relationships (caseload, own victims), served as internal fields. */
   relationships?: RelationshipSource<Client>;
+  /**
+   * The agency's bounded scan for its data-quality report: one page of the records it touched since a date
+   * (a page per legacy call), as identity records, unreadable ones with the reason they could not be read.
+   * Served to the identity subgraph only, through the internal field `_dataQualityScan`.
+   */
+  dataQualityScan?: (client: Client, since: string, after: string | null) => Promise<DataQualityScanPage>;
   /** The long-lived adapter client (connections, tokens, timeouts) for this agency, from the environment. */
   createClient(env: Env): Client | Promise<Client>;
   /** Fresh loaders for one request. */
@@ -140,4 +146,13 @@ export interface SubgraphModule<Client = any, Loaders = any> {
   close?(client: Client): Promise<void>;
   /** Starts the embedded stand-in legacy system for `npm start` and the tests. */
   standIn?(): Promise<StartStandIn>;
+}
+
+/** One page of an agency's data-quality scan. */
+export interface DataQualityScanPage {
+  records: IdentityRecord[];
+  /** Records the agency holds but could not read, by their id, with why (the expectation and the field, never the value). */
+  unreadable: { localId: string; reason: string }[];
+  /** Where the next page starts; null on the last. */
+  after: string | null;
 }

@@ -9,12 +9,17 @@ import { createSoapParser, soapRequest, xmlText } from '../soap.js';
 import { unreadableIdentityRecord, type Identifier, type IdentityRecord, type IdentitySearch, type IdentitySource } from '../../schema/model.js';
 import { courtsConfig, type CourtsConfig } from './config.js';
 import { RestClient } from '../rest.js';
-import { mapCpHearings, mapMessages, matchesSearch, toIdentityRecord, type CourtCase, type CourtDefendant, type ListedHearing } from './mapping.js';
+import { mapCpHearings, mapMessages, matchesSearch, toIdentityRecord, type CourtCase, type CourtDefendant, type ListedHearing, type MappedCase } from './mapping.js';
 import { LIBRA_NS, REPEATING, type CpHearingList, type WireDeliverRequest, type WireResultedCasesResponse } from './wire.js';
 
 export const AGENCY = 'courts';
 
-export type Operation = 'GetResultedCases';
+export type Operation = 'GetResultedCases' | 'ScanResultedCases';
+
+/** One page of the reporting scan: the cases read, and where the next page starts (null: the last). */
+export interface ScanPage { cases: MappedCase[]; after: string | null }
+/** Cases a reporting scan page holds at most (the store's own cap). */
+export const SCAN_PAGE_SIZE = 200;
 
 /** What the court list is asked for: courts (none is every court), sitting dates (inclusive), a bail status code. */
 export interface ListingRequest {
@@ -75,7 +80,10 @@ export class CourtsClient {
 
   /** Sends one GetResultedCases request and returns the delivered messages it answers with. */
   private async call(requestXml: string): Promise<WireDeliverRequest[]> {
-    const operation: Operation = 'GetResultedCases';
+    return (await this.callFor('GetResultedCases', requestXml)).messages;
+  }
+
+  private async callFor(operation: Operation, requestXml: string): Promise<{ messages: WireDeliverRequest[]; last: string | null }> {
     // An enquiry: the policy may retry it (adapters/resilience.ts).
     const body = await this.policy.run({ operation, kind: 'read' }, (signal) => soapRequest({
       agency: AGENCY, operation, url: this.config.url, action: `${LIBRA_NS}/${operation}`,
@@ -87,7 +95,21 @@ export class CourtsClient {
       throw new AdapterError({ agency: AGENCY, operation, code: 'BAD_SOURCE_DATA', message: `${AGENCY} system returned an answer that could not be read`, detail: `no ${operation}Response` });
     }
     // An empty response element parses as '' rather than an object.
-    return (typeof response === 'object' && response !== null ? (response as WireResultedCasesResponse).DeliverRequest : undefined) ?? [];
+    const r = typeof response === 'object' && response !== null ? (response as WireResultedCasesResponse & { LastProsecutorReference?: string }) : undefined;
+    return { messages: r?.DeliverRequest ?? [], last: typeof r?.LastProsecutorReference === 'string' && r.LastProsecutorReference.trim() !== '' ? r.LastProsecutorReference.trim() : null };
+  }
+
+  // ---- reporting (aggregates) -------------------------------------------------------------------
+
+  /**
+   * One page of the result store's reporting scan: every case (by ASN) with a session heard between
+   * `from` and `to`, whole (all its delivered messages), at most SCAN_PAGE_SIZE cases; `after` is the
+   * previous page's. One call per page; each case mapped on its own, so one bad case is one error.
+   */
+  async scanCasesHeard(from: string, to: string, after: string | null): Promise<ScanPage> {
+    const request = xmlText('DC:DateOfHearingFrom', from) + xmlText('DC:DateOfHearingTo', to) + xmlText('DC:After', after) + xmlText('DC:PageSize', String(SCAN_PAGE_SIZE));
+    const { messages, last } = await this.callFor('ScanResultedCases', request);
+    return { cases: mapMessages(messages, 'ScanResultedCases'), after: last };
   }
 
   /** Case records by ASN (each defendant's view of a case), one call per batch. ASNs the court does not hold are absent. */

@@ -2,7 +2,7 @@
 // booking and identity lookups (one batched call for many prison numbers), the Prisoner Alerts API for
 // alerts (one bulk call for many prison numbers) and the Prison API for the list of prisons (health), all
 // behind HMPPS Auth client credentials. Contracts: reference/openapi/.
-import { AdapterError, mapRecord } from '../errors.js';
+import { AdapterError, mapRecord, unreadableReason } from '../errors.js';
 import { checkedIdentifier, meetsSearch, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials } from '../oauth.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
@@ -45,6 +45,17 @@ export interface RollPage {
   entries: (PrisonerAnswer | AdapterError)[];
   last: boolean;
 }
+
+/** One page of the remand population, reduced to what a count needs: no name, no number. */
+export interface RemandPage {
+  total: number;
+  entries: { prisonId: string | null; prisonName: string | null; receptionDate: string | null }[];
+  last: boolean;
+}
+/** Records per page of the data-quality scan. */
+export const DATA_QUALITY_PAGE = 200;
+/** The only Prisoner Search fields a remand count reads. */
+const REMAND_FIELDS = ['prisonId', 'lastPrisonId', 'prisonName', 'receptionDate', 'legalStatus'];
 
 /** Prisoner Search accepts at most 1000 prisoner numbers per request. */
 const MAX_NUMBERS = 1000;
@@ -257,6 +268,53 @@ export class PrisonsClient {
     const total = typeof res?.totalElements === 'number' && Number.isInteger(res.totalElements) && res.totalElements >= 0 ? res.totalElements : null;
     if (total === null) throw new AdapterError({ agency: AGENCY, operation: op, code: 'BAD_SOURCE_DATA', message: `${AGENCY} roll could not be read: expected a count of the roll` });
     return { total, entries, last: res.last !== false };
+  }
+
+  // ---- reporting (aggregates) -------------------------------------------------------------------
+
+  /**
+   * One page of the remand population: everyone in custody (in or temporarily out) whose latest booking's
+   * legal status is REMAND, by a Prisoner Search attribute search (`legalStatus IS REMAND` and `status IN
+   * ACTIVE IN, ACTIVE OUT`), asking only for the fields a count needs (`responseFields`). One call per page.
+   */
+  async remandPage(page: number, size: number): Promise<RemandPage> {
+    const op = `POST ${OPERATIONS.attributeSearch}`;
+    const query: AttributeQuery = { joinType: 'AND', matchers: [
+      { type: 'String', attribute: 'legalStatus', condition: 'IS', searchTerm: 'REMAND' },
+      { type: 'String', attribute: 'status', condition: 'IN', searchTerm: 'ACTIVE IN,ACTIVE OUT' },
+    ] as Matcher[] };
+    const body: AttributeSearchRequest = { joinType: 'AND', queries: [query], pagination: { page, size } };
+    const res = await this.search.post<PagePrisoner>(OPERATIONS.attributeSearch, body, { kind: 'read', query: { responseFields: REMAND_FIELDS } });
+    const rows = asArray(res?.content, op);
+    const total = typeof res?.totalElements === 'number' && Number.isInteger(res.totalElements) ? res.totalElements : null;
+    if (total === null) throw new AdapterError({ agency: AGENCY, operation: op, code: 'BAD_SOURCE_DATA', message: `${AGENCY} remand search could not be read: expected a count` });
+    const entries = rows.map((r) => {
+      // The latest booking's prison (the last one for someone out at court) and reception date; nothing else is kept.
+      const prisonId = typeof r?.prisonId === 'string' && /^[A-Z]{3}$/.test(r.prisonId) ? r.prisonId : typeof r?.lastPrisonId === 'string' ? r.lastPrisonId : null;
+      const receptionDate = typeof r?.receptionDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(r.receptionDate) ? r.receptionDate : null;
+      return { prisonId, prisonName: typeof r?.prisonName === 'string' ? r.prisonName : null, receptionDate };
+    });
+    return { total, entries, last: res.last !== false };
+  }
+
+  /**
+   * One page (DATA_QUALITY_PAGE records) of the people received on or after `since`, as identity records,
+   * for the prisons data-quality report: a Prisoner Search attribute search on `receptionDate`, one call
+   * per page; an unreadable record is kept by its number with the reason.
+   */
+  async receivedSince(since: string, page: number): Promise<{ records: IdentityRecord[]; unreadable: { localId: string; reason: string }[]; last: boolean }> {
+    const op = `POST ${OPERATIONS.attributeSearch}`;
+    const body: AttributeSearchRequest = { joinType: 'AND', queries: [{ matchers: [{ type: 'Date', attribute: 'receptionDate', minValue: since }] }], pagination: { page, size: DATA_QUALITY_PAGE } };
+    const res = await this.search.post<PagePrisoner>(OPERATIONS.attributeSearch, body, { kind: 'read' });
+    const records: IdentityRecord[] = [];
+    const unreadable: { localId: string; reason: string }[] = [];
+    asArray(res?.content, op).forEach((row, i) => {
+      const number = typeof row?.prisonerNumber === 'string' ? row.prisonerNumber.trim().toUpperCase() : `#${page * DATA_QUALITY_PAGE + i + 1}`;
+      const s = mapRecord(AGENCY, op, number, row, mapPrisoner);
+      if (s instanceof AdapterError) unreadable.push({ localId: number, reason: unreadableReason(s) });
+      else records.push(toIdentityRecord(s.record));
+    });
+    return { records, unreadable, last: res.last !== false };
   }
 
   /** A cheap authorised call: the list of prisons. */

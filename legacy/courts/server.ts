@@ -5,6 +5,10 @@
 // keeps what it was delivered):
 //   GetResultedCases  DC:ProsecutorReference* (ASNs) | DC:PTIURN* | DC:PersonFamilyName [DC:Birthdate]
 //                     → GetResultedCasesResponse holding every matching DeliverRequest, unchanged
+//   ScanResultedCases  DC:DateOfHearingFrom DC:DateOfHearingTo [DC:After] [DC:PageSize]   (reporting scan)
+//                     → ScanResultedCasesResponse: every delivered message of each case (by ASN, in ASN
+//                       order) that had a session, or has a hearing listed, in the window, at most PageSize (≤ 200) cases a page,
+//                       then DC:LastProsecutorReference when more cases follow (send it as DC:After)
 // Messages come from the shared population (one per hearing session that has happened: the first
 // hearing adjourns the case to the next with a NextHearing; a concluded case's last session records
 // pleas, findings and disposals) and, when given, from a folder of delivered messages (COURTS_LIBRA_DIR,
@@ -28,6 +32,9 @@ const LIBRA_NS = 'http://www.dca.gov.uk/xmlschemas/libra';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const PATH = '/libra/CaseService';
 const OPERATION = 'GetResultedCases';
+/** The reporting scan: cases heard in a window, a bounded page at a time. */
+const SCAN = 'ScanResultedCases';
+const MAX_SCAN_PAGE = 200;
 const MAX_KEYS = 500;
 const MAX_BODY = 1_000_000;
 /** Remand results that adjourn a case to its next hearing, by SPI remand status (CJS result codes). */
@@ -63,7 +70,9 @@ function deliverRequest(id: string, created: string, resultedCase: string): stri
 }
 
 /** A delivered message and the keys it is found by. */
-interface Stored { asns: string[]; urns: string[]; names: { key: string; birthdate: string }[]; xml: string; firstHearingDate: string | null }
+interface Stored { asns: string[]; urns: string[]; names: { key: string; birthdate: string }[]; xml: string; firstHearingDate: string | null;
+  /** The session's date and the next hearing it lists, for the reporting scan (a file's message: its session only). */
+  hearingDates?: string[] }
 
 function renderOffence(o: CourtOffence, final: boolean, next: { courtOu: string; date: string; time: string } | null, bail: CourtCase['bailStatus']): string {
   const wording = o.wording || offenceCodes().get(o.offenceCode)?.title || '';
@@ -105,6 +114,7 @@ function caseMessages(c: CourtCase, d: CourtDefendant, referenceDate: string): S
     out.push({
       asns: [c.asn], urns: [c.urn], names: [{ key: searchKey(d.surname), birthdate: d.dateOfBirth ?? '' }],
       xml: deliverRequest(`${c.urn}-${i + 1}`, h.date, wrap('Session', session)), firstHearingDate: h.date,
+      hearingDates: next ? [h.date, next.date] : [h.date],
     });
   });
   return out;
@@ -168,15 +178,42 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** The request's arguments; the body element names the operation and the SOAPAction header, when sent, must agree. */
-function parseRequest(req: IncomingMessage, text: string): Record<string, unknown> {
+function parseRequest(req: IncomingMessage, text: string): { operation: string; args: Record<string, unknown> } {
   if (XMLValidator.validate(text) !== true) throw new ClientFault('Request is not well-formed XML');
   const body = (parser.parse(text) as { Envelope?: { Body?: Record<string, unknown> } }).Envelope?.Body;
   const element = body ? Object.keys(body)[0] : undefined;
-  if (!body || (element !== `${OPERATION}Request` && element !== OPERATION)) throw new ClientFault(`Unknown operation ${element ?? '(none)'}`);
+  const operation = [OPERATION, SCAN].find((op) => element === `${op}Request` || element === op);
+  if (!body || !element || !operation) throw new ClientFault(`Unknown operation ${element ?? '(none)'}`);
   const action = String(req.headers.soapaction ?? '').replace(/"/g, '').trim();
-  if (action !== '' && action.split('/').pop() !== OPERATION) throw new ClientFault('SOAPAction does not match the request body');
+  if (action !== '' && action.split('/').pop() !== operation) throw new ClientFault('SOAPAction does not match the request body');
   const args = body[element];
-  return typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
+  return { operation, args: typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {} };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The reporting scan's page: the cases (by ASN) with a session in [from, to], after `after`, whole. */
+function scanPage(byAsn: Map<string, Stored[]>, asns: string[], args: Record<string, unknown>): { found: Stored[]; last: string | null } {
+  const from = String(args.DateOfHearingFrom ?? '').trim();
+  const to = String(args.DateOfHearingTo ?? '').trim();
+  if (!ISO_DATE.test(from) || !ISO_DATE.test(to) || from > to) throw new ClientFault('DateOfHearingFrom and DateOfHearingTo must be dates, from no later than to');
+  const size = args.PageSize == null ? MAX_SCAN_PAGE : Number(args.PageSize);
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SCAN_PAGE) throw new ClientFault(`PageSize must be 1 to ${MAX_SCAN_PAGE}`);
+  const after = String(args.After ?? '').trim().toUpperCase();
+  const found: Stored[] = [];
+  let cases = 0;
+  let lastAsn: string | null = null;
+  for (const asn of asns) {
+    if (after && asn <= after) continue;
+    const messages = byAsn.get(asn) ?? [];
+    const dates = messages.flatMap((m) => m.hearingDates ?? (m.firstHearingDate ? [m.firstHearingDate] : []));
+    if (!dates.some((d) => d >= from && d <= to)) continue;
+    if (cases === size) return { found, last: lastAsn };
+    found.push(...messages);
+    cases++;
+    lastAsn = asn;
+  }
+  return { found, last: null };
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v : v == null ? [] : [v]).map((x) => String(x).trim().toUpperCase()).filter((x) => x !== '');
@@ -195,6 +232,7 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
   const byAsn = index((s) => s.asns);
   const byUrn = index((s) => s.urns);
   const bySurname = index((s) => s.names.map((n) => n.key));
+  const scanOrder = [...byAsn.keys()].sort();
 
   function answer(args: Record<string, unknown>): Stored[] {
     const asns = list(args.ProsecutorReference);
@@ -228,21 +266,24 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
       return send(res, 404, 'Not Found', 'text/plain');
     }
     let args: Record<string, unknown> | null = null;
+    let operation = OPERATION;
     let clientFault: string | null = null;
     try {
-      args = parseRequest(req, await readBody(req));
+      ({ operation, args } = parseRequest(req, await readBody(req)));
     } catch (err) {
       if (!(err instanceof ClientFault)) throw err;
       clientFault = err.message;
     }
-    requests.count(args ? OPERATION : 'Unknown');
+    requests.count(args ? operation : 'Unknown');
     const outcome = await faults.apply();
     if (outcome === 'down') return send(res, 503, 'Service Unavailable', 'text/plain');
     if (outcome === 'error') return send(res, 500, fault('Server', 'Result store internal error: transaction rolled back'));
     if (clientFault || !args) return send(res, 500, fault('Client', clientFault ?? 'Bad request'));
     let found: Stored[];
+    let lastOfPage: string | null = null;
     try {
-      found = answer(args);
+      if (operation === SCAN) ({ found, last: lastOfPage } = scanPage(byAsn, scanOrder, args));
+      else found = answer(args);
     } catch (err) {
       if (!(err instanceof ClientFault)) throw err;
       return send(res, 500, fault('Client', err.message));
@@ -251,7 +292,8 @@ export const startStandIn: StartStandIn = async (options: StandInOptions): Promi
     const docs = found.map((s, i) => (((malformed && i === 0) || s.asns.some((a) => faults.isMalformed(a))) && s.firstHearingDate
       ? s.xml.replace(`<DC:DateOfHearing>${s.firstHearingDate}</DC:DateOfHearing>`, `<DC:DateOfHearing>${impossible(s.firstHearingDate)}</DC:DateOfHearing>`)
       : s.xml));
-    const xml = envelope(`<DC:${OPERATION}Response>${docs.join('')}</DC:${OPERATION}Response>`);
+    const more = operation === SCAN && lastOfPage ? el('LastProsecutorReference', lastOfPage) : '';
+    const xml = envelope(`<DC:${operation}Response>${docs.join('')}${more}</DC:${operation}Response>`);
     send(res, 200, malformed && docs.length === 0 ? xml.slice(0, Math.floor(xml.length / 2)) : xml);
   }
 

@@ -58,5 +58,14 @@ export const AGREEMENTS = {
     name: 'Victim contact scheme status to the investigating police', owner: 'VICTIMS', receivers: ['POLICE'], purposes: ['INVESTIGATION', 'SAFEGUARDING'],
     starts: '2024-04-01', ends: '2029-03-31', basis: 'Code of Practice for Victims of Crime',
   },
+  'ISA-CJS-STATISTICS': {
+    name: 'Aggregate statistics from every agency to the Ministry of Justice, under disclosure control', owner: 'ALL', receivers: ['MOJ'], purposes: ['STATISTICS'],
+    starts: '2024-04-01', ends: '2029-03-31', basis: 'Statistics and Registration Service Act 2007; Victims and Prisoners Act 2024 reporting duties; counts only, never a named person',
+  },
+  'ISA-CJS-DATA-QUALITY': {
+    name: 'Counts of data problems shared between the agencies\' records managers and the cross-agency data-quality officer', owner: 'ALL',
+    receivers: ['MOJ', 'POLICE', 'COURTS', 'PRISONS', 'PROBATION', 'VICTIMS'], purposes: ['DATA_QUALITY'],
+    starts: '2024-04-01', ends: '2029-03-31', basis: 'Each agency\'s duty to keep personal data accurate (DPA 2018 s.38); counts to all, record ids only to the agency that holds them',
+  },
 } as const satisfies Record<string, Agreement>;
 export type AgreementId = keyof typeof AGREEMENTS;

@@ -12,6 +12,7 @@
 //   or, for an internal field, `SERVICE <service>`: only that service's own signed call (never a person).
 // Grants are alternatives: the first that holds discloses the field.
 import { createHash } from 'node:crypto';
+import { AGGREGATE_FIELDS, DISCLOSURE_CONTROL, checkDisclosureControl } from './statistics.js';
 import { AGREEMENTS, type Agreement } from './agreements.js';
 import { CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, SERVICES, type Condition, type Purpose, type Role, type Service } from './vocabulary.js';
 import { existsSync } from 'node:fs';
@@ -154,6 +155,11 @@ export function loadPolicy(tables = FIELD_TABLES): Map<string, SubgraphPolicy> {
     }
     out.set(subgraph, { subgraph, owner, entries });
   }
+  problems.push(...checkDisclosureControl());
+  // An aggregate field released under a disclosure control rule must be a field the table grants.
+  for (const [subgraph, fields] of Object.entries(AGGREGATE_FIELDS)) {
+    for (const coordinate of Object.keys(fields)) if (!tables[subgraph]?.table[coordinate] && tables === FIELD_TABLES) problems.push(`${subgraph} ${coordinate}: a disclosure control rule names a field the policy table does not`);
+  }
   if (problems.length) throw new PolicyError(problems);
   return out;
 }
@@ -165,7 +171,7 @@ export function entryFor(policy: SubgraphPolicy, type: string, field: string): F
 
 /** A short hash of the whole policy (vocabulary, agreements, tables): recorded with every decision. */
 export function policyVersion(tables = FIELD_TABLES): string {
-  const canonical = JSON.stringify({ PURPOSES, ROLES, ROLE_GROUPS, CONDITIONS, CONDITION_IN_LISTS, SERVICES, AGREEMENTS, tables });
+  const canonical = JSON.stringify({ PURPOSES, ROLES, ROLE_GROUPS, CONDITIONS, CONDITION_IN_LISTS, SERVICES, AGREEMENTS, DISCLOSURE_CONTROL, AGGREGATE_FIELDS, tables });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
 }
 

@@ -11,6 +11,7 @@ import type { SubgraphModule } from '../../subgraphs/types.js';
 import { AGREEMENTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, entryFor, loadPolicy, policyVersion, type FieldPolicy, type Grant, type Role, type SubgraphPolicy } from './index.js';
 import type { Agreement } from './agreements.js';
 import { CONDITION_FAILURE, CONDITION_IN_LISTS, REASONS, type InLists } from './vocabulary.js';
+import { AGGREGATE_FIELDS, DISCLOSURE_CONTROL, type DisclosureControlRule } from './statistics.js';
 
 const IN_LISTS_TEXT: Record<InLists, string> = { OMIT: 'left out (`OMIT`)', WITHHOLD: 'shown withheld (`WITHHOLD`)' };
 
@@ -35,6 +36,8 @@ export const ROLE_ABBREVIATIONS: Record<string, string> = {
   POLICE_OFFICER: 'POL', CUSTODY_OFFICER: 'CUST', INTELLIGENCE_ANALYST: 'INTEL', CPS_PROSECUTOR: 'CPS',
   COURT_LISTING_OFFICER: 'LIST', PRISON_OFFICER: 'PRIS', PROBATION_OFFICER: 'PROB', VICTIM_LIAISON_OFFICER: 'VLO',
   PERFORMANCE_ANALYST: 'PERF', AUDITOR: 'AUD',
+  POLICE_RECORDS_MANAGER: 'RM-POL', COURTS_RECORDS_MANAGER: 'RM-CRT', PRISONS_RECORDS_MANAGER: 'RM-PRIS', PROBATION_RECORDS_MANAGER: 'RM-PROB',
+  VICTIMS_RECORDS_MANAGER: 'RM-VIC', DATA_QUALITY_OFFICER: 'DQ',
 };
 const ROLE_NAMES = Object.keys(ROLES) as Role[];
 const abbr = (r: string) => ROLE_ABBREVIATIONS[r] ?? r;
@@ -193,6 +196,11 @@ export function matrixDocument(m: Matrix): Block[] {
     { h: 2, text: 'Reason codes', id: 'reasons' },
     { p: 'What a withheld field says, and what the audit trail records.' },
     { table: { head: ['Reason', 'Meaning'], rows: Object.entries(REASONS).map(([r, d]) => [`\`${r}\``, d]) } },
+    { h: 2, text: 'Statistical disclosure control', id: 'disclosure-control' },
+    { p: 'Aggregate fields return counts about people. Whoever the policy lets ask, the subgraph that counts applies the rule named here before anything leaves it (`platform/sdc.ts`): a suppressed count is `null` with `suppressed: true` and its reason (`SMALL_CELL`, or `COMPLEMENTARY` when suppressed so that a small one cannot be worked out from the totals), never `0`.' },
+    { table: { head: ['Rule', 'Suppressed when under', 'Shown counts rounded to', 'Secondary suppression', 'Meaning'], rows: Object.entries(DISCLOSURE_CONTROL as Record<string, DisclosureControlRule>).map(([id, r]) => [
+      `\`${id}\``, String(r.threshold), r.roundTo === 1 ? 'not rounded' : String(r.roundTo), `\`${r.secondary}\``, r.description]) } },
+    { table: { head: ['Subgraph', 'Field', 'Rule'], rows: Object.entries(AGGREGATE_FIELDS).flatMap(([sg, fields]) => Object.entries(fields).map(([f, id]) => [sg, `\`${f}\``, `\`${id}\``])) } },
   ];
   const legend = ROLE_NAMES.map((r) => `\`${abbr(r)}\` ${r}`).join(' · ');
   for (const s of m.subgraphs) {

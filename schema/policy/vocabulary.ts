@@ -12,6 +12,7 @@ export const PURPOSES = {
   VICTIM_CONTACT: 'Keeping a victim informed under the Victim Contact Scheme',
   STATISTICS: 'Producing aggregate statistics; never about a named person',
   AUDIT: 'Auditing who saw what, and why',
+  DATA_QUALITY: 'Finding and correcting errors in an agency\'s records; counts of problems, and record ids only to the agency that holds them',
 } as const;
 export type Purpose = keyof typeof PURPOSES;
 
@@ -34,6 +35,14 @@ export const ROLES = {
   VICTIM_LIAISON_OFFICER: { agency: 'VICTIMS', description: 'Victim liaison officer (Victim Contact Scheme)', purposes: ['VICTIM_CONTACT'] },
   PERFORMANCE_ANALYST: { agency: 'MOJ', description: 'Produces performance statistics', purposes: ['STATISTICS'] },
   AUDITOR: { agency: 'AUDIT', description: 'Audits disclosures', purposes: ['AUDIT'] },
+  // Data quality: each agency's records manager looks after that agency's own records (counts and the
+  // record ids of examples); the cross-agency data-quality officer sees every agency's counts, never ids.
+  POLICE_RECORDS_MANAGER: { agency: 'POLICE', description: 'Looks after the quality of the police records', purposes: ['DATA_QUALITY'] },
+  COURTS_RECORDS_MANAGER: { agency: 'COURTS', description: 'Looks after the quality of the court records', purposes: ['DATA_QUALITY'] },
+  PRISONS_RECORDS_MANAGER: { agency: 'PRISONS', description: 'Looks after the quality of the prison records', purposes: ['DATA_QUALITY'] },
+  PROBATION_RECORDS_MANAGER: { agency: 'PROBATION', description: 'Looks after the quality of the probation records', purposes: ['DATA_QUALITY'] },
+  VICTIMS_RECORDS_MANAGER: { agency: 'VICTIMS', description: 'Looks after the quality of the victim contact records', purposes: ['DATA_QUALITY'] },
+  DATA_QUALITY_OFFICER: { agency: 'MOJ', description: 'Cross-agency data-quality officer: every agency\'s counts of data problems, no record ids', purposes: ['DATA_QUALITY'] },
 } as const satisfies Record<string, RoleDefinition>;
 export type Role = keyof typeof ROLES;
 
@@ -54,6 +63,8 @@ export const ROLE_GROUPS: Record<string, Role[]> = {
   // Everyone who works on named people. Performance analysts and auditors are not among them.
   OPERATIONAL: ['POLICE_OFFICER', 'CUSTODY_OFFICER', 'INTELLIGENCE_ANALYST', 'CPS_PROSECUTOR', 'COURT_LISTING_OFFICER', 'PRISON_OFFICER', 'PROBATION_OFFICER', 'VICTIM_LIAISON_OFFICER'],
   POLICE: ['POLICE_OFFICER', 'CUSTODY_OFFICER', 'INTELLIGENCE_ANALYST'],
+  // Each agency's own records managers (the data-quality report's own staff).
+  RECORDS_MANAGERS: ['POLICE_RECORDS_MANAGER', 'COURTS_RECORDS_MANAGER', 'PRISONS_RECORDS_MANAGER', 'PROBATION_RECORDS_MANAGER', 'VICTIMS_RECORDS_MANAGER'],
 };
 
 /** Record conditions: a grant with one holds only for records that meet it. */
@@ -62,6 +73,7 @@ export const CONDITIONS = {
   OWN_VICTIM_CASE: 'the person is the defendant in a case of one of the caller\'s victims',
   OWN_VICTIM: 'the victim is one of the caller\'s own',
   ADULT_AT_OFFENCE: 'the record is not a youth record (the person was 18 or over at the offence)',
+  OWN_AGENCY_RECORDS: 'the records are the caller\'s own agency\'s (a data-quality report of the agency the caller works for)',
   NOT_RESTRICTED: 'nDelius does not exclude the caller from the probation record (checked per user; an exclusion is never lifted by the caseload), and does not restrict it from them unless they are its offender manager',
 } as const;
 export type Condition = keyof typeof CONDITIONS;
@@ -78,6 +90,7 @@ export const REASONS = {
   NOT_OWN_VICTIM: 'the victim is not one of the caller\'s own',
   YOUTH_RECORD: 'the record concerns an offence committed under 18',
   RESTRICTED_RECORD: 'the record is marked restricted or excluded',
+  NOT_OWN_AGENCY_RECORDS: 'the records are another agency\'s: only that agency sees their ids',
 } as const;
 export type Reason = keyof typeof REASONS;
 
@@ -97,6 +110,8 @@ export const CONDITION_IN_LISTS: Record<Condition, InLists> = {
   ADULT_AT_OFFENCE: 'OMIT',
   // Restricted and excluded probation records show as restricted, as the probation system itself shows them.
   NOT_RESTRICTED: 'WITHHOLD',
+  // Another agency's example record ids: the counts say they exist, so the list shows them withheld.
+  OWN_AGENCY_RECORDS: 'WITHHOLD',
 };
 
 export const CONDITION_FAILURE: Record<Condition, Reason> = {
@@ -105,4 +120,5 @@ export const CONDITION_FAILURE: Record<Condition, Reason> = {
   OWN_VICTIM: 'NOT_OWN_VICTIM',
   ADULT_AT_OFFENCE: 'YOUTH_RECORD',
   NOT_RESTRICTED: 'RESTRICTED_RECORD',
+  OWN_AGENCY_RECORDS: 'NOT_OWN_AGENCY_RECORDS',
 };

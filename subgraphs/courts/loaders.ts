@@ -2,7 +2,7 @@
 // batch call. A key the court does not hold resolves to null, never failing its batch-mates.
 import DataLoader from 'dataloader';
 import type { AdapterError } from '../../adapters/errors.js';
-import type { CourtsClient, ListingRequest } from '../../adapters/courts/client.js';
+import type { CourtsClient, ListingRequest, ScanPage } from '../../adapters/courts/client.js';
 import type { CourtCase, ListedHearing } from '../../adapters/courts/mapping.js';
 import { normaliseAsn } from '../../adapters/normalise.js';
 import { provenanceOf, readAt, stamp, stampBatch, type Source, type Stamped } from '../provenance.js';
@@ -44,6 +44,8 @@ export interface CourtsLoaders {
   caseByUrn: DataLoader<string, CourtCase | null>;
   /** The court list (Common Platform hearings with bail status and custody time limits): one call per page of a worklist. */
   listHearings(req: ListingRequest): Promise<(Stamped<ListedHearing> | AdapterError)[]>;
+  /** One page of the reporting scan (statistics): cases heard in a window. */
+  scanCasesHeard: (from: string, to: string, after: string | null) => Promise<ScanPage>;
 }
 
 export function createLoaders(client: CourtsClient, _requestId: string): CourtsLoaders {
@@ -68,5 +70,6 @@ export function createLoaders(client: CourtsClient, _requestId: string): CourtsL
       const at = readAt(); // when the court list answered
       return lines.map((l) => (l instanceof Error ? l : stamp(l, provenanceOf(LISTING_SOURCE, l.hearingId, at))));
     },
+    scanCasesHeard: (from, to, after) => client.scanCasesHeard(from, to, after),
   };
 }

@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 import type { Identifier, IdentityRecord, IdentitySearch } from '../../schema/model.js';
 import { loadSubgraphs, SUBGRAPH_NAMES } from '../index.js';
-import { callInternal, claimsOf, IDENTITY_RECORD_SELECTION, serviceSigner, subgraphUrl, type ServiceSigner } from '../internal.js';
-import { NO_RELATIONSHIPS, type Env, type SubgraphModule } from '../types.js';
+import { callInternal, claimsOf, DATA_QUALITY_SCAN_SELECTION, IDENTITY_RECORD_SELECTION, serviceSigner, subgraphUrl, type ServiceSigner } from '../internal.js';
+import { NO_RELATIONSHIPS, type DataQualityScanPage, type Env, type SubgraphModule } from '../types.js';
 import { createIdentityLoaders, type IdentityClient, type IdentityLoaders, type PeopleSource } from './loaders.js';
 import { resolvers } from './resolvers.js';
+import { dataQualityResolvers } from './data-quality.js';
 
 interface Client extends IdentityClient {
   close(): Promise<void>;
@@ -21,6 +22,9 @@ function int(env: Env, name: string, fallback: number): number {
 }
 
 const FIND = `query Find($lookups: [_IdentifierInput!]!) { _identityRecords(lookups: $lookups) { ${IDENTITY_RECORD_SELECTION} } }`;
+const SCAN = `query Scan($since: Date!, $after: String) { _dataQualityScan(since: $since, after: $after) { ${DATA_QUALITY_SCAN_SELECTION} } }`;
+/** A data-quality scan page may take longer than a lookup: it reads a page of records, not a handful. */
+const SCAN_TIMEOUT_MS = 20_000;
 const SEARCH = `query Search($criteria: [_IdentitySearchInput!]!) { _identitySearch(criteria: $criteria) { ${IDENTITY_RECORD_SELECTION} } }`;
 
 /**
@@ -30,7 +34,7 @@ const SEARCH = `query Search($criteria: [_IdentitySearchInput!]!) { _identitySea
  */
 export async function createIdentityClient(env: Env, opts: { urls?: Record<string, string>; signer?: ServiceSigner } = {}): Promise<Client> {
   const modules = (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== 'identity' && n !== 'audit'))).filter((m) => m.identity && m.identifierTypes?.length);
-  const targets = modules.map((m) => ({ name: m.name, supports: m.identifierTypes!, yields: m.crossReferenceTypes ?? [], url: subgraphUrl(m.name, env, opts.urls) }));
+  const targets = modules.map((m) => ({ name: m.name, supports: m.identifierTypes!, yields: m.crossReferenceTypes ?? [], url: subgraphUrl(m.name, env, opts.urls), scans: !!m.dataQualityScan }));
   const signer = opts.signer ?? (await serviceSigner(env, 'identity'));
   const linkBudgetMs = int(env, 'IDENTITY_LINK_BUDGET_MS', 4000);
   return {
@@ -48,6 +52,7 @@ export async function createIdentityClient(env: Env, opts: { urls?: Record<strin
           search: (criteria: IdentitySearch[], signal) => callInternal<IdentityRecord[]>({
             ...base, signal, query: SEARCH, variables: { criteria: criteria.map((c) => ({ surname: c.surname, forename: c.forename ?? null, dateOfBirth: c.dateOfBirth ?? null })) },
           }, '_identitySearch'),
+          ...(t.scans ? { scan: (since: string, after: string | null) => callInternal<DataQualityScanPage>({ ...base, timeoutMs: SCAN_TIMEOUT_MS, query: SCAN, variables: { since, after } }, '_dataQualityScan') } : {}),
         };
       });
     },
@@ -59,8 +64,12 @@ const identity: SubgraphModule<Client, IdentityLoaders> = {
   name: 'identity',
   agency: null,
   description: 'Who a person is across agencies: lookup by any identifier, name + date of birth search, graded links',
-  typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
-  resolvers: resolvers as never,
+  typeDefs: readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')
+    // Each agency's data-quality report (data-quality.graphql / data-quality.ts), kept apart from linking.
+    + '\n' + readFileSync(new URL('./data-quality.graphql', import.meta.url), 'utf8'),
+  resolvers: { ...resolvers, ...dataQualityResolvers, Query: { ...resolvers.Query, ...dataQualityResolvers.Query } } as never,
+  // A report count's examples are record ids of one agency: the OWN_AGENCY_RECORDS condition reads which.
+  policyFacts: { DataQualityCount: (c: { agency: string }) => ({ recordsAgency: c.agency }) },
   createClient: (env) => createIdentityClient(env),
   createLoaders: (client, requestId, request) => createIdentityLoaders(client, requestId, request),
   close: (client) => client.close(),

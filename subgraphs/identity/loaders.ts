@@ -11,7 +11,7 @@ import { AdapterError } from '../../adapters/errors.js';
 import { remaining } from '../../platform/deadline.js';
 import { decodePersonId, encodePersonId, type Unconsulted } from '../../schema/person-id.js';
 import { readable, type Identifier, type IdentifierType, type IdentityRecord, type IdentitySearch } from '../../schema/model.js';
-import type { RequestInfo } from '../types.js';
+import type { DataQualityScanPage, RequestInfo } from '../types.js';
 import { cluster, gradeCandidate, idKey, recordHasIdentifier, recordKey, tally, trustedIdentifiers, type CandidateGrade, type LinkBasis } from './linking.js';
 
 /** One agency's people, as identity reaches them: through that agency's own subgraph. */
@@ -24,6 +24,8 @@ export interface PeopleSource {
   find(ids: Identifier[], signal: AbortSignal): Promise<IdentityRecord[]>;
   /** Records matching any of the searches: one call for every search of the wave. */
   search(criteria: IdentitySearch[], signal: AbortSignal): Promise<IdentityRecord[]>;
+  /** One page of the agency's data-quality scan (its subgraph's `_dataQualityScan`); absent when it has none. */
+  scan?(since: string, after: string | null): Promise<DataQualityScanPage>;
 }
 
 export interface IdentityClient {
@@ -327,6 +329,8 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
   }, { cache: false });
 
   return {
+    /** The source of an agency (its Agency enum value or slug), for its data-quality scan. */
+    sourceOf: (agency: string): PeopleSource | null => sources.find((s) => s.agency === agency.toLowerCase()) ?? null,
     /** The identifier type of an agency's own record ids (by Agency enum value); null for an agency whose records name no person. */
     localIdType: (agency: string): IdentifierType | null => client.localIdTypes?.[agency] ?? null,
     /** One name search (searchPeople), then its hits completed by the records trusted identifiers join to them. */

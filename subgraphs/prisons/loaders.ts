@@ -1,6 +1,7 @@
 // Per-request DataLoaders over the prisons client. Prisoner records and their latest booking batch into
 // one Prisoner Search call; alerts batch into one Prisoner Alerts API call.
 // A prison number the system does not hold yields null; an unreadable record yields an Error in its slot.
+import type { RemandPage } from '../../adapters/prisons/client.js';
 import DataLoader from 'dataloader';
 import type { AdapterError } from '../../adapters/errors.js';
 import type { PrisonerAnswer, PrisonsClient, RollPage } from '../../adapters/prisons/client.js';
@@ -20,6 +21,8 @@ export function stampPrisoner(a: PrisonerAnswer, at: string): PrisonerAnswer {
 
 export interface PrisonsLoaders {
   requestId: string;
+  /** One page of the remand population (statistics): one call per page. */
+  remandPage(page: number, size: number): Promise<RemandPage>;
   /** The Prisoner Search record with the latest booking (custody periods) of a prison number. */
   prisoner: DataLoader<string, PrisonerAnswer | null>;
   alerts: DataLoader<string, (PrisonAlert | AdapterError)[] | null>;
@@ -32,6 +35,7 @@ const cacheKeyFn = (key: string) => key.trim().toUpperCase();
 export function createLoaders(client: PrisonsClient, requestId: string): PrisonsLoaders {
   return {
     requestId,
+    remandPage: (page, size) => client.remandPage(page, size),
     prisoner: new DataLoader<string, PrisonerAnswer | null>(async (keys) => {
       const read = await client.prisonersByNumber(keys.map(cacheKeyFn));
       const at = readAt(); // when Prisoner Search answered this batch

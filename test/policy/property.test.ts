@@ -20,6 +20,8 @@ import { apiSchemaFromSupergraph, queryArbitrary, type GeneratedQuery, type Quer
 
 const FIXED_SEED = Number(process.env.PROPERTY_SEED ?? 20261121);
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
+/** Root fields answering counts under disclosure control: the generator finds them in the schema; the test checks it did. */
+const AGGREGATE_ROOTS = ['courtStatistics', 'remandPopulation', 'dataQualityReport'];
 /** Runs of the list property: many people in one request, linked together in shared waves. */
 const LIST_RUNS = Number(process.env.PROPERTY_LIST_RUNS ?? 60);
 /** Set to 0 to leave out crafted person ids (P1:...) that join one person's record to another person's. */
@@ -157,6 +159,8 @@ function seeds(pop: Population): QuerySeeds {
     courts: [...new Set(pop.courts.cases.flatMap((c) => c.hearings.filter((h) => h.date >= pop.referenceDate).map((h) => h.courtOu)))].sort()
       .map((code) => ({ value: code, related: rel(...pop.courts.cases.filter((c) => c.hearings.some((h) => h.courtOu === code)).map((c) => c.personIndex)) })),
     listingDay: pop.referenceDate,
+    // Windows of the aggregates start within the year before the world's reference date.
+    months: Array.from({ length: 12 }, (_, i) => { const d = new Date(`${pop.referenceDate.slice(0, 7)}-01T00:00:00Z`); d.setUTCMonth(d.getUTCMonth() - i); return d.toISOString().slice(0, 7); }),
   };
 }
 
@@ -253,6 +257,14 @@ async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promi
         if (/"items":\[\{/.test(text)) w.withItems++;
         stats.worklists.set(root, w);
       }
+      // Aggregates: asked, and answered with counts to some caller (the analyst).
+      for (const root of AGGREGATE_ROOTS) {
+        if (!new RegExp(`\\b${root}\\(`).test(q.query)) continue;
+        const w = stats.worklists.get(root) ?? { asked: 0, withItems: 0 };
+        w.asked++;
+        if (new RegExp(`"${root}":\\{`).test(text)) w.withItems++;
+        stats.worklists.set(root, w);
+      }
       stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
       const held = heldRoles(caller.roles, caller.agency);
       const body = JSON.parse(text) as { data?: unknown; errors?: { extensions?: { code?: string; limit?: string } }[] };
@@ -297,4 +309,6 @@ async function holds(queries: fc.Arbitrary<GeneratedQuery>, runs: number): Promi
   // Not vacuous: the queries do reach protected values when the policy allows them, and the worklists answer some callers.
   expect(stats.allowedSeen).toBeGreaterThan(0);
   if (runs >= 100) for (const root of ['myCaseload', 'myVictims']) expect(stats.worklists.get(root)?.withItems ?? 0, root).toBeGreaterThan(0);
+  // The aggregate root fields are in the generated queries (found in the schema, not listed by hand).
+  if (runs >= 100) for (const root of AGGREGATE_ROOTS) expect(stats.worklists.get(root)?.asked ?? 0, root).toBeGreaterThan(0);
 }

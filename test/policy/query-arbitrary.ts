@@ -55,6 +55,8 @@ export interface QuerySeeds {
   /** Court codes with hearings, and a day with some listed after it, for the court list (`courtList`, `remandCases`, `courtBacklog`). */
   courts?: Seed[];
   listingDay?: string;
+  /** Months (`YYYY-MM`) the aggregates' windows start in. */
+  months?: string[];
 }
 
 export interface QueryOptions {
@@ -67,7 +69,7 @@ export interface QueryOptions {
   /** Relative weights of the root fields (default personByIdentifier 3, person 3, searchPeople 1, case 2, victim 2). */
   /** Most root fields in one query (default 2); more make lists of people resolved together in shared waves. */
   maxRoots?: number;
-  rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim' | 'myCaseload' | 'myVictims' | 'courtList' | 'remandCases' | 'courtBacklog', number>>;
+  rootWeights?: Partial<Record<'personByIdentifier' | 'person' | 'searchPeople' | 'case' | 'victim' | 'myCaseload' | 'myVictims' | 'courtList' | 'remandCases' | 'courtBacklog' | 'aggregates', number>>;
 }
 
 export interface GeneratedQuery {
@@ -192,7 +194,7 @@ export function queryArbitrary(schema: GraphQLSchema, seeds: QuerySeeds, options
       .map(({ who, first, v, cond, children }): RootSel => ({ field, cond, children, related: who.related, args: [{ name: 'first', type: 'Int', value: first, asVariable: v }] }));
   if (query.getFields().myCaseload) roots.push(worklist('myCaseload', seeds.offenderManagers));
   if (query.getFields().myVictims) roots.push(worklist('myVictims', seeds.liaisonOfficers));
-  const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, myCaseload: 2, myVictims: 2, courtList: 1, remandCases: 2, courtBacklog: 1, ...options.rootWeights };
+  const w = { personByIdentifier: 3, person: 3, searchPeople: 1, case: 2, victim: 2, myCaseload: 2, myVictims: 2, courtList: 1, remandCases: 2, courtBacklog: 1, aggregates: 1, ...options.rootWeights };
   // The court list: a court between two days, the remand cases, the backlog (arguments the root needs, as the seeds give them).
   const day = seeds.listingDay ?? '2026-11-01';
   const listing: { weight: number; arbitrary: fc.Arbitrary<RootSel> }[] = [];
@@ -211,11 +213,37 @@ export function queryArbitrary(schema: GraphQLSchema, seeds: QuerySeeds, options
     listing.push({ weight: w.courtBacklog, arbitrary: fc.record({ v: asVar, cond: condArb, children: rootChildren('courtBacklog') })
       .map(({ v, cond, children }): RootSel => ({ field: 'courtBacklog', cond, children, related: [], args: [{ name: 'on', type: 'Date', value: day, asVariable: v }] })) });
   }
+  // Aggregates (counts under disclosure control): every root field returning a StatisticsTable or a type
+  // holding them, found in the schema, so a new aggregate is covered without a line here.
+  const months = seeds.months?.length ? seeds.months : ['2026-01'];
+  const aggregateRoots = Object.values(query.getFields()).filter((f) => {
+    const t = getNamedType(f.type);
+    return isObjectType(t) && (t.name === 'StatisticsTable' || Object.values(t.getFields()).some((x) => getNamedType(x.type).name === 'StatisticsTable'));
+  });
+  const aggregateArb = aggregateRoots.map((f) => fc.record({ from: fc.constantFrom(...months), span: fc.integer({ min: 0, max: 11 }), first: fc.integer({ min: 1, max: 4 }), v: asVar, cond: condArb, children: rootChildren(f.name) })
+    .map(({ from, span, first, v, cond, children }): RootSel => {
+      const to = (() => { const [y, m] = from.split('-').map(Number); const k = y * 12 + m - 1 + span; return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`; })();
+      const args: RootArg[] = f.args.flatMap((a): RootArg[] => {
+        if (a.name === 'fromMonth') return [{ name: a.name, type: String(a.type), value: from, asVariable: v }];
+        if (a.name === 'toMonth') return [{ name: a.name, type: String(a.type), value: to, asVariable: v }];
+        if (a.name === 'first') return [{ name: a.name, type: String(a.type), value: first, asVariable: v }];
+        return [];
+      });
+      return { field: f.name, cond, children, related: [], args };
+    }));
+  // Data-quality reports: one agency's counts (examples only for its own staff), over the last 90 days.
+  if (query.getFields().dataQualityReport) {
+    const since = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+    aggregateArb.push(fc.record({ agency: fc.constantFrom('COURTS', 'PRISONS', 'POLICE'), v: asVar, cond: condArb, children: rootChildren('dataQualityReport') })
+      .map(({ agency, v, cond, children }): RootSel => ({ field: 'dataQualityReport', cond, children, related: [], args: [
+        { name: 'agency', type: 'Agency!', value: { enum: agency }, asVariable: v }, { name: 'since', type: 'Date!', value: since, asVariable: v }] })));
+  }
   const root = fc.oneof(
     { weight: w.personByIdentifier, arbitrary: roots[0] }, { weight: w.person, arbitrary: roots[1] }, { weight: w.searchPeople, arbitrary: roots[2] },
     { weight: w.case, arbitrary: roots[3] }, { weight: w.victim, arbitrary: roots[4] },
     ...(roots[5] ? [{ weight: w.myCaseload, arbitrary: roots[5] }] : []), ...(roots[6] ? [{ weight: w.myVictims, arbitrary: roots[6] }] : []),
     ...listing.filter((l) => l.weight > 0),
+    ...aggregateArb.map((arbitrary) => ({ weight: w.aggregates, arbitrary })),
   );
 
   return fc.tuple(fc.array(root, { minLength: 1, maxLength: options.maxRoots ?? 2 }), fc.boolean())

@@ -40,6 +40,8 @@ const BREAK: Record<Condition, { relationships?: Partial<Relationships>; facts?:
   ADULT_AT_OFFENCE: { facts: { youth: true } },
   // A restricted record is still shown to its own offender manager, so it is withheld only off the caseload.
   NOT_RESTRICTED: { facts: { restricted: true }, relationships: { caseloadCrns: [] }, alsoBreaks: ['ON_CASELOAD'] },
+  // The records are another agency's (the world has them be the caller's own agency's).
+  OWN_AGENCY_RECORDS: { facts: { recordsAgency: 'ANOTHER_AGENCY' } },
 };
 
 // ---- helpers ---------------------------------------------------------------------------------------
@@ -62,7 +64,7 @@ interface Ask { purpose?: string; agency?: string; relationships?: Partial<Relat
 /** decide() for one field of one subgraph, as a caller holding `role`, in the all-conditions-hold world unless told otherwise. */
 function ask(subgraph: string, coordinate: string, role: Role, o: Ask = {}) {
   const who = caller(o.agency ?? ROLES[role].agency, [role], o.purpose ?? ROLES[role].purposes[0], { staffCode: 'S0001', relationships: { ...NO_RELATIONSHIPS, ...MINE[role], ...o.relationships } });
-  return decide(grantsOf(subgraph, coordinate), who, () => ({ ...RECORD, ...o.facts }));
+  return decide(grantsOf(subgraph, coordinate), who, () => ({ ...RECORD, recordsAgency: who.agency, ...o.facts }));
 }
 /** A withheld decision names the agreement of the grant that failed, or null where no grant's agreement was involved. */
 const anyAgreement = { asymmetricMatch: (v: unknown) => v === null || (typeof v === 'string' && v in AGREEMENTS), toAsymmetricMatcher: () => 'null or an agreement id' };

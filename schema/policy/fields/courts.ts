@@ -58,8 +58,12 @@ export const courts: FieldTable = {
   'RemandCase.*':                'INHERIT',
   'CustodyTimeLimit.*':          'INHERIT',
   'CourtBacklog.*':              'INHERIT',
+  // Aggregates (counts only, under disclosure control: schema/policy/statistics.ts), for performance analysts.
+  'Query.courtStatistics':       ['PERFORMANCE_ANALYST : STATISTICS | ISA-CJS-STATISTICS'],
+  'CourtStatistics.*':           'INHERIT',
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._identityRecords':        ['SERVICE identity'],
   'Query._identitySearch':         ['SERVICE identity'],
   'Query._defendantsOfCases':      ['SERVICE gateway'],
+  'Query._dataQualityScan':        ['SERVICE identity'],
 };

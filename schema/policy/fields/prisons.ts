@@ -45,7 +45,10 @@ export const prisons: FieldTable = {
   'RollCounts.*':                   'INHERIT',
   'RollEntry.*':                    'INHERIT',
   'RollChange.*':                   'INHERIT',
+  // Aggregates (counts only, under disclosure control: schema/policy/statistics.ts), for performance analysts.
+  'Query.remandPopulation':         ['PERFORMANCE_ANALYST : STATISTICS | ISA-CJS-STATISTICS'],
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._identityRecords':        ['SERVICE identity'],
   'Query._identitySearch':         ['SERVICE identity'],
+  'Query._dataQualityScan':        ['SERVICE identity'],
 };
