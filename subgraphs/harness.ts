@@ -17,6 +17,7 @@ import { AdapterError, clientMessage } from '../adapters/errors.js';
 import { serveApollo } from '../platform/http.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { scalarResolvers } from '../schema/scalars.js';
+import { REGISTRY_AGENCY_SDL } from './agencies.js';
 import { compilePolicy } from './policy.js';
 import { DISCLOSURES_EXTENSION, RequestDisclosures } from './disclosures.js';
 import type { SubgraphPolicy } from '../schema/policy/index.js';
@@ -27,9 +28,9 @@ export const FEDERATION_LINK =
 
 const COMMON_SDL = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
 
-/** The full SDL of a subgraph: federation link, the shared common model, then the agency's own types. */
+/** The full SDL of a subgraph: federation link, the shared common model (with the registry's Agency enum), then the agency's own types. */
 export function subgraphSdl(module: Pick<SubgraphModule, 'typeDefs'>): string {
-  return `${FEDERATION_LINK}\n\n${COMMON_SDL}\n${module.typeDefs}`;
+  return `${FEDERATION_LINK}\n\n${COMMON_SDL}\n${REGISTRY_AGENCY_SDL}\n${module.typeDefs}`;
 }
 
 /** The subgraph schema with no policy at all: never served, only measured against (bench) and rendered (matrix). */

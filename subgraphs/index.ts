@@ -1,6 +1,7 @@
-// The registry: the one list of subgraphs. Gateway wiring, `npm start`, health, composition and the
-// policy coverage check all iterate it. Adding an agency: create adapters/<slug>/, subgraphs/<slug>/
-// (and legacy/<slug>/ for its stand-in), then add the slug here.
+// The registry: the one list of subgraphs. Gateway wiring, `npm start`, health, composition, the
+// Agency enum (subgraphs/agencies.ts), the policy tables (schema/policy/index.ts) and the policy
+// coverage check all iterate it. Adding an agency: create adapters/<slug>/, subgraphs/<slug>/ (and
+// legacy/<slug>/ for its stand-in) and schema/policy/fields/<slug>.ts, then add the slug here.
 import type { SubgraphModule } from './types.js';
 
 export const SUBGRAPH_NAMES = [
@@ -31,6 +32,9 @@ export async function loadSubgraphs(names: readonly string[] = SUBGRAPH_NAMES): 
     const missing = REQUIRED.filter((k) => m[k] == null);
     if (missing.length) throw new Error(`subgraph "${name}" is missing ${missing.join(', ')} (see subgraphs/types.ts)`);
     if (m.name !== name) throw new Error(`subgraphs/${name}/index.ts declares name "${m.name}"; the registry slug and the module name must match`);
+    // The Agency enum value is the slug upper-cased: links, provenance and the identity subgraph name the agency by it.
+    const value = name.toUpperCase().replace(/-/g, '_');
+    if (m.agency != null && m.agency !== value) throw new Error(`subgraphs/${name}/index.ts declares agency "${m.agency}"; an agency module's agency is its slug upper-cased, "${value}"`);
     modules.push(m);
   }
   return modules;
