@@ -183,7 +183,7 @@ let loaded: Map<string, SubgraphPolicy> | null = null;
 export function policyFor(subgraph: string): SubgraphPolicy {
   loaded ??= loadPolicy();
   const p = loaded.get(subgraph);
-  if (!p) throw new PolicyError([`no field table for subgraph "${subgraph}": add schema/policy/fields/${subgraph}.ts and list it in schema/policy/index.ts`]);
+  if (!p) throw new PolicyError([`no field table for subgraph "${subgraph}": add schema/policy/fields/${subgraph}.ts and register the subgraph in subgraphs/index.ts`]);
   return p;
 }
 

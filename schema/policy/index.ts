@@ -13,13 +13,8 @@
 import { createHash } from 'node:crypto';
 import { AGREEMENTS, type Agreement } from './agreements.js';
 import { CONDITION_IN_LISTS, CONDITIONS, PURPOSES, ROLE_GROUPS, ROLES, SERVICES, type Condition, type Purpose, type Role, type Service } from './vocabulary.js';
-import { audit } from './fields/audit.js';
-import { courts } from './fields/courts.js';
-import { identity } from './fields/identity.js';
-import { police } from './fields/police.js';
-import { prisons } from './fields/prisons.js';
-import { probation } from './fields/probation.js';
-import { victims } from './fields/victims.js';
+import { existsSync } from 'node:fs';
+import { SUBGRAPH_NAMES } from '../../subgraphs/index.js';
 
 export type FieldTable = Record<string, 'INHERIT' | string[]>;
 
@@ -44,16 +39,24 @@ export interface SubgraphPolicy {
   entries: Map<string, FieldPolicy>;
 }
 
-/** The field tables, by subgraph, with the agency that owns each. A new subgraph adds its table here. */
-export const FIELD_TABLES: Record<string, { owner: string; table: FieldTable }> = {
-  identity: { owner: 'ALL', table: identity },
-  police: { owner: 'POLICE', table: police },
-  courts: { owner: 'COURTS', table: courts },
-  prisons: { owner: 'PRISONS', table: prisons },
-  probation: { owner: 'PROBATION', table: probation },
-  victims: { owner: 'VICTIMS', table: victims },
-  audit: { owner: 'AUDIT', table: audit },
-};
+/**
+ * The field tables, by subgraph: one file per subgraph of the registry, `schema/policy/fields/<slug>.ts`,
+ * exporting `owner` (the token agency whose staff see the data as their own, `ALL` for shared identity)
+ * and the table (named after the slug). A registered subgraph without a file gets an empty table, so the
+ * coverage check names every one of its fields. Read once at load (FIELD_TABLES, below).
+ */
+async function discoverTables(): Promise<Record<string, { owner: string; table: FieldTable }>> {
+  const out: Record<string, { owner: string; table: FieldTable }> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const file = new URL(`./fields/${name}.ts`, import.meta.url);
+    if (!existsSync(file)) { out[name] = { owner: '(no field table)', table: {} }; continue; }
+    const mod = (await import(`./fields/${name}.ts`)) as Record<string, unknown>;
+    const table = (mod[name] ?? mod.table) as FieldTable | undefined;
+    if (typeof mod.owner !== 'string' || !table) throw new PolicyError([`schema/policy/fields/${name}.ts must export \`owner\` (a string) and the table as \`${name}\``]);
+    out[name] = { owner: mod.owner, table };
+  }
+  return out;
+}
 
 /** Agencies an agreement's owner stands for: HMPPS is prisons and probation together. */
 const OWNER_COVERS: Record<string, string[]> = { HMPPS: ['PRISONS', 'PROBATION'] };
@@ -125,6 +128,9 @@ export function parseGrant(text: string, where: string, owner: string, problems:
   }
   return { text, roles, purposes, agreement, conditions };
 }
+
+// Read once, after PolicyError exists (discovery throws one for a malformed table file).
+export const FIELD_TABLES: Record<string, { owner: string; table: FieldTable }> = await discoverTables();
 
 /** Reads and checks every field table; throws PolicyError listing every problem at once. */
 export function loadPolicy(tables = FIELD_TABLES): Map<string, SubgraphPolicy> {
