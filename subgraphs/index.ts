@@ -11,6 +11,7 @@ export const SUBGRAPH_NAMES = [
   'prisons',
   'probation',
   'victims',
+  'prosecution',
   'audit',
 ] as const;
 

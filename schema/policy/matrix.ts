@@ -34,7 +34,7 @@ export interface Matrix { version: string; sharedTypes: string[]; subgraphs: Sub
 export const ROLE_ABBREVIATIONS: Record<string, string> = {
   POLICE_OFFICER: 'POL', CUSTODY_OFFICER: 'CUST', INTELLIGENCE_ANALYST: 'INTEL', CPS_PROSECUTOR: 'CPS',
   COURT_LISTING_OFFICER: 'LIST', PRISON_OFFICER: 'PRIS', PROBATION_OFFICER: 'PROB', VICTIM_LIAISON_OFFICER: 'VLO',
-  PERFORMANCE_ANALYST: 'PERF', AUDITOR: 'AUD',
+  PERFORMANCE_ANALYST: 'PERF', AUDITOR: 'AUD', WITNESS_CARE_OFFICER: 'WCU',
 };
 const ROLE_NAMES = Object.keys(ROLES) as Role[];
 const abbr = (r: string) => ROLE_ABBREVIATIONS[r] ?? r;
