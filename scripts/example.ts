@@ -1,6 +1,7 @@
 // npm run example [-- --pnc <PNC>] [--url <gateway>] [--agency POLICE --role POLICE_OFFICER --purpose INVESTIGATION]
 // npm run example -- --query my-caseload [--staff-code N07A030] [--since 2026-11-30]     (an offender manager's caseload)
 // npm run example -- --query my-victims [--staff-code VLO017]                           (a liaison officer's victims)
+// npm run example -- --query prosecution [--pnc <PNC>]                                  (a prosecutor's case files)
 // Sends one of the README's queries to a running gateway with a development token and prints the answer.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const QUERIES: Record<string, { block: string; agency: string; role: string; pur
   person: { block: 'example-query', agency: 'POLICE', role: 'POLICE_OFFICER', purpose: 'INVESTIGATION' },
   'my-caseload': { block: 'caseload-query', agency: 'PROBATION', role: 'PROBATION_OFFICER', purpose: 'OFFENDER_MANAGEMENT' },
   'my-victims': { block: 'victims-query', agency: 'VICTIMS', role: 'VICTIM_LIAISON_OFFICER', purpose: 'VICTIM_CONTACT' },
+  prosecution: { block: 'prosecution-query', agency: 'CPS', role: 'CPS_PROSECUTOR', purpose: 'PROSECUTION' },
 };
 
 const { values } = parseArgs({
