@@ -266,6 +266,8 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'PROBATION_SEARCH_PAGE_SIZE / PROBATION_SEARCH_MAX_PAGES', shown: '`100` / `10`', usedBy: 'probation adapter', meaning: 'paging of searches' },
   { name: 'PROBATION_SUPERVISION_MAX / PROBATION_SUPERVISION_CONCURRENCY', shown: '`100` / `8`', usedBy: 'probation adapter', meaning: 'nDelius has no bulk supervisions call: most cases asked per wave, and at once' },
   { name: 'VICTIMS_EXPORT_DIR', shown: '', usedBy: 'victims adapter', meaning: 'folder the victim-contact system exports into' },
+  { name: 'PROSECUTION_URL', shown: '', usedBy: 'prosecution adapter', meaning: 'the prosecution case management system (case files as Common Platform shapes them)' },
+  { name: 'PROSECUTION_MAX_BATCH', shown: '`1000`', usedBy: 'prosecution adapter', meaning: 'most case URNs or ASNs in one call' },
   { name: '<SLUG>_TIMEOUT_MS', shown: '`3000`', usedBy: 'each adapter', meaning: 'deadline for each attempt of a legacy call' },
   { name: '<SLUG>_BREAKER_FAILURES / <SLUG>_BREAKER_COOLDOWN_MS', shown: '`5` / `10000`', usedBy: 'each adapter', meaning: "consecutive failures of the agency's own system that open its breaker / how long it stays open before one trial call" },
   { name: '<SLUG>_CONCURRENCY / <SLUG>_QUEUE', shown: '`16` / `256`', usedBy: 'each adapter', meaning: 'bulkhead: calls in flight to the system at once / calls that may wait; beyond, `SOURCE_UNAVAILABLE` at once' },

@@ -2,6 +2,7 @@
 // npm run example -- --query my-caseload [--staff-code N07A030] [--since 2026-11-30]     (an offender manager's caseload)
 // npm run example -- --query my-victims [--staff-code VLO017]                           (a liaison officer's victims)
 // npm run example -- --query court-list [--on 2026-11-01]                                 (a listing officer's remand cases)
+// npm run example -- --query prosecution [--pnc <PNC>]                                  (a prosecutor's case files)
 // Sends one of the README's queries to a running gateway with a development token and prints the answer.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ const QUERIES: Record<string, { block: string; agency: string; role: string; pur
   'my-caseload': { block: 'caseload-query', agency: 'PROBATION', role: 'PROBATION_OFFICER', purpose: 'OFFENDER_MANAGEMENT' },
   'my-victims': { block: 'victims-query', agency: 'VICTIMS', role: 'VICTIM_LIAISON_OFFICER', purpose: 'VICTIM_CONTACT' },
   'court-list': { block: 'court-list-query', agency: 'COURTS', role: 'COURT_LISTING_OFFICER', purpose: 'COURT_LISTING' },
+  prosecution: { block: 'prosecution-query', agency: 'CPS', role: 'CPS_PROSECUTOR', purpose: 'PROSECUTION' },
 };
 
 const { values } = parseArgs({

@@ -18,6 +18,7 @@ import { AdapterError, clientMessage } from '../adapters/errors.js';
 import { serveApollo } from '../platform/http.js';
 import { createLogger, type Logger } from '../platform/log.js';
 import { scalarResolvers } from '../schema/scalars.js';
+import { REGISTRY_AGENCY_SDL } from './agencies.js';
 import { compilePolicy } from './policy.js';
 import { DISCLOSURES_EXTENSION, DISCLOSURES_HEADER, DISCLOSURES_IN_BODY, encodeDisclosures, RequestDisclosures } from './disclosures.js';
 import type { SubgraphPolicy } from '../schema/policy/index.js';
@@ -46,9 +47,9 @@ export const FEDERATION_LINK = federationLink();
 
 const COMMON_SDL = readFileSync(new URL('../schema/common.graphql', import.meta.url), 'utf8');
 
-/** The full SDL of a subgraph: federation link, the shared common model, then the agency's own types. */
+/** The full SDL of a subgraph: federation link, the shared common model (with the registry's Agency enum), then the agency's own types. */
 export function subgraphSdl(module: Pick<SubgraphModule, 'typeDefs'> & { federation?: FederationLinkOptions }, federation: FederationLinkOptions | undefined = module.federation): string {
-  return `${federationLink(federation)}\n\n${COMMON_SDL}\n${module.typeDefs}`;
+  return `${federationLink(federation)}\n\n${COMMON_SDL}\n${REGISTRY_AGENCY_SDL}\n${module.typeDefs}`;
 }
 
 /** How the builder makes a subgraph schema; every option defaults to what the module declares, then to today's behaviour. */

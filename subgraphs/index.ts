@@ -1,5 +1,6 @@
-// The registry: the one list of subgraphs. Gateway wiring, `npm start`, health, composition and the
-// policy coverage check all iterate it. Adding an agency: `npm run new-agency -- <slug>` writes
+// The registry: the one list of subgraphs. Gateway wiring, `npm start`, health, composition, the
+// Agency enum (subgraphs/agencies.ts), the policy tables (schema/policy/index.ts) and the policy
+// coverage check all iterate it. Adding an agency: `npm run new-agency -- <slug>` writes
 // adapters/<slug>/, subgraphs/<slug>/, legacy/<slug>/ (its stand-in), schema/policy/fields/<slug>.ts and
 // test skeletons, and adds the slug here; `npm run conformance -- <slug>` checks it before it joins.
 import type { SubgraphModule } from './types.js';
@@ -11,6 +12,7 @@ export const SUBGRAPH_NAMES = [
   'prisons',
   'probation',
   'victims',
+  'prosecution',
   'audit',
 ] as const;
 
@@ -32,6 +34,9 @@ export async function loadSubgraphs(names: readonly string[] = SUBGRAPH_NAMES): 
     const missing = REQUIRED.filter((k) => m[k] == null);
     if (missing.length) throw new Error(`subgraph "${name}" is missing ${missing.join(', ')} (see subgraphs/types.ts)`);
     if (m.name !== name) throw new Error(`subgraphs/${name}/index.ts declares name "${m.name}"; the registry slug and the module name must match`);
+    // The Agency enum value is the slug upper-cased: links, provenance and the identity subgraph name the agency by it.
+    const value = name.toUpperCase().replace(/-/g, '_');
+    if (m.agency != null && m.agency !== value) throw new Error(`subgraphs/${name}/index.ts declares agency "${m.agency}"; an agency module's agency is its slug upper-cased, "${value}"`);
     modules.push(m);
   }
   return modules;

@@ -203,8 +203,11 @@ const FEDERATION: Record<string, string[]> = { Query: ['_service', '_entities'],
 const gatewayOnly: IRule = rule('isGatewayFederationField', { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) => ctx.caller != null && !ctx.caller.actor);
 const inherit = allow as unknown as IRule;
 
-/** Value types of the common model: always shown with the field that returned them. */
-const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'RecordedIdentifier', 'Provenance', 'Offence', 'Organisation'];
+/**
+ * Value types of the common model: always shown with the field that returned them. A record's
+ * `provenance` field is decided like any other field of the record; what it holds goes with it.
+ */
+const SHARED_VALUE_TYPES = ['PersonName', 'Address', 'Identifier', 'RecordedIdentifier', 'Offence', 'Organisation', 'Provenance'];
 
 /** Which condition a reason reports, so a list knows how to treat an item that failed it. */
 const CONDITION_OF: Partial<Record<Reason, Condition>> = Object.fromEntries(Object.entries(CONDITION_FAILURE).map(([c, r]) => [r, c]));

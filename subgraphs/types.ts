@@ -95,14 +95,18 @@ export interface FederationLinkOptions {
 export interface SubgraphModule<Client = any, Loaders = any> {
   /** The agency slug (or `identity` for the core subgraph): folder, subgraph name, env prefix, log field. */
   name: string;
-  /** The GraphQL Agency enum value whose staff see this agency's own data, or null for a core subgraph. */
+  /**
+   * The GraphQL Agency enum value of this agency: its slug upper-cased (checked by the registry), or null
+   * for a core subgraph. The enum is derived from these (subgraphs/agencies.ts); whose staff see the
+   * agency's data as their own is the policy table's `owner` (schema/policy/fields/<name>.ts).
+   */
   agency: string | null;
   /**
    * Subject kinds this agency's records are named by in the audit trail, kind → subject type (the
    * courts: `{ case: 'CASE' }`), so the audit knows whose record `case=…` is without naming agencies.
    */
   subjects?: Record<string, string>;
-  /** One line for the README and `npm start`. */
+  /** One line for the README and `npm start`; for an agency, also the description of its Agency enum value. */
   description: string;
   /** The subgraph's own SDL (schema/common.graphql is prepended by the harness). */
   typeDefs: string;

@@ -54,6 +54,10 @@ export const AGREEMENTS = {
     name: 'Victim Contact Scheme: release and licence information to victim liaison', owner: 'HMPPS', receivers: ['VICTIMS'], purposes: ['VICTIM_CONTACT'],
     starts: '2024-04-01', ends: '2029-03-31', basis: 'Domestic Violence, Crime and Victims Act 2004 ss.35–45',
   },
+  'ISA-CPS-POLICE': {
+    name: 'Charging decisions to the investigating police', owner: 'CPS', receivers: ['POLICE'], purposes: ['INVESTIGATION'],
+    starts: '2024-04-01', ends: '2029-03-31', basis: 'Director\'s Guidance on Charging: the prosecutor\'s decision goes back to the officer in the case',
+  },
   'ISA-VICTIMS-POLICE': {
     name: 'Victim contact scheme status to the investigating police', owner: 'VICTIMS', receivers: ['POLICE'], purposes: ['INVESTIGATION', 'SAFEGUARDING'],
     starts: '2024-04-01', ends: '2029-03-31', basis: 'Code of Practice for Victims of Crime',

@@ -64,8 +64,6 @@ async function discoverTables(): Promise<Record<string, { owner: string; table: 
   return out;
 }
 
-export const FIELD_TABLES: Record<string, { owner: string; table: FieldTable }> = await discoverTables();
-
 /** Agencies an agreement's owner stands for: HMPPS is prisons and probation together. */
 const OWNER_COVERS: Record<string, string[]> = { HMPPS: ['PRISONS', 'PROBATION'] };
 
@@ -136,6 +134,9 @@ export function parseGrant(text: string, where: string, owner: string, problems:
   }
   return { text, roles, purposes, agreement, conditions };
 }
+
+// Read once, after PolicyError exists (discovery throws one for a malformed table file).
+export const FIELD_TABLES: Record<string, { owner: string; table: FieldTable }> = await discoverTables();
 
 /** Reads and checks every field table; throws PolicyError listing every problem at once. */
 export function loadPolicy(tables = FIELD_TABLES): Map<string, SubgraphPolicy> {

@@ -29,6 +29,7 @@ export const ROLES = {
   CUSTODY_OFFICER: { agency: 'POLICE', description: 'Police custody suite officer', purposes: ['CUSTODY_MANAGEMENT', 'SAFEGUARDING'] },
   INTELLIGENCE_ANALYST: { agency: 'POLICE', description: 'Police intelligence analyst', purposes: ['INVESTIGATION'] },
   CPS_PROSECUTOR: { agency: 'CPS', description: 'Crown Prosecution Service lawyer', purposes: ['PROSECUTION'] },
+  WITNESS_CARE_OFFICER: { agency: 'CPS', description: 'Witness care unit officer: keeps victims and witnesses informed of their case', purposes: ['VICTIM_CONTACT'] },
   COURT_LISTING_OFFICER: { agency: 'COURTS', description: 'Lists hearings and watches custody time limits', purposes: ['COURT_LISTING'] },
   PRISON_OFFICER: { agency: 'PRISONS', description: 'Prison officer', purposes: ['CUSTODY_MANAGEMENT', 'SAFEGUARDING'] },
   PROBATION_OFFICER: { agency: 'PROBATION', description: 'Offender manager', purposes: ['OFFENDER_MANAGEMENT', 'SAFEGUARDING'] },

@@ -38,7 +38,7 @@ describe('npm run stand-ins', () => {
   it('lets a stack use the systems its environment locates instead of starting its own stand-ins', () => {
     expect(stack.standIns.size).toBe(0);
     expect(Object.fromEntries(stack.configured)).toEqual({
-      police: 'POLICE_DATABASE_URL', courts: 'COURTS_URL', prisons: 'PRISONS_URL', probation: 'PROBATION_URL', victims: 'VICTIMS_EXPORT_DIR',
+      police: 'POLICE_DATABASE_URL', courts: 'COURTS_URL', prisons: 'PRISONS_URL', probation: 'PROBATION_URL', victims: 'VICTIMS_EXPORT_DIR', prosecution: 'PROSECUTION_URL',
     });
     expect(configuredSystem('prisons', {})).toBeNull();
   });

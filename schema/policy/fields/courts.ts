@@ -2,6 +2,9 @@
 // Youth records (an offence before 18) go only to police, CPS and the courts themselves.
 import type { FieldTable } from '../index.js';
 
+/** Whose staff see this data as their own (`own` grants). */
+export const owner = 'COURTS';
+
 const LISTING = 'COURT_LISTING_OFFICER : COURT_LISTING | own';
 const CPS = 'CPS_PROSECUTOR : PROSECUTION | ISA-COURTS-CJS';
 const POLICE = 'POLICE_OFFICER : INVESTIGATION | ISA-COURTS-CJS';

@@ -2,6 +2,9 @@
 // agreement; performance analysts and auditors see no named person.
 import type { FieldTable } from '../index.js';
 
+/** Whose staff see this data as their own (`own` grants). */
+export const owner = 'ALL';
+
 const IDENTITY = 'OPERATIONAL : * | ISA-CJS-IDENTITY';
 const DATA_QUALITY = 'RECORDS_MANAGERS : DATA_QUALITY | ISA-CJS-DATA-QUALITY';
 

@@ -2,6 +2,9 @@
 // prisons and to a probation officer for their own caseload under MAPPA.
 import type { FieldTable } from '../index.js';
 
+/** Whose staff see this data as their own (`own` grants). */
+export const owner = 'POLICE';
+
 export const police: FieldTable = {
   'Person.id':                 ['OPERATIONAL : * | ISA-CJS-IDENTITY'],
   'Person.policeNominal':      ['POLICE : * | own',

@@ -2,6 +2,9 @@
 // victims' cases, never where the prisoner is held or their health alerts.
 import type { FieldTable } from '../index.js';
 
+/** Whose staff see this data as their own (`own` grants). */
+export const owner = 'PRISONS';
+
 // Everyone who may see custody may see where it is served, except victim liaison: a victim is told when, never where.
 const WHERE = [
   'PRISON_OFFICER : * | own',

@@ -3,6 +3,9 @@
 // officer's own victims' cases; officer notes never leave the caseload.
 import type { FieldTable } from '../index.js';
 
+/** Whose staff see this data as their own (`own` grants). */
+export const owner = 'PROBATION';
+
 const OWN = 'PROBATION_OFFICER : * | own | if NOT_RESTRICTED';
 const OWN_CASELOAD = 'PROBATION_OFFICER : * | own | if ON_CASELOAD & NOT_RESTRICTED';
 const POLICE = 'POLICE_OFFICER : INVESTIGATION, SAFEGUARDING | ISA-HMPPS-POLICE | if NOT_RESTRICTED';

@@ -2,6 +2,9 @@
 // address or contact details; the investigating police may see that a victim exists and has opted in.
 import type { FieldTable } from '../index.js';
 
+/** Whose staff see this data as their own (`own` grants). */
+export const owner = 'VICTIMS';
+
 const VLO = 'VICTIM_LIAISON_OFFICER : VICTIM_CONTACT | own';
 const VLO_OWN = 'VICTIM_LIAISON_OFFICER : VICTIM_CONTACT | own | if OWN_VICTIM';
 const VLO_OWN_CASE = 'VICTIM_LIAISON_OFFICER : VICTIM_CONTACT | own | if OWN_VICTIM_CASE';
