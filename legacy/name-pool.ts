@@ -9,19 +9,19 @@
 //
 // What is here (no frequency data set is available to the project, so the weights are a model, not
 // counts):
-// - Surnames: about 430 well-known common surnames of England, Wales, Scotland and Ireland, and of the
+// - Surnames: about 440 well-known common surnames of England, Wales, Scotland and Ireland, and of the
 //   South Asian, West African and Polish communities, in roughly descending order of how common they are;
 //   then real Mac/Mc and O' names; then a COMPOSED long tail, documented as such: real English surname
 //   roots joined to the real patterns such names are made of (patronymic -son/-s/-kins/-ett, and place
 //   endings -ley/-ton/-ford/-field/-wood/…: Ashford, Bradley, Hobson are real names of exactly this
-//   shape). About 3,000 surnames in all.
-// - Forenames: about 190 men's and 190 women's names common in Britain for people born 1960–2007, in
+//   shape). About 3,300 surnames in all.
+// - Forenames: about 200 men's and 215 women's names common in Britain for people born 1960–2007, in
 //   roughly descending order.
 // - Weights: rank r weighs 1 / (r + k) (a shifted Zipf law, as name frequencies follow). k = 20 for
-//   surnames puts about 0.8 % of people on the commonest, k = 10 for forenames about 3 % of men on the
-//   commonest. Two random people share a surname about 1 time in 600 (real Britain: roughly 1 in 1,000 to
-//   1,500, so this is, if anything, harder to match than real data) and a full name about 1 time in
-//   70,000.
+//   surnames puts about 0.9 % of people on the commonest, k = 10 for forenames about 3 % of men on the
+//   commonest. Two random people share a surname about 1 time in 530 (in real Britain it is rarer, so
+//   this is, if anything, harder to match than real data) and a man's forename and surname about 1 time
+//   in 50,000.
 // - A draw takes exactly one random number, like the uniform pick it replaces, so every other attribute of
 //   every generated person is unchanged.
 //
@@ -181,7 +181,7 @@ for (let i = 0; i < Math.max(patronymics.length, places.length); i++) {
   if (i < patronymics.length) surnameList.push(patronymics[i]);
 }
 
-/** Surnames: about 430 real common ones first, then Gaelic names, then the composed tail. */
+/** Surnames: about 440 real common ones first, then Gaelic names, then the composed tail. */
 export const SURNAME_POOL = new NamePool(surnameList, 20);
 export const MALE_POOL = new NamePool(MALE_NAMES, 10);
 export const FEMALE_POOL = new NamePool(FEMALE_NAMES, 10);
