@@ -10,11 +10,11 @@
 // What is here (no frequency data set is available to the project, so the weights are a model, not
 // counts):
 // - Surnames: about 440 well-known common surnames of England, Wales, Scotland and Ireland, and of the
-//   South Asian, West African and Polish communities, in roughly descending order of how common they are;
-//   then real Mac/Mc and O' names; then a COMPOSED long tail, documented as such: real English surname
-//   roots joined to the real patterns such names are made of (patronymic -son/-s/-kins/-ett, and place
-//   endings -ley/-ton/-ford/-field/-wood/…: Ashford, Bradley, Hobson are real names of exactly this
-//   shape). About 3,300 surnames in all.
+//   South Asian, African, Polish, Romanian and Portuguese communities, in roughly descending order of
+//   how common they are; then real Mac/Mc and O' names; then a COMPOSED long tail, documented as such:
+//   real English surname roots joined to the real patterns such names are made of (patronymic
+//   -son/-s/-kins/-ett, and place endings -ley/-ton/-ford/-field/-wood/…: Ashford, Bradley, Hobson are
+//   real names of exactly this shape). About 3,300 surnames in all.
 // - Forenames: about 200 men's and 215 women's names common in Britain for people born 1960–2007, in
 //   roughly descending order.
 // - Weights: rank r weighs 1 / (r + k) (a shifted Zipf law, as name frequencies follow). k = 20 for
