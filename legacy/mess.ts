@@ -4,8 +4,10 @@
 // transliterated forenames, dates of birth with day and month swapped, one digit wrong, a year out or
 // impossible (kept as recorded), missing forenames, dates, sex and postcodes, relatives who share a
 // surname and an address. Seeded and deterministic: the same options give the same set. The truth is kept
-// (`personIndex`), so the project can score itself. Vocabularies are the synthetic population's.
-import { FEMALE, MALE, rng, SURNAMES, TOWNS } from './population.js';
+// (`personIndex`), so the project can score itself. Names come from the synthetic population's long-tailed
+// pools (name-pool.ts), each from one random number.
+import { rng, TOWNS } from './population.js';
+import { FEMALE_POOL, MALE_POOL, SURNAME_POOL } from './name-pool.js';
 import { INFORMAL_FORENAMES } from './names.js';
 
 export interface MessOptions {
@@ -79,11 +81,11 @@ export function generateMessySet(options: MessOptions = {}): MessySet {
   for (let i = 0; i < people; i++) {
     const relative = i > 0 && next() < 0.1 ? truths[int(Math.max(0, i - 50), i - 1)] : null; // a relative: same surname and address
     const sex = next() < 0.8 ? 'MALE' : 'FEMALE';
-    const names = sex === 'MALE' ? MALE : FEMALE;
+    const names = sex === 'MALE' ? MALE_POOL : FEMALE_POOL;
     const town = pick(TOWNS);
     const dob = new Date(Date.UTC(1960, 0, 1) + int(0, 365 * 48) * 86_400_000).toISOString().slice(0, 10);
     truths.push({
-      forename: pick(names), middle: next() < 0.6 ? pick(names) : null, surname: relative?.surname ?? pick(SURNAMES), dob, sex,
+      forename: names.draw(next()), middle: next() < 0.6 ? names.draw(next()) : null, surname: relative?.surname ?? SURNAME_POOL.draw(next()), dob, sex,
       postcode: relative?.postcode ?? `${town[1]} ${int(1, 9)}${pick([...LETTERS])}${pick([...LETTERS])}`,
     });
   }
@@ -110,7 +112,7 @@ export function generateMessySet(options: MessOptions = {}): MessySet {
     if (t.middle && chance(RATES.middleFirst)) { forenames = [t.middle]; note('middle name as forename'); }
     let surname = t.surname;
     if (TRANSLITERATIONS[surname] && chance(RATES.transliteration)) { surname = pick(TRANSLITERATIONS[surname]); note('transliterated surname'); }
-    else if (chance(RATES.surnameChanged)) { surname = pick(SURNAMES); note('surname changed'); }
+    else if (chance(RATES.surnameChanged)) { surname = SURNAME_POOL.draw(next()); note('surname changed'); }
     else if (chance(RATES.surnameTypo)) { surname = typo(surname); note('surname typo'); }
     if (chance(RATES.swap)) { [forenames, surname] = [[surname, ...forenames.slice(1)], forenames[0]]; note('forename and surname swapped'); }
     if (chance(RATES.forenameMissing)) { forenames = []; note('forename missing'); }

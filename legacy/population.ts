@@ -5,6 +5,7 @@
 // short-form or mistyped PNC numbers, and records that only name + date of birth can link.
 import { rng } from '../platform/rng.js';
 import { INFORMAL_FORENAMES } from './names.js';
+import { FEMALE_POOL, MALE_POOL, SURNAME_POOL } from './name-pool.js';
 import { issueCro, issuePnc } from './identifiers.js';
 import { organisationUnits, prisons as prisonRegister } from '../reference/index.js';
 
@@ -262,6 +263,8 @@ interface World {
   courtOus: string[];
   policeOus: Map<string, string[]>;
   prisonIds: string[];
+  /** Whether a person's records take a nickname roll (see nameDraws). */
+  nicknameSlot: WeakMap<PersonTruth, boolean>;
 }
 
 function loadWorld(dice: Dice, ref: string): World {
@@ -275,14 +278,15 @@ function loadWorld(dice: Dice, ref: string): World {
   }
   for (const list of policeOus.values()) list.sort();
   const prisonIds = [...prisonRegister().values()].filter((p) => p.active && p.male).map((p) => p.prisonId).sort();
-  return { dice, ref, courtOus, policeOus, prisonIds };
+  return { dice, ref, courtOus, policeOus, prisonIds, nicknameSlot: new WeakMap() };
 }
 
 /** An agency's recording of a person's name and date of birth, with a realistic rate of variation. */
 function recordIdentity(w: World, p: PersonTruth, style: { upper?: boolean; dropMiddle?: number; nickname?: number; swap?: number; dobConflict?: number }): { forenames: string[]; surname: string; dateOfBirth: string } {
   const d = w.dice;
   let forename = p.forename;
-  if (style.nickname && INFORMAL_FORENAMES.has(forename) && d.chance(style.nickname)) forename = INFORMAL_FORENAMES.get(forename)!;
+  // The roll is taken when it always was (see nameDraws), so the random sequence is as before.
+  if (style.nickname && w.nicknameSlot.get(p) && d.chance(style.nickname) && INFORMAL_FORENAMES.has(forename)) forename = INFORMAL_FORENAMES.get(forename)!;
   let forenames = [forename, ...(p.middleName && !d.chance(style.dropMiddle ?? 0) ? [p.middleName] : [])];
   let surname = p.surname;
   if (style.swap && d.chance(style.swap)) [forenames, surname] = [[p.surname], forename]; // forename keyed as surname
@@ -294,6 +298,30 @@ function recordIdentity(w: World, p: PersonTruth, style: { upper?: boolean; drop
   }
   if (style.upper) { forenames = forenames.map((f) => f.toUpperCase()); surname = surname.toUpperCase(); }
   return { forenames, surname, dateOfBirth };
+}
+
+/**
+ * A person's names, each from one random number as before: the long-tailed pools of name-pool.ts. Persons 0
+ * and 1 (the README's example and the "probable only" example) keep the names they have always had, read
+ * from the same numbers on the original short lists. Whether the person's records take a nickname roll
+ * follows the forename the original list gives for the same number, so the count and order of random
+ * numbers (and every other attribute of every person) are exactly as they were; a nickname is then keyed
+ * only when the person's actual forename has an informal form.
+ */
+function nameDraws(original: boolean) {
+  let forenamesDrawn = 0;
+  let nicknameSlot = false;
+  return {
+    /** The forename (first call) or middle name (second call) for one random number. */
+    forename(u: number, sex: Sex): string {
+      const list = sex === 'M' ? MALE : FEMALE;
+      const old = list[Math.floor(u * list.length)];
+      if (forenamesDrawn++ === 0) nicknameSlot = INFORMAL_FORENAMES.has(old);
+      return original ? old : (sex === 'M' ? MALE_POOL : FEMALE_POOL).draw(u);
+    },
+    surname(u: number): string { return original ? SURNAMES[Math.floor(u * SURNAMES.length)] : SURNAME_POOL.draw(u); },
+    get nicknameSlot(): boolean { return nicknameSlot; },
+  };
 }
 
 // ---- generation --------------------------------------------------------------------------------
@@ -322,12 +350,13 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
   for (let i = 0; i < size; i++) {
     const forceExample = i === 0; // person 0 is in every system, cleanly linked: the README's example
     const sex: Sex = d.chance(0.82) ? 'M' : 'F';
+    const names = nameDraws(i < 2);
     const dob = addDays('1960-01-01', d.int(0, 365 * 48)); // born 1960–2007: some were under 18 at their offence
     const truth: PersonTruth = {
       index: i,
-      forename: d.pick(sex === 'M' ? MALE : FEMALE),
-      middleName: d.chance(0.6) ? d.pick(sex === 'M' ? MALE : FEMALE) : null,
-      surname: d.pick(SURNAMES),
+      forename: names.forename(d.next(), sex),
+      middleName: d.chance(0.6) ? names.forename(d.next(), sex) : null,
+      surname: names.surname(d.next()),
       dateOfBirth: dob,
       sex,
       pnc: i < 2 || d.chance(0.85) ? issuePnc(d.int(1995, 2025), 100_000 + i * 7 + d.int(0, 6)) : null,
@@ -335,6 +364,7 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
       nominalId: null, defendantId: null, asns: [], prisonNumber: null, crn: null,
     };
     people.push(truth);
+    w.nicknameSlot.set(truth, names.nicknameSlot);
 
     // Police: almost everyone has a nominal record.
     let nominal: PoliceNominal | null = null;
@@ -431,8 +461,8 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
           const town2 = d.pick(TOWNS);
           const optedIn = forceExample || d.chance(0.6);
           const method = optedIn ? d.pick(['EMAIL', 'PHONE', 'LETTER'] as const) : 'NONE';
-          const forename = d.pick(vsex === 'M' ? MALE : FEMALE);
-          const surname = d.pick(SURNAMES);
+          const forename = (vsex === 'M' ? MALE_POOL : FEMALE_POOL).draw(d.next());
+          const surname = SURNAME_POOL.draw(d.next());
           victims.push({
             victimId: `V${String(victimSeq++).padStart(7, '0')}`, caseUrn: urn, offenderPersonIndex: i, forename, surname,
             dateOfBirth: d.chance(0.8) ? addDays('1950-01-01', d.int(0, 365 * 55)) : null,
@@ -483,7 +513,7 @@ export function generatePopulation(options: PopulationOptions = {}): Population 
       prisons.push({
         offenderNo, personIndex: i, ...id, forenames: id.forenames.slice(0, 1), middleNames: id.forenames.slice(1).join(' ') || null, sex, pnc,
         cro: truth.cro && d.chance(0.6) ? truth.cro : null,
-        aliases: d.chance(0.15) ? [{ firstName: d.pick(sex === 'M' ? MALE : FEMALE).toUpperCase(), lastName: truth.surname.toUpperCase(), dateOfBirth: truth.dateOfBirth }] : [],
+        aliases: d.chance(0.15) ? [{ firstName: (sex === 'M' ? MALE_POOL : FEMALE_POOL).draw(d.next()).toUpperCase(), lastName: truth.surname.toUpperCase(), dateOfBirth: truth.dateOfBirth }] : [],
         bookings, alerts,
       });
     }

@@ -314,6 +314,8 @@ export function toIdentityRecord(d: CourtDefendant): IdentityRecord {
     pnc: { raw: null, value: null, valid: false },
     cro: { raw: null, value: null, valid: false },
     crossReferences: [],
+    // The postcode of the address the court holds, for the match model to compare (the free lines are not).
+    postcode: d.address?.postcode ?? null,
   };
 }
 

@@ -219,6 +219,11 @@ describe('courts mapping: real Libra result messages', () => {
       agency: 'courts', localId: '1101ZD0100000448754K', localIdType: 'ASN', dateOfBirth: '1948-11-11', sex: 'MALE',
       pnc: { raw: null, value: null, valid: false }, cro: { raw: null, valid: false }, crossReferences: [],
     });
+    expect(toIdentityRecord(c.defendant).postcode).toBeNull(); // the message's address has no postcode line
+    const withPostcode = caseOf([withDefendant(real('resulted-case-input-message-001.xml'), (d) => {
+      d.CourtIndividualDefendant!.Address = { SimpleAddress: { AddressLine1: '12 High Street', AddressLine2: 'Sheffield', AddressLine3: 's1  2ab' } };
+    })]);
+    expect(toIdentityRecord(withPostcode.defendant).postcode).toBe('S1 2AB');
     expect(matchesSearch(c.defendant, 'sex offence', '1948-11-11')).toBe(true);
     expect(matchesSearch(c.defendant, 'Sexoffence', '1948-11-12')).toBe(false);
   });

@@ -22,6 +22,11 @@ const remand = population.prisons.find((o) => o.bookings[0].legalStatus === 'REM
 const [inTransit, onLicenceDay] = population.prisons.filter((o) => o !== example && o !== remand && o.bookings[0].active && o.bookings[0].legalStatus === 'SENTENCED');
 inTransit.bookings[0].movement = 'TRN';
 onLicenceDay.bookings[0].movement = 'TAP';
+// A surname with punctuation (the population's names are long-tailed, so 300 people may hold none): planted
+// on the last prisoner the other tests do not pick, as the prison would hold it.
+const apostrophe = population.prisons.find((o) => o.surname.includes("'") || o.surname.includes('-'))
+  ?? ((o) => { o.surname = o.surname === o.surname.toUpperCase() ? "O'BRIEN-SMITH" : "O'Brien-Smith"; return o; })(
+    population.prisons.findLast((o) => ![example, shortPnc, released, remand, inTransit, onLicenceDay].includes(o))!);
 
 async function failure(p: Promise<unknown>): Promise<AdapterError> {
   const err = await p.then(() => null, (e: unknown) => e);
@@ -268,9 +273,8 @@ describe('prisons identity source', () => {
     expect(bySurname.every((r) => r.name.surname.toUpperCase() === example.surname || r.aliases.some((a) => a.surname.toUpperCase() === example.surname))).toBe(true);
   });
 
-  const apostrophe = population.prisons.find((o) => o.surname.includes("'") || o.surname.includes('-'));
-  it.runIf(apostrophe)('matches surnames after normalisation (punctuation ignored)', async () => {
-    const hits = await client.identity.search({ surname: apostrophe!.surname.replace(/['-]/g, ' '), dateOfBirth: apostrophe!.dateOfBirth });
-    expect(hits.map((r) => r.localId)).toContain(apostrophe!.offenderNo);
+  it('matches surnames after normalisation (punctuation ignored)', async () => {
+    const hits = await client.identity.search({ surname: apostrophe.surname.replace(/['-]/g, ' '), dateOfBirth: apostrophe.dateOfBirth });
+    expect(hits.map((r) => r.localId)).toContain(apostrophe.offenderNo);
   });
 });

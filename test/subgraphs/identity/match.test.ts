@@ -203,7 +203,7 @@ describe('training and evaluation on a seeded messy set', () => {
 
 describe('the matching report on the held-out population (CI)', () => {
   // The full held-out set of `npm run identity:eval` (another seed than the weights were trained on).
-  it('keeps the measured recall and precision on 5,000 held-out pairs, and blocking surfaces at least 98 % of them', () => {
+  it('meets the acceptance recall and precision on 5,000 held-out pairs, and blocking surfaces at least 98 % of them', () => {
     expect(matchWeights().trainedOn.seed).toBe(TRAINING.seed);
     expect(HELD_OUT.seed).not.toBe(TRAINING.seed);
     const set = generateMessySet(HELD_OUT);
@@ -211,10 +211,10 @@ describe('the matching report on the held-out population (CI)', () => {
     const w = matchWeights();
     const e = evaluate(scorePairs(queries, new BlockingIndex(set.index.map(labelled)), w), queries.length, w);
     expect(e.blockingRecall).toBeGreaterThanOrEqual(0.98);
-    // The acceptance's precision floors hold; its recall target (95 %) is not reached on this population
-    // (see README, Identity matching): the floor is the measured figure, so a regression fails.
+    // The acceptance floors: PROBABLE precision ≥ 99.9 %, PROBABLE + POSSIBLE precision ≥ 99.5 % at recall ≥ 95 %.
     expect(e.probable.precision).toBeGreaterThanOrEqual(TARGETS.probablePrecision);
     expect(e.probableOrPossible.precision).toBeGreaterThanOrEqual(TARGETS.probableOrPossiblePrecision);
-    expect(e.probableOrPossible.recall).toBeGreaterThanOrEqual(0.895);
+    expect(TARGETS.probableOrPossibleRecall).toBe(0.95);
+    expect(e.probableOrPossible.recall).toBeGreaterThanOrEqual(TARGETS.probableOrPossibleRecall);
   }, 300_000);
 });
