@@ -48,7 +48,7 @@ export interface QueryLimits {
 export const DEFAULT_LIMITS: QueryLimits = {
   maxBodyBytes: 128 * 1024,
   maxJsonDepth: 16,
-  maxTokens: 15_000,
+  maxTokens: 20_000,
   maxDepth: 10,
   maxAliases: 100,
   maxDirectives: 50,

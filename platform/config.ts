@@ -119,7 +119,7 @@ const port = (fallback: number) => int(fallback, 0, 65535);
 // The defaults of the edge, as gateway/limits.ts, gateway/rate-limit.ts and subgraphs/harness.ts define
 // them. Written out rather than imported: those modules load the whole GraphQL server, and every
 // script (audit:verify, token) reads its settings here (test/platform/config.test.ts checks they agree).
-const d = { maxBodyBytes: 128 * 1024, maxJsonDepth: 16, maxTokens: 15_000, maxDepth: 10, maxAliases: 100, maxDirectives: 50, maxListArgument: 100, maxStringArgument: 256, maxCost: 50_000, assumedListSize: 5 };
+const d = { maxBodyBytes: 128 * 1024, maxJsonDepth: 16, maxTokens: 20_000, maxDepth: 10, maxAliases: 100, maxDirectives: 50, maxListArgument: 100, maxStringArgument: 256, maxCost: 50_000, assumedListSize: 5 };
 const r = { perUser: { requests: 300, windowSeconds: 60 }, perAgency: { requests: 3000, windowSeconds: 60 }, distinctSubjects: { perUser: 200, windowSeconds: 3600 }, keyPrefix: 'jg:rl' };
 const DEFAULT_MAX_REPRESENTATIONS = 2000;
 

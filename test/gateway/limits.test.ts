@@ -56,7 +56,7 @@ describe('the query limits', () => {
     ['depth', `{ personByIdentifier(type: PNC, value: "x") { ${'candidates { person { '.repeat(5)}id${' } }'.repeat(5)} } }`, 'QUERY_TOO_DEEP'],
     ['aliases', `{ ${Array.from({ length: 101 }, (_, i) => `a${i}: person(id: "P1:police=${i}") { id }`).join(' ')} }`, 'TOO_MANY_ALIASES'],
     ['directives', `{ personByIdentifier(type: PNC, value: "x") { ${'id @skip(if: false) '.repeat(51)} } }`, 'TOO_MANY_DIRECTIVES'],
-    ['tokens', `{ ${'__typename '.repeat(15_001)} }`, 'TOO_MANY_TOKENS'],
+    ['tokens', `{ ${'__typename '.repeat(DEFAULT_LIMITS.maxTokens + 1)} }`, 'TOO_MANY_TOKENS'],
     ['string argument', `{ searchPeople(surname: "${'S'.repeat(257)}") { person { id } } }`, 'STRING_ARGUMENT_TOO_LONG'],
     ['cost', `{ ${Array.from({ length: 30 }, (_, i) => `s${i}: searchPeople(surname: "S${i}") { person { candidates { person { cases { hearings { date } charges { offence { code } } } } } } }`).join(' ')} }`, 'QUERY_TOO_COMPLEX'],
   ])('refuse a query over the %s limit with its code', (_limit, query, code) => {

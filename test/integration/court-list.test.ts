@@ -177,7 +177,7 @@ describe('a court listing officer', () => {
     // One court list call per page, whatever its length.
     expect(listing).toEqual({ 1: 1, 10: 1, 40: 1 });
     // The court list, linking's expansion rounds, then one wave per record operation the query asks of the agency.
-    const bound: Record<string, number> = { courts: 1 + MAX_LINK_WAVES, police: MAX_LINK_WAVES, prisons: MAX_LINK_WAVES + 1, probation: MAX_LINK_WAVES, victims: 0 };
+    const bound: Record<string, number> = { courts: 1 + MAX_LINK_WAVES, police: MAX_LINK_WAVES, prisons: MAX_LINK_WAVES + 1, probation: MAX_LINK_WAVES, victims: 0, prosecution: 0 };
     for (const first of [1, 10, 40]) for (const [agency, n] of Object.entries(table[first])) expect(n, `${agency} for ${first}: ${JSON.stringify(table)}`).toBeLessThanOrEqual(bound[agency]);
     expect(table[40].prisons, 'custody is asked of the prisons').toBeGreaterThan(0);
     for (const [agency, n] of Object.entries(table[40])) expect(n, `${agency}: ${JSON.stringify(table)}`).toBeLessThanOrEqual((table[1][agency] ?? 0) + 1);
