@@ -57,8 +57,13 @@ const period = (n: number) => ({
   bookingId: String(1200000 + n), bookingNumber: `${n}A`, prison: { code: 'MDI', name: 'Moorland (HMP & YOI)' }, legalStatus: 'SENTENCED',
   receptionDate: '2025-01-01', active: true, releaseDate: null, expectedReleaseDate: '2027-01-01', sentenceLengthDays: 730, cellLocation: 'A-1-002',
 });
+const checked = { raw: null, value: null, valid: false };
+const prisonerRecord = (prisonNumber: string) => ({
+  prisonNumber, name: { title: null, forenames: ['Callum'], surname: 'Wright', fullName: 'Callum Wright' }, dateOfBirth: '1990-01-01', sex: 'MALE', sexRecorded: 'M',
+  pnc: checked, cro: checked, aliases: [], dataQuality: [],
+});
 const prisonsClient = {
-  prisonersByNumber: async (numbers: readonly string[]) => new Map(numbers.map((n) => [n, { nextReleaseDate: '2027-01-01', record: null, custody: [period(Number(n.slice(1, 5)))] }])),
+  prisonersByNumber: async (numbers: readonly string[]) => new Map(numbers.map((n) => [n, { nextReleaseDate: '2027-01-01', record: prisonerRecord(n), custody: [period(Number(n.slice(1, 5)))] }])),
   alertsByNumber: async (numbers: readonly string[]) => new Map(numbers.map((n) => [n, []])),
 };
 const people = Array.from({ length: SIZE }, (_x, i) => ({ __typename: 'Person', id: encodePersonId([{ agency: 'prisons', localId: `A${String(i).padStart(4, '0')}BC` }]) }));
