@@ -265,6 +265,7 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'PROBATION_DELIUS_URL', shown: '`PROBATION_URL`', usedBy: 'probation adapter', meaning: 'the nDelius integration API (and the stand-in extension)' },
   { name: 'PROBATION_SEARCH_PAGE_SIZE / PROBATION_SEARCH_MAX_PAGES', shown: '`100` / `10`', usedBy: 'probation adapter', meaning: 'paging of searches' },
   { name: 'PROBATION_SUPERVISION_MAX / PROBATION_SUPERVISION_CONCURRENCY', shown: '`100` / `8`', usedBy: 'probation adapter', meaning: 'nDelius has no bulk supervisions call: most cases asked per wave, and at once' },
+  { name: 'PROBATION_DATA_QUALITY_LDU_CODES', shown: '(the stand-in\'s, in the embedded stack)', usedBy: 'probation adapter', meaning: 'local delivery units (comma-separated codes) whose current cases the probation data-quality report scans; unset: that report is refused' },
   { name: 'VICTIMS_EXPORT_DIR', shown: '', usedBy: 'victims adapter', meaning: 'folder the victim-contact system exports into' },
   { name: '<SLUG>_TIMEOUT_MS', shown: '`3000`', usedBy: 'each adapter', meaning: 'deadline for each attempt of a legacy call' },
   { name: '<SLUG>_BREAKER_FAILURES / <SLUG>_BREAKER_COOLDOWN_MS', shown: '`5` / `10000`', usedBy: 'each adapter', meaning: "consecutive failures of the agency's own system that open its breaker / how long it stays open before one trial call" },
