@@ -232,11 +232,11 @@ export class PoliceClient {
    * follows `after`, in id order, one SELECT. A nominal that cannot be read is kept by its id with why (the
    * field and what was expected, never the value). `after` is the next page's start, null on the last page.
    */
-  async touchedSince(since: string, after: string | null): Promise<{ records: IdentityRecord[]; unreadable: { localId: string; reason: string }[]; after: string | null }> {
+  async touchedSince(since: string, after: string | null, size = SCAN_PAGE_SIZE): Promise<{ records: IdentityRecord[]; unreadable: { localId: string; reason: string }[]; after: string | null }> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(since)) return { records: [], unreadable: [], after: null }; // no record is dated by what is not a date
     const from = after != null && isNominalId(after) ? after : '0';
-    const rows = await this.run<NominalRow>('nominals touched since', SQL.nominalsTouchedSince, [`${since} 00:00:00`, since.replace(/-/g, ''), from, SCAN_PAGE_SIZE + 1]);
-    const page = rows.slice(0, SCAN_PAGE_SIZE);
+    const rows = await this.run<NominalRow>('nominals touched since', SQL.nominalsTouchedSince, [`${since} 00:00:00`, since.replace(/-/g, ''), from, size + 1]);
+    const page = rows.slice(0, size);
     const records: IdentityRecord[] = [];
     const unreadable: { localId: string; reason: string }[] = [];
     for (const row of page) {
@@ -245,7 +245,7 @@ export class PoliceClient {
       if (mapped instanceof AdapterError) unreadable.push({ localId: id, reason: unreadableReason(mapped) });
       else records.push(toIdentityRecord(mapped));
     }
-    return { records, unreadable, after: rows.length > SCAN_PAGE_SIZE ? keyOf(page[page.length - 1].NOMINAL_ID) : null };
+    return { records, unreadable, after: rows.length > size ? keyOf(page[page.length - 1].NOMINAL_ID) : null };
   }
 
   /** A trivial query: proves the database answers within the timeout. */

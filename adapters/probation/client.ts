@@ -319,17 +319,17 @@ export class ProbationClient {
    * filter, so the scan covers every current case of those units. A case that cannot be read is kept by its
    * CRN with why (the field and what was expected, never the value). `after` is the next page's number.
    */
-  async casesOfDeliveryUnits(page: number): Promise<{ records: IdentityRecord[]; unreadable: { localId: string; reason: string }[]; after: string | null }> {
+  async casesOfDeliveryUnits(page: number, size = SCAN_PAGE_SIZE): Promise<{ records: IdentityRecord[]; unreadable: { localId: string; reason: string }[]; after: string | null }> {
     const op = OPERATIONS.lduCodes;
     const codes = this.config.dataQualityLduCodes;
     if (!codes.length) throw new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', systemFault: false, detail: 'PROBATION_DATA_QUALITY_LDU_CODES is not set' });
-    const res = await this.post<WireSearchPage>(op, `/ldu-codes?page=${page}&size=${SCAN_PAGE_SIZE}`, codes);
+    const res = await this.post<WireSearchPage>(op, `/ldu-codes?page=${page}&size=${size}`, codes);
     if (res == null || !Array.isArray(res.content) || typeof res.totalPages !== 'number') throw this.badShape(op, 'a page of offenders');
     const records: IdentityRecord[] = [];
     const broken: { localId: string; reason: string }[] = [];
     this.mapDetails(op, res.content).forEach((r, i) => {
       if (!(r instanceof AdapterError)) { records.push(toIdentityRecord(r)); return; }
-      broken.push({ localId: unreadable.get(r)?.localId ?? `#${page * SCAN_PAGE_SIZE + i + 1}`, reason: unreadableReason(r) });
+      broken.push({ localId: unreadable.get(r)?.localId ?? `#${page * size + i + 1}`, reason: unreadableReason(r) });
     });
     const last = res.last === true || page + 1 >= res.totalPages || res.content.length === 0;
     return { records, unreadable: broken, after: last ? null : String(page + 1) };

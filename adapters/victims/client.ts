@@ -182,7 +182,7 @@ export class VictimsClient {
    * agency holds); unreadable ones are kept by id with why (the field and the expectation, never the
    * value). The exports are read once each, and not again while unchanged, however many pages are asked.
    */
-  async scanSince(since: string, after: string | null): Promise<{ unlinked: number; unreadable: { localId: string; reason: string }[]; after: string | null }> {
+  async scanSince(since: string, after: string | null, size = SCAN_PAGE_SIZE): Promise<{ unlinked: number; unreadable: { localId: string; reason: string }[]; after: string | null }> {
     const index = await this.snapshot();
     const ids = [...index.byId.keys()].filter((id) => after == null || id > after).sort();
     let unlinked = 0;
@@ -190,7 +190,7 @@ export class VictimsClient {
     let taken = 0;
     let last: string | null = null;
     for (const id of ids) {
-      if (taken === SCAN_PAGE_SIZE) return { unlinked, unreadable, after: last };
+      if (taken === size) return { unlinked, unreadable, after: last };
       const v = index.byId.get(id)!;
       if (v instanceof AdapterError) unreadable.push({ localId: id, reason: unreadableReason(v) });
       else if (v.lastUpdated == null || v.lastUpdated.slice(0, 10) >= since) unlinked++;
