@@ -265,6 +265,7 @@ export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; mean
   { name: 'PROBATION_DELIUS_URL', shown: '`PROBATION_URL`', usedBy: 'probation adapter', meaning: 'the nDelius integration API (and the stand-in extension)' },
   { name: 'PROBATION_SEARCH_PAGE_SIZE / PROBATION_SEARCH_MAX_PAGES', shown: '`100` / `10`', usedBy: 'probation adapter', meaning: 'paging of searches' },
   { name: 'PROBATION_SUPERVISION_MAX / PROBATION_SUPERVISION_CONCURRENCY', shown: '`100` / `8`', usedBy: 'probation adapter', meaning: 'nDelius has no bulk supervisions call: most cases asked per wave, and at once' },
+  { name: 'PROBATION_DATA_QUALITY_LDU_CODES', shown: '(the stand-in\'s, in the embedded stack)', usedBy: 'probation adapter', meaning: 'local delivery units (comma-separated codes) whose current cases the probation data-quality report scans; unset: that report is refused' },
   { name: 'VICTIMS_EXPORT_DIR', shown: '', usedBy: 'victims adapter', meaning: 'folder the victim-contact system exports into' },
   { name: 'PROSECUTION_URL', shown: '', usedBy: 'prosecution adapter', meaning: 'the prosecution case management system (case files as Common Platform shapes them)' },
   { name: 'PROSECUTION_MAX_BATCH', shown: '`1000`', usedBy: 'prosecution adapter', meaning: 'most case URNs or ASNs in one call' },

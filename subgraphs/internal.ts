@@ -166,7 +166,7 @@ export const IDENTITY_RECORD_SELECTION = `agency localId localIdType dateOfBirth
   postcode dataQuality { field recorded problem }`;
 
 /** Selection of a data-quality scan page over the wire. */
-export const DATA_QUALITY_SCAN_SELECTION = `records { ${IDENTITY_RECORD_SELECTION} } unreadable { localId reason } after`;
+export const DATA_QUALITY_SCAN_SELECTION = `records { ${IDENTITY_RECORD_SELECTION} } unreadable { localId reason } unlinked after`;
 
 /** `<SERVICE>_ASSERTION_KEY` (private JWK JSON) or, outside production, the service's development key. */
 export async function serviceSigner(env: Env, service: 'gateway' | 'identity' | 'audit'): Promise<ServiceSigner> {

@@ -157,6 +157,8 @@ export interface DataQualityScanPage {
   records: IdentityRecord[];
   /** Records the agency holds but could not read, by their id, with why (the expectation and the field, never the value). */
   unreadable: { localId: string; reason: string }[];
+  /** Records read that name nobody another agency holds (a victim): counted as scanned, never linked. */
+  unlinked?: number | null;
   /** Where the next page starts; null on the last. */
   after: string | null;
 }

@@ -2,7 +2,7 @@
 // lookup takes a batch of nominal ids and sends one query (`= ANY($1)`) for it. Failures leave as
 // AdapterErrors (from adapters/sql.ts); a row that cannot be mapped becomes BAD_SOURCE_DATA for that
 // record alone.
-import { AdapterError, mapRecord } from '../errors.js';
+import { AdapterError, mapRecord, unreadableReason } from '../errors.js';
 import { checkedIdentifier, meetsSearch, nameKey, normaliseAsn, normaliseCro, normalisePnc, pncWrittenForms } from '../normalise.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions, type OperationKind } from '../resilience.js';
 import { createSqlExecutor, sqlQuery, type SqlExecutor } from '../sql.js';
@@ -68,8 +68,20 @@ const SQL = {
   intelFlagsByNominal: `SELECT i."FLAG_ID", i."NOMINAL_ID", i."CATEGORY_CODE", r."DESCRIPTION" AS "CATEGORY_DESC", i."GRADING", i."RECORDED_DATE", i."NOTE_TEXT"
     FROM "INTEL_FLAGS" i LEFT JOIN "REFERENCE_CODES" r ON r."DOMAIN" = 'INTEL_CAT' AND r."CODE" = i."CATEGORY_CODE"
     WHERE i."NOMINAL_ID" = ANY($1::numeric[]) ORDER BY i."NOMINAL_ID", i."FLAG_ID"`,
+  // The data-quality scan: nominals created, or arrested, on or after a date ($1 timestamp, $2 YYYYMMDD), by
+  // nominal id after the last page's ($3), one page ($4 rows, one more to know whether more follow). The
+  // records database keeps no last-changed column: creation and arrests are what it dates. ARREST_DATE is
+  // VARCHAR DD-MON-YYYY, compared as YYYYMMDD text (a value that is not a date matches nothing, never fails).
+  nominalsTouchedSince: `SELECT ${NOMINAL_COLUMNS} FROM ${NOMINALS}
+    WHERE "DELETED_FLAG" = 'N' AND "NOMINAL_ID" > $3::numeric AND ("CREATE_DATETIME" >= $1::timestamp
+      OR EXISTS (SELECT 1 FROM "ARRESTS" a WHERE a."NOMINAL_ID" = "NOMINALS"."NOMINAL_ID" AND a."ARREST_DATE" ~ '^[0-9]{2}-[A-Z]{3}-[0-9]{4}$'
+        AND substr(a."ARREST_DATE", 8, 4) || lpad(array_position(ARRAY['JAN','FEB','MAR','APR','MAY','JUN','JUL','AUG','SEP','OCT','NOV','DEC']::text[], substr(a."ARREST_DATE", 4, 3))::text, 2, '0') || substr(a."ARREST_DATE", 1, 2) >= $2))
+    ORDER BY "NOMINAL_ID" LIMIT $4`,
   health: `SELECT 1 AS "OK"`,
 };
+
+/** Nominals per data-quality scan page: one SELECT each. */
+export const SCAN_PAGE_SIZE = 200;
 
 /** Every operation this adapter sends, and what it does: all are SELECTs, so all may be retried. */
 const OPERATIONS = {
@@ -79,6 +91,7 @@ const OPERATIONS = {
   'arrests by nominal': 'read',
   'warning markers by nominal': 'read',
   'intelligence flags by nominal': 'read',
+  'nominals touched since': 'read',
   health: 'read',
 } as const satisfies Record<string, OperationKind>;
 type Operation = keyof typeof OPERATIONS;
@@ -212,6 +225,27 @@ export class PoliceClient {
       }
     }
     return out;
+  }
+
+  /**
+   * One page of the data-quality scan: the nominals created or arrested since `since` (YYYY-MM-DD) whose id
+   * follows `after`, in id order, one SELECT. A nominal that cannot be read is kept by its id with why (the
+   * field and what was expected, never the value). `after` is the next page's start, null on the last page.
+   */
+  async touchedSince(since: string, after: string | null, size = SCAN_PAGE_SIZE): Promise<{ records: IdentityRecord[]; unreadable: { localId: string; reason: string }[]; after: string | null }> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(since)) return { records: [], unreadable: [], after: null }; // no record is dated by what is not a date
+    const from = after != null && isNominalId(after) ? after : '0';
+    const rows = await this.run<NominalRow>('nominals touched since', SQL.nominalsTouchedSince, [`${since} 00:00:00`, since.replace(/-/g, ''), from, size + 1]);
+    const page = rows.slice(0, size);
+    const records: IdentityRecord[] = [];
+    const unreadable: { localId: string; reason: string }[] = [];
+    for (const row of page) {
+      const id = keyOf(row.NOMINAL_ID);
+      const mapped = mapRecord(AGENCY, 'nominals touched since', id, row, mapNominal);
+      if (mapped instanceof AdapterError) unreadable.push({ localId: id, reason: unreadableReason(mapped) });
+      else records.push(toIdentityRecord(mapped));
+    }
+    return { records, unreadable, after: rows.length > size ? keyOf(page[page.length - 1].NOMINAL_ID) : null };
   }
 
   /** A trivial query: proves the database answers within the timeout. */

@@ -4,7 +4,7 @@
 // documented stand-in extension where no public contract has one (the caseload, requirements and licence
 // conditions). Batches go in one POST each (/crns, /nomsNumbers up to 512; access and conditions up to
 // 500); supervisions have no bulk operation, so they are one bounded, counted GET per case.
-import { AdapterError, mapRecord } from '../errors.js';
+import { AdapterError, mapRecord, unreadableReason } from '../errors.js';
 import { httpRequest, parseJson, statusError } from '../http.js';
 import { checkedIdentifier, meetsSearch, nameKey, normaliseCro, normalisePnc } from '../normalise.js';
 import { ClientCredentials, withToken } from '../oauth.js';
@@ -29,6 +29,7 @@ export const OPERATIONS = {
   match: 'POST /match',
   searchPeople: 'POST /search/people',
   phrase: 'POST /phrase',
+  lduCodes: 'POST /ldu-codes',
   // ndelius.json
   probationCases: 'POST /search/probation-cases',
   supervisions: 'GET /case/{crn}/supervisions',
@@ -41,10 +42,13 @@ type Operation = (typeof OPERATIONS)[keyof typeof OPERATIONS];
 
 /** What each operation does: every one is a lookup or a search (the POSTs carry search bodies), so all may be retried. */
 const OPERATION_KINDS: Record<Operation, OperationKind> = {
-  'POST /crns': 'read', 'POST /nomsNumbers': 'read', 'POST /match': 'read', 'POST /search/people': 'read', 'POST /phrase': 'read',
+  'POST /crns': 'read', 'POST /nomsNumbers': 'read', 'POST /match': 'read', 'POST /search/people': 'read', 'POST /phrase': 'read', 'POST /ldu-codes': 'read',
   'POST /search/probation-cases': 'read', 'GET /case/{crn}/supervisions': 'read', 'POST /probation-cases/access': 'read',
   'GET /staff/{staffCode}/caseload': 'read', 'POST /probation-cases/conditions': 'read',
 };
+
+/** Cases per data-quality scan page (POST /ldu-codes). */
+export const SCAN_PAGE_SIZE = 200;
 
 /** The spec caps POST /crns at 512 CRNs per request. */
 const MAX_BATCH = 512;
@@ -307,6 +311,28 @@ export class ProbationClient {
       if (page.last === true || pageNo + 1 >= page.totalPages || page.content.length === 0) break;
     }
     return records;
+  }
+
+  /**
+   * One page of the data-quality scan: POST /ldu-codes (findByLduCode) for the delivery units configured
+   * (`PROBATION_DATA_QUALITY_LDU_CODES`), `SCAN_PAGE_SIZE` cases a page, one call. The contract has no date
+   * filter, so the scan covers every current case of those units. A case that cannot be read is kept by its
+   * CRN with why (the field and what was expected, never the value). `after` is the next page's number.
+   */
+  async casesOfDeliveryUnits(page: number, size = SCAN_PAGE_SIZE): Promise<{ records: IdentityRecord[]; unreadable: { localId: string; reason: string }[]; after: string | null }> {
+    const op = OPERATIONS.lduCodes;
+    const codes = this.config.dataQualityLduCodes;
+    if (!codes.length) throw new AdapterError({ agency: AGENCY, operation: op, code: 'SOURCE_UNAVAILABLE', systemFault: false, detail: 'PROBATION_DATA_QUALITY_LDU_CODES is not set' });
+    const res = await this.post<WireSearchPage>(op, `/ldu-codes?page=${page}&size=${size}`, codes);
+    if (res == null || !Array.isArray(res.content) || typeof res.totalPages !== 'number') throw this.badShape(op, 'a page of offenders');
+    const records: IdentityRecord[] = [];
+    const broken: { localId: string; reason: string }[] = [];
+    this.mapDetails(op, res.content).forEach((r, i) => {
+      if (!(r instanceof AdapterError)) { records.push(toIdentityRecord(r)); return; }
+      broken.push({ localId: unreadable.get(r)?.localId ?? `#${page * size + i + 1}`, reason: unreadableReason(r) });
+    });
+    const last = res.last === true || page + 1 >= res.totalPages || res.content.length === 0;
+    return { records, unreadable: broken, after: last ? null : String(page + 1) };
   }
 
   /** POST /match: the service's best group of candidates and how it matched them. */

@@ -24,6 +24,11 @@ export interface ProbationConfig {
   searchPageSize: number;
   /** Most pages one search reads; beyond it the result is marked truncated rather than fetched without bound. */
   searchMaxPages: number;
+  /**
+   * The local delivery units whose cases the data-quality report scans (`PROBATION_DATA_QUALITY_LDU_CODES`,
+   * comma-separated codes); empty: the probation report is refused naming the variable.
+   */
+  dataQualityLduCodes: string[];
 }
 
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
@@ -54,5 +59,6 @@ export function probationConfig(env: Env = process.env): ProbationConfig {
     resilience: resilienceSettings(env, 'probation'),
     searchPageSize: positiveInt(env, 'PROBATION_SEARCH_PAGE_SIZE', 100),
     searchMaxPages: positiveInt(env, 'PROBATION_SEARCH_MAX_PAGES', 10),
+    dataQualityLduCodes: [...new Set((env.PROBATION_DATA_QUALITY_LDU_CODES ?? '').split(',').map((c) => c.trim().toUpperCase()).filter((c) => c !== ''))],
   };
 }

@@ -3,7 +3,7 @@
 // victim on its own, so one broken row is BAD_SOURCE_DATA for that victim only. Parsed exports are kept
 // until a file changes (see ExportReader), so a batch of lookups costs at most one read of each file.
 import { parse } from 'csv-parse/sync';
-import { AdapterError, mapRecord } from '../errors.js';
+import { AdapterError, mapRecord, unreadableReason } from '../errors.js';
 import { ExportReader, fileLines, newestExport } from '../files.js';
 import { policyFor, type LegacyPolicy, type LegacyPolicyOptions } from '../resilience.js';
 import type { Env } from '../../subgraphs/types.js';
@@ -15,6 +15,9 @@ const AGENCY = 'victims';
 export const OPERATIONS = { csv: 'read VICTIMS export', vcs: 'read VCS export', health: 'list exports' } as const;
 
 export type VictimResult = Victim | AdapterError;
+
+/** Victims per data-quality scan page (the page is cut from the export already read, not a new read). */
+export const SCAN_PAGE_SIZE = 200;
 
 /** The victims CSV after its header and trailer were checked: data rows as raw cells. */
 export interface CsvExport {
@@ -170,6 +173,32 @@ export class VictimsClient {
     const out: { victimId: string; caseUrn: string }[] = [];
     for (const v of index.byId.values()) if (!(v instanceof AdapterError) && v.liaisonOfficer?.toUpperCase() === code) out.push({ victimId: v.id, caseUrn: v.caseUrn });
     return out;
+  }
+
+  /**
+   * One page of the data-quality scan of the current exports: the victims (in id order, after `after`)
+   * last updated on or after `since`, and every victim whose record cannot be read or is undated (it
+   * cannot be placed before the date). Readable victims are counted only (they name nobody another
+   * agency holds); unreadable ones are kept by id with why (the field and the expectation, never the
+   * value). The exports are read once each, and not again while unchanged, however many pages are asked.
+   */
+  async scanSince(since: string, after: string | null, size = SCAN_PAGE_SIZE): Promise<{ unlinked: number; unreadable: { localId: string; reason: string }[]; after: string | null }> {
+    const index = await this.snapshot();
+    const ids = [...index.byId.keys()].filter((id) => after == null || id > after).sort();
+    let unlinked = 0;
+    const unreadable: { localId: string; reason: string }[] = [];
+    let taken = 0;
+    let last: string | null = null;
+    for (const id of ids) {
+      if (taken === size) return { unlinked, unreadable, after: last };
+      const v = index.byId.get(id)!;
+      if (v instanceof AdapterError) unreadable.push({ localId: id, reason: unreadableReason(v) });
+      else if (v.lastUpdated == null || v.lastUpdated.slice(0, 10) >= since) unlinked++;
+      else continue; // last updated before the window: not this report's
+      taken++;
+      last = id;
+    }
+    return { unlinked, unreadable, after: null };
   }
 
   /** Proves both current exports are present without reading them. */

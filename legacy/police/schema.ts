@@ -111,6 +111,16 @@ export function ukLocalTime(isoUtc: string): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
+/**
+ * When the nominal was created: at the first thing the force recorded about the person (first arrest,
+ * warning marker or intelligence), else the first of January ten years before the reference date. UK local time, no offset.
+ */
+export function nominalCreated(n: Population['police'][number], referenceDate: string): string {
+  const dates = [...n.arrests.map((a) => a.arrestDate), ...n.warningMarkers.map((m) => m.startDate), ...n.intelligenceFlags.map((f) => f.recordedDate)]
+    .map((d) => d.slice(0, 10)).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
+  return `${dates[0] ?? `${Number(referenceDate.slice(0, 4)) - 10}-01-01`} 09:00:00`;
+}
+
 type Row = unknown[];
 export type Exec = (text: string, params?: unknown[]) => Promise<unknown>;
 
@@ -139,7 +149,7 @@ export async function createAndSeed(exec: Exec, execScript: (sql: string) => Pro
   const nominals: Row[] = [], arrests: Row[] = [], custody: Row[] = [], markers: Row[] = [], intel: Row[] = [];
   for (const n of population.police) {
     const [f1 = null, f2 = null, f3 = null] = n.forenames;
-    nominals.push([n.nominalId, n.surname, indexedName(n.surname), f1, f2, f3, n.dateOfBirth ? ddmmyyyy(n.dateOfBirth) : null, n.sex, pncAsKeyed(n.nominalId, n.pnc), n.cro, n.forceCode]);
+    nominals.push([n.nominalId, n.surname, indexedName(n.surname), f1, f2, f3, n.dateOfBirth ? ddmmyyyy(n.dateOfBirth) : null, n.sex, pncAsKeyed(n.nominalId, n.pnc), n.cro, n.forceCode, nominalCreated(n, population.referenceDate)]);
     for (const a of n.arrests) {
       arrests.push([a.arrestId, n.nominalId, ddMonYyyy(a.arrestDate), a.offenceCode, a.stationOu, OUTCOME_CODES[a.outcome], a.caseUrn, a.asn]);
       if (a.custody) custody.push([a.custody.custodyId, a.arrestId, ukLocalTime(a.custody.detainedAt), a.custody.releasedAt ? ukLocalTime(a.custody.releasedAt) : null, a.custody.releaseReason]);
@@ -150,7 +160,7 @@ export async function createAndSeed(exec: Exec, execScript: (sql: string) => Pro
       intel.push([f.flagId, n.nominalId, code, f.grading, yyyymmdd(f.recordedDate), f.note]);
     }
   }
-  await insertRows(exec, 'NOMINALS', ['NOMINAL_ID', 'SURNAME', 'SURNAME_KEY', 'FORENAME_1', 'FORENAME_2', 'FORENAME_3', 'BIRTH_DATE', 'SEX_CODE', 'PNC_ID', 'CRO_NO', 'FORCE_CODE'], nominals);
+  await insertRows(exec, 'NOMINALS', ['NOMINAL_ID', 'SURNAME', 'SURNAME_KEY', 'FORENAME_1', 'FORENAME_2', 'FORENAME_3', 'BIRTH_DATE', 'SEX_CODE', 'PNC_ID', 'CRO_NO', 'FORCE_CODE', 'CREATE_DATETIME'], nominals);
   await insertRows(exec, 'ARRESTS', ['ARREST_ID', 'NOMINAL_ID', 'ARREST_DATE', 'OFFENCE_CODE', 'STATION_OU', 'OUTCOME_CODE', 'CASE_URN', 'ASN'], arrests);
   await insertRows(exec, 'CUSTODY_RECORDS', ['CUSTODY_ID', 'ARREST_ID', 'DETAINED_DATETIME', 'RELEASED_DATETIME', 'RELEASE_REASON'], custody);
   await insertRows(exec, 'WARNING_MARKERS', ['NOMINAL_ID', 'MARKER_SEQ', 'MARKER_CODE', 'START_DATE', 'END_DATE', 'ACTIVE_FLAG'], markers);

@@ -1,6 +1,6 @@
 // Stand-in for the probation systems (nDelius), answering only what their contracts declare:
 //  - the probation offender search service (reference/openapi/probation-offender-search.json): POST /crns,
-//    POST /nomsNumbers, POST /match, POST /search, the paged POST /search/people and POST /phrase;
+//    POST /nomsNumbers, POST /match, POST /search, the paged POST /search/people, POST /phrase and POST /ldu-codes;
 //  - the nDelius integration API (reference/openapi/ndelius.json): POST /search/probation-cases (no
 //    offenderId), GET /case/{crn}/supervisions (one case per call), GET and POST /probation-cases/access
 //    (per-user limited access);
@@ -26,6 +26,7 @@ export const OPERATIONS = {
   search: 'POST /search',
   searchPeople: 'POST /search/people',
   phrase: 'POST /phrase',
+  lduCodes: 'POST /ldu-codes',
   probationCases: 'POST /search/probation-cases',
   supervisions: 'GET /case/{crn}/supervisions',
   access: 'POST /probation-cases/access',
@@ -44,6 +45,7 @@ const ROUTES: { method: string; pattern: RegExp; op: string }[] = [
   { method: 'POST', pattern: /^\/search$/, op: OPERATIONS.search },
   { method: 'POST', pattern: /^\/search\/people$/, op: OPERATIONS.searchPeople },
   { method: 'POST', pattern: /^\/phrase$/, op: OPERATIONS.phrase },
+  { method: 'POST', pattern: /^\/ldu-codes$/, op: OPERATIONS.lduCodes },
   { method: 'POST', pattern: /^\/search\/probation-cases$/, op: OPERATIONS.probationCases },
   { method: 'GET', pattern: /^\/case\/([^/]{1,20})\/supervisions$/, op: OPERATIONS.supervisions },
   { method: 'POST', pattern: /^\/probation-cases\/access$/, op: OPERATIONS.access },
@@ -92,6 +94,9 @@ function ageOn(dob: string, today: string): number {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
+/** The local delivery unit of a case's offender manager's team (one per probation area here). */
+export const lduCode = (p: ProbationOffender) => `${p.offenderManager.probationAreaCode}LDU1`;
+
 /** OffenderDetail as the search service renders it: a fresh object each time, so faults can mutate it. */
 function offenderDetail(p: ProbationOffender, today: string): Json {
   const om = p.offenderManager;
@@ -117,7 +122,7 @@ function offenderDetail(p: ProbationOffender, today: string): Json {
       trustOfficer: p.unallocated ? { forenames: 'Unallocated', surname: 'Staff' } : { forenames: om.forenames, surname: om.surname },
       partitionArea: 'National Data',
       softDeleted: false,
-      team: { code: om.teamCode, description: om.teamDescription, telephone: null, localDeliveryUnit: { code: `${om.probationAreaCode}LDU1`, description: om.teamDescription.replace(/ OMU$/, '') }, district: null, borough: null },
+      team: { code: om.teamCode, description: om.teamDescription, telephone: null, localDeliveryUnit: { code: lduCode(p), description: om.teamDescription.replace(/ OMU$/, '') }, district: null, borough: null },
       probationArea: { probationAreaId: Number(om.probationAreaCode.slice(1)) + 1500, code: om.probationAreaCode, description: om.probationAreaDescription, nps: true, organisation: null, institution: null, teams: null },
       fromDate: p.registrations[0]?.startDate ?? null,
       toDate: null,
@@ -416,6 +421,14 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
         payload = { ...paged, probationAreaAggregations: [...areas.values()], suggestions: null };
         break;
       }
+      case OPERATIONS.lduCodes: {
+        // findByLduCode: the offenders whose current offender manager's team is in one of the local delivery units, paged.
+        if (!strings || strings.length === 0) return error(res, 400, 'Invalid request', 'Expected a list of LDU codes');
+        const codes = new Set(strings.map((c) => c.trim().toUpperCase()));
+        payload = page(people.filter((p) => codes.has(lduCode(p))), url, today);
+        if (!payload) return error(res, 400, 'Invalid request', 'page must be >= 0 and size between 1 and 1000');
+        break;
+      }
       case OPERATIONS.match: {
         const m = (body ?? {}) as Json;
         if (typeof m.surname !== 'string' || m.surname.trim() === '') return error(res, 400, 'Invalid request', 'surname is required');
@@ -434,7 +447,11 @@ export async function startProbationStandIn(options: ProbationStandInOptions): P
   return {
     agency: 'probation',
     location: base,
-    env: { PROBATION_URL: base, PROBATION_AUTH_URL: `${base}/auth`, PROBATION_CLIENT_ID: clientId, PROBATION_CLIENT_SECRET: clientSecret },
+    env: {
+      PROBATION_URL: base, PROBATION_AUTH_URL: `${base}/auth`, PROBATION_CLIENT_ID: clientId, PROBATION_CLIENT_SECRET: clientSecret,
+      // The delivery units the data-quality report covers: every one this stand-in's cases are managed in.
+      PROBATION_DATA_QUALITY_LDU_CODES: [...new Set(people.map(lduCode))].sort().join(','),
+    },
     faults,
     requests,
     tokens,

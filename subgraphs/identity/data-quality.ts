@@ -45,12 +45,14 @@ export const dataQualityResolvers = {
 
       const records: IdentityRecord[] = [];
       const unreadable: { localId: string; reason: string }[] = [];
+      let unlinked = 0; // read, but naming nobody another agency holds: counted, not linked
       let after: string | null = null;
       for (let page = 0; ; page++) {
         if (page === MAX_SCAN_PAGES) throw badInput(`${slug} touched more records since ${args.since} than one report scans: ask for a later date`);
         const p = await source.scan(args.since, after);
         records.push(...p.records);
         unreadable.push(...p.unreadable);
+        unlinked += p.unlinked ?? 0;
         if (!p.after) break;
         after = p.after;
       }
@@ -95,7 +97,7 @@ export const dataQualityResolvers = {
       return {
         agency: AG,
         since: args.since,
-        recordsScanned: readable.length + unreadable.length,
+        recordsScanned: readable.length + unlinked + unreadable.length,
         conflictsByField: conflict.list(AG),
         rejectedIdentifiersByReason: rejected.list(AG),
         unreadableRecordsByReason: unread.list(AG),

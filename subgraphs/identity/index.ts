@@ -33,8 +33,11 @@ const SEARCH = `query Search($criteria: [_IdentitySearchInput!]!) { _identitySea
  * otherwise). `IDENTITY_LINK_BUDGET_MS` bounds how long linking waits for the agencies (default 4000).
  */
 export async function createIdentityClient(env: Env, opts: { urls?: Record<string, string>; signer?: ServiceSigner } = {}): Promise<Client> {
-  const modules = (await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== 'identity' && n !== 'audit'))).filter((m) => m.identity && m.identifierTypes?.length);
+  const all = await loadSubgraphs(SUBGRAPH_NAMES.filter((n) => n !== 'identity' && n !== 'audit'));
+  const modules = all.filter((m) => m.identity && m.identifierTypes?.length);
   const targets = modules.map((m) => ({ name: m.name, supports: m.identifierTypes!, yields: m.crossReferenceTypes ?? [], url: subgraphUrl(m.name, env, opts.urls), scans: !!m.dataQualityScan }));
+  // Agencies that hold nobody other agencies know (victims) are never linked, but have a data-quality report too.
+  const scanOnly = all.filter((m) => m.dataQualityScan && !modules.includes(m)).map((m) => ({ name: m.name, url: subgraphUrl(m.name, env, opts.urls) }));
   const signer = opts.signer ?? (await serviceSigner(env, 'identity'));
   const linkBudgetMs = int(env, 'IDENTITY_LINK_BUDGET_MS', 4000);
   return {
@@ -55,6 +58,15 @@ export async function createIdentityClient(env: Env, opts: { urls?: Record<strin
           ...(t.scans ? { scan: (since: string, after: string | null) => callInternal<DataQualityScanPage>({ ...base, timeoutMs: SCAN_TIMEOUT_MS, query: SCAN, variables: { since, after } }, '_dataQualityScan') } : {}),
         };
       });
+    },
+    scanners: (request, requestId) => {
+      const caller = claimsOf(request?.caller ?? { subject: 'identity', agency: 'SERVICE', roles: [], purpose: 'AUDIT', justification: null, staffCode: null, relationships: NO_RELATIONSHIPS }, requestId);
+      return scanOnly.map((t) => ({
+        agency: t.name,
+        scan: (since: string, after: string | null) => callInternal<DataQualityScanPage>({
+          subgraph: t.name, url: t.url, signer, caller, deadline: request?.deadline ?? null, timeoutMs: SCAN_TIMEOUT_MS, query: SCAN, variables: { since, after },
+        }, '_dataQualityScan'),
+      }));
     },
     close: async () => {},
   };

@@ -35,6 +35,14 @@ export interface IdentityClient {
   linkBudgetMs: number;
   /** Each agency's own record id type, by Agency enum value (the registry's `localIdType`). */
   localIdTypes?: Record<string, IdentifierType>;
+  /** Agencies that hold nobody the others know (never linked) but scan their records for a data-quality report. */
+  scanners?(request: RequestInfo | undefined, requestId: string): DataQualityScanner[];
+}
+
+/** An agency's data-quality scan, one page per call. */
+export interface DataQualityScanner {
+  agency: string;
+  scan?(since: string, after: string | null): Promise<DataQualityScanPage>;
 }
 
 export interface Candidate extends CandidateGrade {
@@ -330,7 +338,11 @@ export function createIdentityLoaders(client: IdentityClient, requestId = 'local
 
   return {
     /** The source of an agency (its Agency enum value or slug), for its data-quality scan. */
-    sourceOf: (agency: string): PeopleSource | null => sources.find((s) => s.agency === agency.toLowerCase()) ?? null,
+    /** An agency's data-quality scan: a people source's, or that of an agency whose records are never linked. */
+    sourceOf: (agency: string): DataQualityScanner | null => {
+      const slug = agency.toLowerCase();
+      return sources.find((s) => s.agency === slug) ?? client.scanners?.(request, requestId).find((s) => s.agency === slug) ?? null;
+    },
     /** The identifier type of an agency's own record ids (by Agency enum value); null for an agency whose records name no person. */
     localIdType: (agency: string): IdentifierType | null => client.localIdTypes?.[agency] ?? null,
     /** One name search (searchPeople), then its hits completed by the records trusted identifiers join to them. */

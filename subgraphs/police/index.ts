@@ -20,6 +20,9 @@ const police: SubgraphModule<PoliceClient, PoliceLoaders> = {
   identifierTypes: ['PNC', 'CRO', 'POLICE_NOMINAL_ID', 'ASN'],
   localIdType: 'POLICE_NOMINAL_ID',
   crossReferenceTypes: ['ASN'],
+  // Data-quality report (identity asks through `_dataQualityScan`): the nominals created or arrested since a
+  // date, 200 a page in nominal id order, one SELECT per page (`after` is the last id of the page before).
+  dataQualityScan: (client, since, after) => client.touchedSince(since, after),
   health: (client) => client.health(),
   close: (client) => client.close(),
   standIn: async () => (await import('../../legacy/police/server.ts')).startStandIn,

@@ -32,6 +32,10 @@ const probation: SubgraphModule<ProbationClient, ProbationLoaders> = {
   relationships: {
     caseload: (client, staffCode) => client.caseload(staffCode),
   },
+  // Data-quality report (identity asks through `_dataQualityScan`): the current cases of the delivery units
+  // configured, by the offender search's POST /ldu-codes, 200 a page (`after` is the next page's number).
+  // The contract has no date filter: the probation report covers the current caseload, whatever `since`.
+  dataQualityScan: (client, _since, after) => client.casesOfDeliveryUnits(after && /^\d{1,4}$/.test(after) ? Number(after) : 0),
   health: (client) => client.health(),
   // The client holds no sockets of its own (global fetch) and only a cached token.
   close: async () => {},

@@ -34,6 +34,7 @@ async function exercise(client: ProbationClient): Promise<void> {
   await client.conditionsByCrn(some.map((p) => p.crn));
   await client.accessFor('jane.officer', lao.map((p) => p.crn));
   await client.caseload(some[0].offenderManager.staffCode);
+  await client.casesOfDeliveryUnits(0, 50);
   await client.health();
 }
 
@@ -69,6 +70,7 @@ describe('probation adapter requests against the OpenAPI documents', () => {
       'GET /case/{crn}/supervisions': 'ndelius.json',
       'GET /staff/{staffCode}/caseload': EXTENSION,
       'POST /crns': 'probation-offender-search.json',
+      'POST /ldu-codes': 'probation-offender-search.json',
       'POST /match': 'probation-offender-search.json',
       'POST /nomsNumbers': 'probation-offender-search.json',
       'POST /phrase': 'probation-offender-search.json',

@@ -30,4 +30,5 @@ export const police: FieldTable = {
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._identityRecords':        ['SERVICE identity'],
   'Query._identitySearch':         ['SERVICE identity'],
+  'Query._dataQualityScan':        ['SERVICE identity'],
 };

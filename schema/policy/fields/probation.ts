@@ -45,4 +45,5 @@ export const probation: FieldTable = {
   'Query._identityRecords':        ['SERVICE identity'],
   'Query._identitySearch':         ['SERVICE identity'],
   'Query._caseload':               ['SERVICE gateway'],
+  'Query._dataQualityScan':        ['SERVICE identity'],
 };

@@ -32,4 +32,5 @@ export const victims: FieldTable = {
   'ContactPreferences.*':          'INHERIT',
   // Internal fields (subgraphs/internal.ts): only the named service's own signed call, never a person.
   'Query._victimsOfOfficer':       ['SERVICE gateway'],
+  'Query._dataQualityScan':        ['SERVICE identity'],
 };

@@ -7,7 +7,7 @@ import { policeConfig } from '../../../adapters/police/config.js';
 import { createSqlExecutor } from '../../../adapters/sql.js';
 import type { StandIn } from '../../../legacy/faults.js';
 import { startStandIn } from '../../../legacy/police/server.js';
-import { pncAsKeyed } from '../../../legacy/police/schema.js';
+import { nominalCreated, pncAsKeyed } from '../../../legacy/police/schema.js';
 import { generatePopulation, type PoliceNominal } from '../../../legacy/population.js';
 import { createLoaders } from '../../../subgraphs/police/loaders.js';
 
@@ -42,6 +42,31 @@ describe.each(['embedded', 'postgres'])('police adapter on %s', (engine) => {
   afterAll(async () => {
     await client?.close();
     await standIn?.close();
+  });
+
+  it('scans the nominals created or arrested since a date, one SELECT a page, each once, unreadable ones by id and reason', async () => {
+    const since = '2024-01-01';
+    const expected = population.police.filter((n) => nominalCreated(n, population.referenceDate).slice(0, 10) >= since || n.arrests.some((a) => a.arrestDate.slice(0, 10) >= since));
+    expect(expected.length).toBeGreaterThan(100);
+    expect(expected.length).toBeLessThan(population.police.length); // the date is a filter, not a formality
+    const broken = expected[3].nominalId;
+    standIn.faults.set({ malformedRecords: [broken] });
+    standIn.requests.reset();
+    const seen: string[] = [];
+    const unreadable: { localId: string; reason: string }[] = [];
+    let after: string | null = null, pages = 0;
+    do {
+      const page = await client.touchedSince(since, after, 50);
+      pages++;
+      seen.push(...page.records.map((r) => r.localId));
+      unreadable.push(...page.unreadable);
+      after = page.after;
+    } while (after && pages < 100);
+    expect([...seen, ...unreadable.map((u) => u.localId)].sort()).toEqual(expected.map((n) => n.nominalId).sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(unreadable).toEqual([{ localId: broken, reason: expect.stringMatching(/^expected .* in SURNAME$/) }]);
+    expect(pages).toBe(Math.ceil(expected.length / 50) + (expected.length % 50 === 0 ? 1 : 0));
+    expect(standIn.requests.entries().length).toBe(pages);
   });
 
   it('reads a nominal with its name tidied, date of birth parsed and identifiers checked', async () => {

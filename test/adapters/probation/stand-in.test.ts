@@ -34,6 +34,33 @@ afterAll(async () => {
 });
 
 describe('probation stand-in and client', () => {
+  it('scans the current cases of the delivery units with POST /ldu-codes, one call a page, each case once', async () => {
+    const client = clientFor();
+    await client.credentials.get();
+    const broken = population.probation[7].crn;
+    standIn.faults.set({ malformedRecords: [broken] });
+    standIn.requests.reset();
+    const seen: string[] = [];
+    const unreadable: { localId: string; reason: string }[] = [];
+    let after: string | null = null, pages = 0;
+    do {
+      const page = await client.casesOfDeliveryUnits(after ? Number(after) : 0, 40);
+      pages++;
+      seen.push(...page.records.map((r) => r.localId));
+      unreadable.push(...page.unreadable);
+      after = page.after;
+    } while (after && pages < 100);
+    expect([...seen, ...unreadable.map((u) => u.localId)].sort()).toEqual(population.probation.map((p) => p.crn).sort());
+    expect(unreadable).toEqual([{ localId: broken, reason: expect.stringMatching(/^expected .* in /) }]);
+    expect(pages).toBe(Math.ceil(population.probation.length / 40));
+    expect(standIn.requests.entries().filter((e) => e.operation === OPERATIONS.lduCodes).length).toBe(pages);
+  });
+
+  it('refuses the data-quality scan when no delivery unit is configured', async () => {
+    const err = await failure(clientFor({ PROBATION_DATA_QUALITY_LDU_CODES: '' }).casesOfDeliveryUnits(0));
+    expect(err.code).toBe('SOURCE_UNAVAILABLE');
+  });
+
   it('answers every name search of a wave in one phrase call, with the same records one search each would find', async () => {
     const client = clientFor();
     await client.credentials.get();

@@ -82,6 +82,29 @@ describe('victims client against the stand-in', () => {
     await standIn.close();
   });
 
+  it('scans the victims updated since a date in pages cut from one read of the exports, unreadable ones by id and reason', async () => {
+    const since = '2026-01-01';
+    const broken = population.victims[5].victimId;
+    standIn.faults.set({ malformedRecords: [broken] });
+    const expected = population.victims.filter((v) => v.victimId === broken || (v.vcsDecisionDate ?? '2000-01-01') >= since);
+    expect(expected.length).toBeLessThan(population.victims.length);
+    await client.snapshot();
+    const reads = client.reads;
+    let after: string | null = null, pages = 0, counted = 0;
+    const unreadable: { localId: string; reason: string }[] = [];
+    do {
+      const page = await client.scanSince(since, after, 20);
+      pages++;
+      counted += page.unlinked;
+      unreadable.push(...page.unreadable);
+      after = page.after;
+    } while (after && pages < 100);
+    expect(counted + unreadable.length).toBe(expected.length);
+    expect(unreadable).toEqual([{ localId: broken.toUpperCase(), reason: expect.stringMatching(/^expected .* in /) }]);
+    expect(pages).toBeGreaterThan(1);
+    expect(client.reads).toBe(reads); // no file read again for a page
+  });
+
   it('writes both exports into its folder, leaving no temporary files', () => {
     expect(readdirSync(standIn.dir).sort()).toEqual(['VCS_20261101.dat', 'VICTIMS_20261101.csv']);
     expect(standIn.env).toEqual({ VICTIMS_EXPORT_DIR: standIn.dir });
