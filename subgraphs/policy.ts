@@ -11,7 +11,7 @@
 //    only, so no decision leaks across list items that differ in them;
 //  - a list leaves out an item the caller may not know exists, as the failed condition's `inLists`
 //    says (schema/policy/vocabulary.ts), and records it as withheld for the audit trail.
-import { getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, isUnionType, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, getNamedType, GraphQLError, type FieldNode, type GraphQLObjectType, isListType, isNonNullType, isObjectType, isUnionType, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, rule } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
@@ -168,16 +168,37 @@ export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts
 /**
  * A withheld field's error. A decision, not a fault: it carries no stack (which on a big list would cost
  * more than the policy), and it is located here when the field is known, so GraphQL need not copy it.
+ *
+ * On a list the same field is withheld for the same reason on many items: the first is made in full
+ * (GraphQLError's constructor costs microseconds: two Error captures, property redefinitions, locations
+ * read from the query's text) and each further one is a GraphQLError made from it, with its own path and
+ * extensions. It reads exactly as one made in full: the same own enumerable properties in the same order
+ * (message, path, locations, extensions), the rest (name, nodes, source, positions) from the first.
  */
 export function withheld(coordinate: string, reason: Reason, info?: GraphQLResolveInfo, agreement: string | null = null): GraphQLError {
+  // The agreement lets a frontend say which information-sharing agreement did not cover the disclosure.
+  const extensions = { code: 'FORBIDDEN', reason, agreement, field: coordinate };
+  if (!info) return newError(`Withheld: ${coordinate} (${reason})`, extensions);
+  let made = firstWithheld.get(info.fieldNodes);
+  if (!made) firstWithheld.set(info.fieldNodes, (made = new Map()));
+  const key = agreement === null ? `${coordinate} ${reason}` : `${coordinate} ${reason} ${agreement}`;
+  let first = made.get(key);
+  if (!first) made.set(key, (first = newError(`Withheld: ${coordinate} (${reason})`, extensions, info.fieldNodes)));
+  const e = Object.create(first) as { -readonly [K in keyof GraphQLError]: GraphQLError[K] };
+  e.message = first.message;
+  e.path = responsePathAsArray(info.path);
+  e.locations = first.locations;
+  e.extensions = extensions;
+  return e as GraphQLError;
+}
+/** The first error made for a field of the query (its nodes), by coordinate, reason and agreement. */
+const firstWithheld = new WeakMap<readonly FieldNode[], Map<string, GraphQLError>>();
+
+function newError(message: string, extensions: Record<string, unknown>, nodes?: readonly FieldNode[]): GraphQLError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return new GraphQLError(`Withheld: ${coordinate} (${reason})`, {
-      // The agreement lets a frontend say which information-sharing agreement did not cover the disclosure.
-      extensions: { code: 'FORBIDDEN', reason, agreement, field: coordinate },
-      ...(info ? { nodes: info.fieldNodes, path: responsePathAsArray(info.path) } : {}),
-    });
+    return new GraphQLError(message, { extensions, ...(nodes ? { nodes } : {}) });
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -219,6 +240,8 @@ SHARED_VALUE_TYPES.push('StatisticsTable', 'StatisticsRow', 'ControlledCount', '
 
 /** One field that needs a decision, compiled. */
 interface FieldGate {
+  /** Its place among the subgraph's gates: where a request keeps its decisions on it. */
+  index: number;
   coordinate: string;
   type: string;
   grants: Grant[];
@@ -243,16 +266,16 @@ type ItemVerdict = { omit: false } | { omit: true; reason: Reason; condition: Co
 
 /** What one request has decided so far; lives as long as the request's context. */
 interface RequestState {
-  /** By field, then by the record's condition outcomes ('' for a field without conditions). */
-  decisions: Map<FieldGate, Map<string, Decision | AdapterError>>;
+  /** By field (its gate's index), then by the record's condition outcomes ('' for a field without conditions). */
+  decisions: (Map<string, Decision | AdapterError> | undefined)[];
   verdicts: Map<string, ItemVerdict>;
   facts: Map<string, WeakMap<object, RecordFacts>>;
 }
-const states = new WeakMap<object, RequestState>();
+/** The request's state rides on its context (one property read per field, where a WeakMap lookup cost more). */
+const STATE = Symbol('policy state');
 function stateOf(ctx: SubgraphContext): RequestState {
-  let s = states.get(ctx);
-  if (!s) states.set(ctx, (s = { decisions: new Map(), verdicts: new Map(), facts: new Map() }));
-  return s;
+  const c = ctx as SubgraphContext & { [STATE]?: RequestState };
+  return c[STATE] ??= { decisions: [], verdicts: new Map(), facts: new Map() };
 }
 
 /** A record's facts, read once per record per request whichever fields ask (root fields read their arguments). */
@@ -267,9 +290,7 @@ function factsOf(state: RequestState, type: string, read: FieldGate['read'], par
 
 /** The decisions a request has made on one field, by the condition outcomes of the records they were made for. */
 function decisionsOn(state: RequestState, gate: FieldGate): Map<string, Decision | AdapterError> {
-  let m = state.decisions.get(gate);
-  if (!m) state.decisions.set(gate, (m = new Map()));
-  return m;
+  return state.decisions[gate.index] ??= new Map();
 }
 const outcomesOf = (gate: FieldGate, caller: Caller, facts: RecordFacts | undefined) =>
   gate.conditions.length ? conditionKey(gate.conditions, caller, facts!) : '';
@@ -302,6 +323,13 @@ export interface CompiledPolicy {
    * memo of its decisions, list fields leave out the items the policy says to, everything else is shield's.
    */
   guard(shielded: IMiddlewareTypeMap): IMiddlewareTypeMap;
+  /**
+   * Takes the middleware layer out of the way of decisions a request has already made: each decided
+   * field of `guarded` (the schema with guard()'s middleware applied) resolves, once its decision is
+   * known for this request, straight through `plain`'s resolver (the schema before the middleware); the
+   * first time, and on every decision it does not know yet, it goes through the middleware (shield) as before.
+   */
+  shortcut(guarded: GraphQLSchema, plain: GraphQLSchema): GraphQLSchema;
 }
 
 /** Compiles one subgraph's table for graphql-shield; throws PolicyError naming every field without a usable entry. */
@@ -346,7 +374,7 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
       const read: FieldGate['read'] = type.name === 'Query' ? (_p, args) => ({ args }) : (p) => (readers[type.name] ?? (() => ({})))(p);
       // Decided per record (never cached across list items) when the rule reads the record, or when the
       // record is an entity whose subject the audit trail must name; per request otherwise.
-      const gate: FieldGate = { coordinate, type: type.name, grants: entry.grants, conditions, perRecord: conditions.length > 0 || entityTypes.has(type.name) || type.name === 'Query', read };
+      const gate: FieldGate = { index: gates.size, coordinate, type: type.name, grants: entry.grants, conditions, perRecord: conditions.length > 0 || entityTypes.has(type.name) || type.name === 'Query', read };
       gates.set(coordinate, gate);
       (rules[type.name] ??= {})[field] = rule(`policy:${subgraph}:${coordinate}`, { cache: gate.perRecord ? 'no_cache' : 'contextual' })(
         (parent, args, ctx: SubgraphContext, info) => {
@@ -428,5 +456,30 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
     return out;
   }
 
-  return { rules: rules as IRules, unwrapped, guard };
+  function shortcut(guarded: GraphQLSchema, plain: GraphQLSchema): GraphQLSchema {
+    for (const gate of gates.values()) {
+      const [typeName, field] = [gate.type, gate.coordinate.slice(gate.type.length + 1)];
+      const target = (guarded.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[field];
+      const source = (plain.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[field];
+      const viaShield = target?.resolve;
+      if (!target || !source || !viaShield) continue;
+      const resolve = source.resolve ?? defaultFieldResolver;
+      const list = lists.get(gate.coordinate);
+      const coordinate = gate.coordinate;
+      target.resolve = (parent, args, ctx: SubgraphContext, info) => {
+        const state = stateOf(ctx);
+        const f = gate.perRecord ? factsOf(state, gate.type, gate.read, parent, args) : undefined;
+        const known = state.decisions[gate.index]?.get(outcomesOf(gate, ctx.caller, f));
+        if (known === undefined) return viaShield(parent, args, ctx, info);
+        if (known instanceof AdapterError) return known;
+        ctx.disclosures?.record(subgraph, coordinate, known, f ?? null);
+        if (!known.allowed) return withheld(coordinate, known.reason, info, known.agreement ?? null);
+        const value = resolve(parent, args, ctx, info);
+        return list ? then(value, filterItems(list, ctx)) : value;
+      };
+    }
+    return guarded;
+  }
+
+  return { rules: rules as IRules, unwrapped, guard, shortcut };
 }
