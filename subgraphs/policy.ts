@@ -300,9 +300,15 @@ interface RequestState {
   /** By field (its gate's index). */
   gates: (GateState | undefined)[];
   /** By item type. */
-  verdicts: Map<string, { reads: Condition[]; byOutcomes: Map<string, ItemVerdict> }>;
+  verdicts: Map<string, ItemVerdicts>;
   /** By type (its slot): the records' facts. */
   facts: (RecordsFacts | undefined)[];
+}
+interface ItemVerdicts {
+  reads: Condition[];
+  byOutcomes: Map<string, ItemVerdict>;
+  /** This caller sees a field of every item whatever the record: no item is left out. */
+  everyItem: boolean;
 }
 /** A request's decisions on one field. */
 interface GateState {
@@ -352,14 +358,23 @@ function knownDecision(state: RequestState, gate: FieldGate, caller: Caller, fac
   return gs && gs.decisions.get(outcomesOf(gs, caller, facts));
 }
 
+/** A request's verdicts on one item type's list items. */
+function verdictsOn(state: RequestState, gate: ListGate, caller: Caller): ItemVerdicts {
+  let of = state.verdicts.get(gate.itemType);
+  if (of) return of;
+  // The verdict reads what any of the item's decisions can read for this caller, and nothing else.
+  const reads = gate.fields.map((f) => conditionsRead(f.grants, caller, f.conditions));
+  const read = new Set(reads.flat());
+  // A field whose decision reads nothing of the record (reads empty: decide() never asks for its facts)
+  // and shows it to this caller shows every item: none is left out, so the list need not be looked at.
+  const everyItem = gate.fields.some((f, i) => !reads[i].length && (decide(f.grants, caller, () => ({})) as { allowed?: boolean }).allowed === true);
+  state.verdicts.set(gate.itemType, (of = { reads: gate.conditions.filter((c) => read.has(c)), byOutcomes: new Map(), everyItem }));
+  return of;
+}
+
 /** Whether a list shows an item: visible when any decided field of it is; otherwise as its failed condition says. */
 function itemVerdict(state: RequestState, gate: ListGate, caller: Caller, facts: RecordFacts): ItemVerdict {
-  let of = state.verdicts.get(gate.itemType);
-  // The verdict reads what any of the item's decisions can read for this caller, and nothing else.
-  if (!of) {
-    const read = new Set(gate.fields.flatMap((f) => conditionsRead(f.grants, caller, f.conditions)));
-    state.verdicts.set(gate.itemType, (of = { reads: gate.conditions.filter((c) => read.has(c)), byOutcomes: new Map() }));
-  }
+  const of = verdictsOn(state, gate, caller);
   const key = of.reads.length ? conditionKey(of.reads, caller, facts) : '';
   let v = of.byOutcomes.get(key);
   if (v) return v;
@@ -482,6 +497,7 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
   const filterItems = (gate: ListGate, ctx: SubgraphContext) => (items: unknown) => {
     if (!Array.isArray(items)) return items;
     const state = stateOf(ctx);
+    if (verdictsOn(state, gate, ctx.caller).everyItem) return items;
     return items.filter((item) => {
       if (item === null || typeof item !== 'object' || item instanceof Error) return true; // unreadable records are reported, never dropped
       const f = factsOf(state, gate.slot, gate.read, item, {});
