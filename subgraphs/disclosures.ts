@@ -73,11 +73,16 @@ export function subjectIdsOf(facts: unknown, subgraph: string): string[] {
   return ids;
 }
 
+type Entry = Omit<DisclosureEntry, 'subjectIds'> & {
+  /** The records (their facts) the decision was applied to; their subjects are named once, in toJSON. */
+  facts: object[];
+  last: object | null;
+};
+
 export class RequestDisclosures implements DisclosureLog {
-  private readonly entries = new Map<string, DisclosureEntry & { subjects: Set<string> }>();
+  private readonly entries = new Map<string, Entry>();
   // The same decision object for the same coordinate (a list item after another) finds its entry without a key string.
-  private readonly byDecision = new WeakMap<object, Map<string, DisclosureEntry & { subjects: Set<string> }>>();
-  private readonly subjectsOfFacts = new WeakMap<object, string[]>();
+  private readonly byDecision = new WeakMap<object, Map<string, Entry>>();
 
   record(subgraph: string, coordinate: string, decision: { allowed: boolean; grant?: string; agreement?: string | null; reason?: string }, facts: unknown): void {
     let forDecision = this.byDecision.get(decision);
@@ -87,19 +92,29 @@ export class RequestDisclosures implements DisclosureLog {
       const key = `${coordinate}|${d}|${decision.grant ?? ''}|${decision.reason ?? ''}`;
       e = this.entries.get(key);
       if (!e) {
-        e = { agency: subgraph, coordinate, decision: d, rule: decision.grant ?? `policy:${coordinate}`, agreement: decision.agreement ?? null, ...(decision.reason ? { reason: decision.reason } : {}), subjectIds: [], subjects: new Set() };
+        e = { agency: subgraph, coordinate, decision: d, rule: decision.grant ?? `policy:${coordinate}`, agreement: decision.agreement ?? null, ...(decision.reason ? { reason: decision.reason } : {}), facts: [], last: null };
         this.entries.set(key, e);
       }
       if (!forDecision) this.byDecision.set(decision, (forDecision = new Map()));
       forDecision.set(coordinate, e);
     }
-    if (!facts || typeof facts !== 'object') return;
-    let ids = this.subjectsOfFacts.get(facts);
-    if (!ids) this.subjectsOfFacts.set(facts, (ids = subjectIdsOf(facts, subgraph)));
-    for (const id of ids) e.subjects.add(id);
+    // A record's subjects are read once, when the report is made: here only the record is remembered
+    // (a list item's fields arrive one after another, so the same record twice in a row is kept once).
+    if (!facts || typeof facts !== 'object' || facts === e.last) return;
+    e.facts.push(facts);
+    e.last = facts;
   }
 
   toJSON(): DisclosureEntry[] {
-    return [...this.entries.values()].map(({ subjects, ...e }) => ({ ...e, subjectIds: [...subjects].sort() }));
+    const idsOf = new Map<object, string[]>();
+    return [...this.entries.values()].map(({ facts, last: _last, ...e }) => {
+      const subjects = new Set<string>();
+      for (const f of facts) {
+        let ids = idsOf.get(f);
+        if (!ids) idsOf.set(f, (ids = subjectIdsOf(f, e.agency)));
+        for (const id of ids) subjects.add(id);
+      }
+      return { ...e, subjectIds: [...subjects].sort() };
+    });
   }
 }

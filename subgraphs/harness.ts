@@ -90,7 +90,8 @@ export function buildProtectedSchema(module: SubgraphModule, policy?: SubgraphPo
     debug: false,
   }).generate(schema) as IMiddlewareTypeMap;
   // Shield's middleware covers every field; the policy takes out only the fields it proved need no decision.
-  return applyMiddleware(schema, policyRules.guard(shielded));
+  // Once a request knows a decision, the field resolves without the middleware around it (policy.ts shortcut).
+  return policyRules.shortcut(applyMiddleware(schema, policyRules.guard(shielded)), schema);
 }
 
 /** Keeps client-safe errors, masks the rest and logs them here, where the detail belongs. */

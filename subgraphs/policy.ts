@@ -11,7 +11,7 @@
 //    only, so no decision leaks across list items that differ in them;
 //  - a list leaves out an item the caller may not know exists, as the failed condition's `inLists`
 //    says (schema/policy/vocabulary.ts), and records it as withheld for the audit trail.
-import { getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, isUnionType, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, getNamedType, GraphQLError, type FieldNode, type GraphQLObjectType, isListType, isNonNullType, isObjectType, isUnionType, responsePathAsArray, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { IMiddlewareFunction, IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, rule } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
@@ -122,6 +122,43 @@ function relationshipOutage(c: Condition, caller: Caller): AdapterError | null {
   return down ? new AdapterError({ agency: down, operation: 'relationships', code: 'SOURCE_UNAVAILABLE', message: `${down} system could not say whether this record is yours, so it is not shown` }) : null;
 }
 
+/** Why a grant does not apply to a person's call whatever the record ('NO_ROLE': it names none of their roles); null when it does. */
+function grantFailure(g: Grant, caller: Caller, roles: string[], date: string): Reason | 'NO_ROLE' | null {
+  const matching = g.roles.filter((r) => roles.includes(r));
+  if (!matching.length) return 'NO_ROLE';
+  const purposeOk = g.purposes === '*'
+    ? matching.some((r) => (ROLES[r].purposes as readonly string[]).includes(caller.purpose))
+    : (g.purposes as string[]).includes(caller.purpose);
+  if (!purposeOk) return 'PURPOSE_NOT_PERMITTED';
+  if (g.agreement) {
+    const a = (AGREEMENTS as Record<string, Agreement>)[g.agreement];
+    if (!(a.purposes as readonly string[]).includes(caller.purpose)) return 'NO_AGREEMENT';
+    if (date < a.starts) return 'AGREEMENT_NOT_STARTED';
+    if (date > a.ends) return 'AGREEMENT_EXPIRED';
+  }
+  return null;
+}
+
+/**
+ * Of `conditions`, those decide() can read for this caller: the conditions of the grants that apply to
+ * the caller, up to the first applying grant that has none (decide() stops there whatever the record).
+ * For one caller, decide() gives the same answer for every record meeting the same of these, so a
+ * request remembers its decisions by them alone: a prison officer's unconditional grant on a field that
+ * also has a victim liaison officer's conditional grant reads nothing of the record.
+ */
+export function conditionsRead(grants: Grant[], caller: Caller, conditions: readonly Condition[]): Condition[] {
+  if (caller.actor || !conditions.length) return [];
+  const roles = heldRoles(caller);
+  const date = today();
+  const read = new Set<Condition>();
+  for (const g of grants) {
+    if (g.services || grantFailure(g, caller, roles, date) !== null) continue;
+    if (!g.conditions.length) break;
+    for (const c of g.conditions) read.add(c);
+  }
+  return conditions.filter((c) => read.has(c));
+}
+
 /** Decides one field for one caller (and, for conditional grants, one record). Pure but for the clock. */
 export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts): Decision | AdapterError {
   // A service's call matches only the grants naming that service; a person's call never matches one.
@@ -136,18 +173,9 @@ export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts
   const worse = (r: Reason, a: string | null) => { if (RANK[r] >= RANK[reason]) { reason = r; agreement = a; } };
   const date = today();
   grants: for (const g of grants) {
-    const matching = g.roles.filter((r) => roles.includes(r));
-    if (!matching.length) continue;
-    const purposeOk = g.purposes === '*'
-      ? matching.some((r) => (ROLES[r].purposes as readonly string[]).includes(caller.purpose))
-      : (g.purposes as string[]).includes(caller.purpose);
-    if (!purposeOk) { worse('PURPOSE_NOT_PERMITTED', g.agreement); continue; }
-    if (g.agreement) {
-      const a = (AGREEMENTS as Record<string, Agreement>)[g.agreement];
-      if (!(a.purposes as readonly string[]).includes(caller.purpose)) { worse('NO_AGREEMENT', g.agreement); continue; }
-      if (date < a.starts) { worse('AGREEMENT_NOT_STARTED', g.agreement); continue; }
-      if (date > a.ends) { worse('AGREEMENT_EXPIRED', g.agreement); continue; }
-    }
+    const fails = grantFailure(g, caller, roles, date);
+    if (fails === 'NO_ROLE') continue;
+    if (fails) { worse(fails, g.agreement); continue; }
     if (g.conditions.length) {
       const f = facts();
       for (const c of g.conditions) {
@@ -168,16 +196,37 @@ export function decide(grants: Grant[], caller: Caller, facts: () => RecordFacts
 /**
  * A withheld field's error. A decision, not a fault: it carries no stack (which on a big list would cost
  * more than the policy), and it is located here when the field is known, so GraphQL need not copy it.
+ *
+ * On a list the same field is withheld for the same reason on many items: the first is made in full
+ * (GraphQLError's constructor costs microseconds: two Error captures, property redefinitions, locations
+ * read from the query's text) and each further one is a GraphQLError made from it, with its own path and
+ * extensions. It reads exactly as one made in full: the same own enumerable properties in the same order
+ * (message, path, locations, extensions), the rest (name, nodes, source, positions) from the first.
  */
 export function withheld(coordinate: string, reason: Reason, info?: GraphQLResolveInfo, agreement: string | null = null): GraphQLError {
+  // The agreement lets a frontend say which information-sharing agreement did not cover the disclosure.
+  const extensions = { code: 'FORBIDDEN', reason, agreement, field: coordinate };
+  if (!info) return newError(`Withheld: ${coordinate} (${reason})`, extensions);
+  let made = firstWithheld.get(info.fieldNodes);
+  if (!made) firstWithheld.set(info.fieldNodes, (made = new Map()));
+  const key = agreement === null ? `${coordinate} ${reason}` : `${coordinate} ${reason} ${agreement}`;
+  let first = made.get(key);
+  if (!first) made.set(key, (first = newError(`Withheld: ${coordinate} (${reason})`, extensions, info.fieldNodes)));
+  const e = Object.create(first) as { -readonly [K in keyof GraphQLError]: GraphQLError[K] };
+  e.message = first.message;
+  e.path = responsePathAsArray(info.path);
+  e.locations = first.locations;
+  e.extensions = extensions;
+  return e as GraphQLError;
+}
+/** The first error made for a field of the query (its nodes), by coordinate, reason and agreement. */
+const firstWithheld = new WeakMap<readonly FieldNode[], Map<string, GraphQLError>>();
+
+function newError(message: string, extensions: Record<string, unknown>, nodes?: readonly FieldNode[]): GraphQLError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return new GraphQLError(`Withheld: ${coordinate} (${reason})`, {
-      // The agreement lets a frontend say which information-sharing agreement did not cover the disclosure.
-      extensions: { code: 'FORBIDDEN', reason, agreement, field: coordinate },
-      ...(info ? { nodes: info.fieldNodes, path: responsePathAsArray(info.path) } : {}),
-    });
+    return new GraphQLError(message, { extensions, ...(nodes ? { nodes } : {}) });
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -219,8 +268,12 @@ SHARED_VALUE_TYPES.push('StatisticsTable', 'StatisticsRow', 'ControlledCount', '
 
 /** One field that needs a decision, compiled. */
 interface FieldGate {
+  /** Its place among the subgraph's gates: where a request keeps its decisions on it. */
+  index: number;
   coordinate: string;
   type: string;
+  /** Where a request keeps its type's records' facts (-1 for Query: a root field reads its arguments, never cached). */
+  slot: number;
   grants: Grant[];
   /** Every condition any grant reads, in a fixed order: all a decision reads of a record. */
   conditions: Condition[];
@@ -233,6 +286,7 @@ interface FieldGate {
 interface ListGate {
   coordinate: string;
   itemType: string;
+  slot: number;
   /** The decided fields of the item type: an item is visible when the caller may see any of them. */
   fields: FieldGate[];
   conditions: Condition[];
@@ -243,41 +297,86 @@ type ItemVerdict = { omit: false } | { omit: true; reason: Reason; condition: Co
 
 /** What one request has decided so far; lives as long as the request's context. */
 interface RequestState {
-  /** By field, then by the record's condition outcomes ('' for a field without conditions). */
-  decisions: Map<FieldGate, Map<string, Decision | AdapterError>>;
-  verdicts: Map<string, ItemVerdict>;
-  facts: Map<string, WeakMap<object, RecordFacts>>;
+  /** By field (its gate's index). */
+  gates: (GateState | undefined)[];
+  /** By item type. */
+  verdicts: Map<string, ItemVerdicts>;
+  /** By type (its slot): the records' facts. */
+  facts: (RecordsFacts | undefined)[];
 }
-const states = new WeakMap<object, RequestState>();
+interface ItemVerdicts {
+  reads: Condition[];
+  byOutcomes: Map<string, ItemVerdict>;
+  /** This caller sees a field of every item whatever the record: no item is left out. */
+  everyItem: boolean;
+}
+/** A request's decisions on one field. */
+interface GateState {
+  /** The conditions a decision on it can read for this request's caller (conditionsRead). */
+  reads: Condition[];
+  /** By the record's outcomes on `reads` ('' when it reads none: one decision for every record). */
+  decisions: Map<string, Decision | AdapterError>;
+}
+/**
+ * The facts of one type's records: a Map, not a WeakMap (the records live as long as the request, and a
+ * Map costs the collector less), with the last record in front of it (a record's fields are resolved one
+ * after another, so most asks are for the record just read).
+ */
+interface RecordsFacts {
+  last: object | null;
+  lastFacts: RecordFacts | null;
+  byRecord: Map<object, RecordFacts>;
+}
+/** The request's state rides on its context (one property read per field, where a WeakMap lookup cost more). */
+const STATE = Symbol('policy state');
 function stateOf(ctx: SubgraphContext): RequestState {
-  let s = states.get(ctx);
-  if (!s) states.set(ctx, (s = { decisions: new Map(), verdicts: new Map(), facts: new Map() }));
-  return s;
+  const c = ctx as SubgraphContext & { [STATE]?: RequestState };
+  return c[STATE] ??= { gates: [], verdicts: new Map(), facts: [] };
 }
 
 /** A record's facts, read once per record per request whichever fields ask (root fields read their arguments). */
-function factsOf(state: RequestState, type: string, read: FieldGate['read'], parent: unknown, args: Record<string, unknown>): RecordFacts {
-  if (type === 'Query' || parent === null || typeof parent !== 'object') return read(parent, args);
-  let byRecord = state.facts.get(type);
-  if (!byRecord) state.facts.set(type, (byRecord = new WeakMap()));
-  let f = byRecord.get(parent);
-  if (!f) byRecord.set(parent, (f = read(parent, args)));
+function factsOf(state: RequestState, slot: number, read: FieldGate['read'], parent: unknown, args: Record<string, unknown>): RecordFacts {
+  if (slot < 0 || parent === null || typeof parent !== 'object') return read(parent, args);
+  const of = state.facts[slot] ??= { last: null, lastFacts: null, byRecord: new Map() };
+  if (of.last === parent) return of.lastFacts!;
+  let f = of.byRecord.get(parent);
+  if (!f) of.byRecord.set(parent, (f = read(parent, args)));
+  of.last = parent;
+  of.lastFacts = f;
   return f;
 }
 
-/** The decisions a request has made on one field, by the condition outcomes of the records they were made for. */
-function decisionsOn(state: RequestState, gate: FieldGate): Map<string, Decision | AdapterError> {
-  let m = state.decisions.get(gate);
-  if (!m) state.decisions.set(gate, (m = new Map()));
-  return m;
+function gateState(state: RequestState, gate: FieldGate, caller: Caller): GateState {
+  return state.gates[gate.index] ??= { reads: conditionsRead(gate.grants, caller, gate.conditions), decisions: new Map() };
 }
-const outcomesOf = (gate: FieldGate, caller: Caller, facts: RecordFacts | undefined) =>
-  gate.conditions.length ? conditionKey(gate.conditions, caller, facts!) : '';
+/** The key a request remembers a decision on a field under: the record's outcomes on the conditions the decision can read. */
+const outcomesOf = (gs: GateState, caller: Caller, facts: RecordFacts | undefined): string =>
+  gs.reads.length ? conditionKey(gs.reads, caller, facts!) : '';
+/** A decision this request has already made on this field for a record like this one, if any. */
+function knownDecision(state: RequestState, gate: FieldGate, caller: Caller, facts: RecordFacts | undefined): Decision | AdapterError | undefined {
+  const gs = state.gates[gate.index];
+  return gs && gs.decisions.get(outcomesOf(gs, caller, facts));
+}
+
+/** A request's verdicts on one item type's list items. */
+function verdictsOn(state: RequestState, gate: ListGate, caller: Caller): ItemVerdicts {
+  let of = state.verdicts.get(gate.itemType);
+  if (of) return of;
+  // The verdict reads what any of the item's decisions can read for this caller, and nothing else.
+  const reads = gate.fields.map((f) => conditionsRead(f.grants, caller, f.conditions));
+  const read = new Set(reads.flat());
+  // A field whose decision reads nothing of the record (reads empty: decide() never asks for its facts)
+  // and shows it to this caller shows every item: none is left out, so the list need not be looked at.
+  const everyItem = gate.fields.some((f, i) => !reads[i].length && (decide(f.grants, caller, () => ({})) as { allowed?: boolean }).allowed === true);
+  state.verdicts.set(gate.itemType, (of = { reads: gate.conditions.filter((c) => read.has(c)), byOutcomes: new Map(), everyItem }));
+  return of;
+}
 
 /** Whether a list shows an item: visible when any decided field of it is; otherwise as its failed condition says. */
 function itemVerdict(state: RequestState, gate: ListGate, caller: Caller, facts: RecordFacts): ItemVerdict {
-  const key = `${gate.itemType}|${conditionKey(gate.conditions, caller, facts)}`;
-  let v = state.verdicts.get(key);
+  const of = verdictsOn(state, gate, caller);
+  const key = of.reads.length ? conditionKey(of.reads, caller, facts) : '';
+  let v = of.byOutcomes.get(key);
   if (v) return v;
   v = { omit: false };
   const decisions = gate.fields.map((f) => decide(f.grants, caller, () => facts));
@@ -287,7 +386,7 @@ function itemVerdict(state: RequestState, gate: ListGate, caller: Caller, facts:
       if (condition && CONDITION_IN_LISTS[condition] === 'OMIT') { v = { omit: true, reason: d.reason, condition }; break; }
     }
   }
-  state.verdicts.set(key, v);
+  of.byOutcomes.set(key, v);
   return v;
 }
 
@@ -302,6 +401,13 @@ export interface CompiledPolicy {
    * memo of its decisions, list fields leave out the items the policy says to, everything else is shield's.
    */
   guard(shielded: IMiddlewareTypeMap): IMiddlewareTypeMap;
+  /**
+   * Takes the middleware layer out of the way of decisions a request has already made: each decided
+   * field of `guarded` (the schema with guard()'s middleware applied) resolves, once its decision is
+   * known for this request, straight through `plain`'s resolver (the schema before the middleware); the
+   * first time, and on every decision it does not know yet, it goes through the middleware (shield) as before.
+   */
+  shortcut(guarded: GraphQLSchema, plain: GraphQLSchema): GraphQLSchema;
 }
 
 /** Compiles one subgraph's table for graphql-shield; throws PolicyError naming every field without a usable entry. */
@@ -315,6 +421,13 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
   const rules: Record<string, Record<string, IRule>> = {};
   const gates = new Map<string, FieldGate>();
   const unwrapped = new Map<string, string>();
+  const slots = new Map<string, number>();
+  const slotOf = (type: string): number => {
+    if (type === 'Query') return -1;
+    let n = slots.get(type);
+    if (n === undefined) slots.set(type, (n = slots.size));
+    return n;
+  };
   const readers: Record<string, FactReader> = { Person: (p: { id: string }) => ({ personKey: p.id }), ...facts };
 
   for (const type of Object.values(schema.getTypeMap())) {
@@ -346,14 +459,15 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
       const read: FieldGate['read'] = type.name === 'Query' ? (_p, args) => ({ args }) : (p) => (readers[type.name] ?? (() => ({})))(p);
       // Decided per record (never cached across list items) when the rule reads the record, or when the
       // record is an entity whose subject the audit trail must name; per request otherwise.
-      const gate: FieldGate = { coordinate, type: type.name, grants: entry.grants, conditions, perRecord: conditions.length > 0 || entityTypes.has(type.name) || type.name === 'Query', read };
+      const gate: FieldGate = { index: gates.size, coordinate, type: type.name, slot: slotOf(type.name), grants: entry.grants, conditions, perRecord: conditions.length > 0 || entityTypes.has(type.name) || type.name === 'Query', read };
       gates.set(coordinate, gate);
       (rules[type.name] ??= {})[field] = rule(`policy:${subgraph}:${coordinate}`, { cache: gate.perRecord ? 'no_cache' : 'contextual' })(
         (parent, args, ctx: SubgraphContext, info) => {
           const state = stateOf(ctx);
-          const f = gate.perRecord ? factsOf(state, gate.type, gate.read, parent, args) : undefined;
-          const d = decide(gate.grants, ctx.caller, () => f ?? factsOf(state, gate.type, gate.read, parent, args));
-          decisionsOn(state, gate).set(outcomesOf(gate, ctx.caller, f), d);
+          const f = gate.perRecord ? factsOf(state, gate.slot, gate.read, parent, args) : undefined;
+          const d = decide(gate.grants, ctx.caller, () => f ?? factsOf(state, gate.slot, gate.read, parent, args));
+          const gs = gateState(state, gate, ctx.caller);
+          gs.decisions.set(outcomesOf(gs, ctx.caller, f), d);
           if (d instanceof AdapterError) return d;
           ctx.disclosures?.record(subgraph, coordinate, d, f ?? null);
           return d.allowed ? true : withheld(coordinate, d.reason, info, d.agreement ?? null);
@@ -375,7 +489,7 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
       const fields = [...gates.values()].filter((g) => g.type === t.name);
       const conditions = [...new Set(fields.flatMap((g) => g.conditions))];
       if (!conditions.some((c) => CONDITION_IN_LISTS[c] === 'OMIT') || !readers[t.name]) continue;
-      lists.set(`${type.name}.${f.name}`, { coordinate: `${type.name}.${f.name}`, itemType: t.name, fields, conditions, read: readers[t.name] });
+      lists.set(`${type.name}.${f.name}`, { coordinate: `${type.name}.${f.name}`, itemType: t.name, slot: slotOf(t.name), fields, conditions, read: readers[t.name] });
     }
   }
 
@@ -383,9 +497,10 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
   const filterItems = (gate: ListGate, ctx: SubgraphContext) => (items: unknown) => {
     if (!Array.isArray(items)) return items;
     const state = stateOf(ctx);
+    if (verdictsOn(state, gate, ctx.caller).everyItem) return items;
     return items.filter((item) => {
       if (item === null || typeof item !== 'object' || item instanceof Error) return true; // unreadable records are reported, never dropped
-      const f = factsOf(state, gate.itemType, gate.read, item, {});
+      const f = factsOf(state, gate.slot, gate.read, item, {});
       const v = itemVerdict(state, gate, ctx.caller, f);
       if (v.omit) {
         const decision = { allowed: false, reason: v.reason, grant: `${gate.itemType} failing ${v.condition} is left out of lists` };
@@ -412,8 +527,8 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
         if (!gate || typeof mw !== 'function') { (out[typeName] ??= {})[field] = mw; continue; } // federation's own fields: shield as it is
         (out[typeName] ??= {})[field] = (resolve, parent, args, ctx: SubgraphContext, info) => {
           const state = stateOf(ctx);
-          const f = gate.perRecord ? factsOf(state, gate.type, gate.read, parent, args) : undefined;
-          const known = decisionsOn(state, gate).get(outcomesOf(gate, ctx.caller, f));
+          const f = gate.perRecord ? factsOf(state, gate.slot, gate.read, parent, args) : undefined;
+          const known = knownDecision(state, gate, ctx.caller, f);
           // First time this request meets this decision: graphql-shield decides (and the rule remembers it).
           if (known === undefined) return list ? (mw(resolve, parent, args, ctx, info).then(filterItems(list, ctx))) : mw(resolve, parent, args, ctx, info);
           // The same decision again (another list item, say): applied without shield's async wrapper.
@@ -428,5 +543,30 @@ export function compilePolicy(subgraph: string, schema: GraphQLSchema, facts: Re
     return out;
   }
 
-  return { rules: rules as IRules, unwrapped, guard };
+  function shortcut(guarded: GraphQLSchema, plain: GraphQLSchema): GraphQLSchema {
+    for (const gate of gates.values()) {
+      const [typeName, field] = [gate.type, gate.coordinate.slice(gate.type.length + 1)];
+      const target = (guarded.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[field];
+      const source = (plain.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[field];
+      const viaShield = target?.resolve;
+      if (!target || !source || !viaShield) continue;
+      const resolve = source.resolve ?? defaultFieldResolver;
+      const list = lists.get(gate.coordinate);
+      const coordinate = gate.coordinate;
+      target.resolve = (parent, args, ctx: SubgraphContext, info) => {
+        const state = stateOf(ctx);
+        const f = gate.perRecord ? factsOf(state, gate.slot, gate.read, parent, args) : undefined;
+        const known = knownDecision(state, gate, ctx.caller, f);
+        if (known === undefined) return viaShield(parent, args, ctx, info);
+        if (known instanceof AdapterError) return known;
+        ctx.disclosures?.record(subgraph, coordinate, known, f ?? null);
+        if (!known.allowed) return withheld(coordinate, known.reason, info, known.agreement ?? null);
+        const value = resolve(parent, args, ctx, info);
+        return list ? then(value, filterItems(list, ctx)) : value;
+      };
+    }
+    return guarded;
+  }
+
+  return { rules: rules as IRules, unwrapped, guard, shortcut };
 }

@@ -1,7 +1,7 @@
 // Lists under the policy: an item the caller may not see is left out or shown as withheld, as the failed
 // condition's `inLists` says, whatever fields the query selects; the audit log names it either way. And
 // the policy wraps only the fields that need a decision, without losing deny by default.
-import { execute, parse } from 'graphql';
+import { execute, GraphQLError, parse } from 'graphql';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CourtsClient } from '../../adapters/courts/client.js';
@@ -168,6 +168,24 @@ describe('a list whose items fail different conditions', () => {
     const { result } = await run(buildProtectedSchema(module, testPolicy), module, {}, caller('PRISONS'), ALL);
     expect(result.data).toEqual({ records: [{ id: 'A2', note: 'adult two', place: { wing: 'WING-A2' } }, null, { id: 'A1', note: 'adult one', place: { wing: 'WING-A1' } }] });
     expect(JSON.stringify(result)).not.toContain('WING-Y1');
+  });
+
+  it('withholds a field on every restricted item with an error that reads as one made for that item alone', async () => {
+    const many = Array.from({ length: 5 }, (_x, i) => ({ id: `R${i}`, youth: false, restricted: true, note: `restricted ${i}`, place: { wing: `W${i}` } }));
+    const module = { ...registry, resolvers: { Query: { records: () => many, record: () => null } } };
+    const { result } = await run(buildProtectedSchema(module, testPolicy), module, {}, caller('PRISONS'), '{ records { note } }');
+    expect(result.data).toEqual({ records: many.map(() => ({ note: null })) });
+    expect(result.errors).toHaveLength(5);
+    const fresh = (e: GraphQLError) => new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions: { ...e.extensions } });
+    // The first item's decision is graphql-shield's (asynchronous), so its error may come last.
+    const errors = [...(result.errors ?? [])].sort((a, b) => Number(a.path?.[1]) - Number(b.path?.[1]));
+    for (const [i, e] of errors.entries()) {
+      expect(e).toBeInstanceOf(GraphQLError);
+      expect(e.path).toEqual(['records', i, 'note']);
+      expect(Object.keys(e)).toEqual(Object.keys(fresh(e)));
+      expect(JSON.stringify(e)).toBe(JSON.stringify(fresh(e)));
+      expect(e.extensions).toEqual({ code: 'FORBIDDEN', reason: 'RESTRICTED_RECORD', agreement: null, field: 'Rec.note' });
+    }
   });
 
   it('shows one youth record asked for by its id as withheld: the caller named it, so nothing new is revealed', async () => {

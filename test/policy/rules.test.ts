@@ -10,7 +10,7 @@ import { AGREEMENTS, CONDITIONS, entryFor, loadPolicy, ROLES, type Condition, ty
 import type { Agreement } from '../../schema/policy/agreements.js';
 import { currentMatrix } from '../../schema/policy/matrix.js';
 import { CONDITION_FAILURE, REASONS, type Reason } from '../../schema/policy/vocabulary.js';
-import { decide, setPolicyClock, type RecordFacts } from '../../subgraphs/policy.js';
+import { conditionKey, conditionsRead, decide, setPolicyClock, type RecordFacts } from '../../subgraphs/policy.js';
 import { NO_RELATIONSHIPS, type Relationships } from '../../subgraphs/types.js';
 import { caller } from '../helpers/subgraph.js';
 
@@ -126,6 +126,44 @@ for (const subgraph of POLICY.keys()) {
     }
   });
 }
+
+// ---- what a request remembers a decision by ------------------------------------------------------------
+describe('decisions remembered within a request', () => {
+  // A request decides a field once per caller and per outcome of the record conditions the caller's
+  // grants can reach (conditionsRead): records that differ only in other conditions must get the same decision.
+  const conditional = [...POLICY.values()].flatMap((p) => [...p.entries].flatMap(([coordinate, entry]) =>
+    entry.kind === 'GRANTS' && entry.grants.some((g) => g.conditions.length) ? [{ subgraph: p.subgraph, coordinate, grants: entry.grants }] : []));
+  it('has conditional fields to check', () => expect(conditional.length).toBeGreaterThan(5));
+  it('are the same for every record that meets the same of the conditions the caller\'s grants can read', () => {
+    let compared = 0;
+    for (const { coordinate, grants } of conditional) {
+      const conditions = [...new Set(grants.flatMap((g) => g.conditions))];
+      for (const role of ROLE_NAMES) {
+        for (const purpose of ROLES[role].purposes) {
+          const worlds = [{}, ...conditions.map((c) => BREAK[c])].map((b: { relationships?: Partial<Relationships>; facts?: Partial<RecordFacts> }) => {
+            const who = caller(ROLES[role].agency, [role], purpose, { staffCode: 'S0001', relationships: { ...NO_RELATIONSHIPS, ...MINE[role], ...b.relationships } });
+            const facts = { ...RECORD, recordsAgency: who.agency, ...b.facts };
+            const reads = conditionsRead(grants, who, conditions);
+            return { key: conditionKey(reads, who, facts), decision: decide(grants, who, () => facts) };
+          });
+          for (const w of worlds.slice(1)) {
+            if (w.key !== worlds[0].key) continue;
+            expect(w.decision, `${coordinate} ${role} ${purpose}`).toEqual(worlds[0].decision);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+  it('read nothing of the record for a caller whose grant needs no condition', () => {
+    const grants = grantsOf('prisons', 'Person.custodyPeriods');
+    const officer = caller('PRISONS', ['PRISON_OFFICER'], 'CUSTODY_MANAGEMENT');
+    const liaison = caller('VICTIMS', ['VICTIM_LIAISON_OFFICER'], 'VICTIM_CONTACT');
+    expect(conditionsRead(grants, officer, ['OWN_VICTIM_CASE'])).toEqual([]);
+    expect(conditionsRead(grants, liaison, ['OWN_VICTIM_CASE'])).toEqual(['OWN_VICTIM_CASE']);
+  });
+});
 
 describe('agreement dates', () => {
   for (const [id, a] of Object.entries(AGREEMENTS as Record<string, Agreement>)) {
