@@ -248,27 +248,17 @@ const DOCS: Record<SettingName, SettingDoc> = {
   OTEL_SERVICE_NAME: { shown: '`justice-graph`, `justice-graph-gateway`, `justice-graph-<subgraph>`', usedBy: 'same', meaning: 'the service name traces are reported under' },
 };
 
-/** Settings another module parses (adapters keep their own config.ts, the identity subgraph its link budget, bench and tests theirs): listed for the table. */
-export const OTHER_SETTINGS: { name: string; shown: string; usedBy: string; meaning: string }[] = [
+/** One row of the README's table for a setting another module parses: `name` may list several, split by `,` or `/`. */
+export interface SettingRow { name: string; shown: string; usedBy: string; meaning: string }
+
+/**
+ * Settings another module parses (the identity subgraph its link budget, bench and tests theirs): listed
+ * for the table. Each agency's own settings are declared by its adapter (`adapters/<slug>/config.ts`
+ * exports `SETTINGS_TABLE`) and found through the registry by platform/env-table.ts.
+ */
+export const OTHER_SETTINGS: SettingRow[] = [
   { name: 'IDENTITY_LINK_BUDGET_MS', shown: '`4000`', usedBy: 'identity subgraph', meaning: 'how long linking waits for the agencies; one that has not answered is left out, and its fields fail with `SOURCE_TIMEOUT` naming it' },
-  { name: 'POLICE_DATABASE_URL', shown: 'embedded', usedBy: 'police adapter', meaning: '`postgres://...` for a real PostgreSQL' },
-  { name: 'POLICE_DB_SCHEMA', shown: '', usedBy: 'police adapter', meaning: 'schema holding the police tables' },
-  { name: 'POLICE_DB_POOL_MAX', shown: '(adapter default)', usedBy: 'police adapter', meaning: 'connections to the police database' },
-  { name: 'COURTS_URL', shown: '', usedBy: 'courts adapter', meaning: 'the court result store (SOAP `GetResultedCases`)' },
-  { name: 'COURTS_LISTING_URL', shown: 'the listing path on `COURTS_URL`\'s host', usedBy: 'courts adapter', meaning: 'the court list: hearings with bail status and custody time limits, as Common Platform shapes them' },
-  { name: 'COURTS_MAX_BATCH', shown: '`500`', usedBy: 'courts adapter', meaning: 'most ASNs or PTIURNs in one call (the stand-in takes 500)' },
   { name: 'BENCH_WORKLIST_PEOPLE', shown: '`50` (bench), `0` (stand-ins)', usedBy: '`npm run bench`, which passes it to `npm run stand-ins`', meaning: 'page length of each worklist the bench measures; the stand-ins give one offender manager (`N07A950`), liaison officer (`VLO950`) and establishment (`MDI`, wing A) worklists of this many people' },
-  { name: 'COURTS_LIBRA_DIR', shown: '', usedBy: 'courts stand-in', meaning: 'also serve every `*.xml` delivered Libra message in this folder, unchanged' },
-  { name: 'PRISONS_URL, PRISONS_AUTH_URL, PRISONS_CLIENT_ID, PRISONS_CLIENT_SECRET', shown: '', usedBy: 'prisons adapter', meaning: 'Prison API and its OAuth2 client credentials' },
-  { name: 'PRISONS_SEARCH_URL / PRISONS_ALERTS_URL', shown: '`PRISONS_URL`', usedBy: 'prisons adapter', meaning: "Prisoner Search and Prisoner Alerts API, when not on the Prison API's host" },
-  { name: 'PROBATION_URL, PROBATION_AUTH_URL, PROBATION_CLIENT_ID, PROBATION_CLIENT_SECRET', shown: '', usedBy: 'probation adapter', meaning: 'offender search and its OAuth2 client credentials' },
-  { name: 'PROBATION_DELIUS_URL', shown: '`PROBATION_URL`', usedBy: 'probation adapter', meaning: 'the nDelius integration API (and the stand-in extension)' },
-  { name: 'PROBATION_SEARCH_PAGE_SIZE / PROBATION_SEARCH_MAX_PAGES', shown: '`100` / `10`', usedBy: 'probation adapter', meaning: 'paging of searches' },
-  { name: 'PROBATION_SUPERVISION_MAX / PROBATION_SUPERVISION_CONCURRENCY', shown: '`100` / `8`', usedBy: 'probation adapter', meaning: 'nDelius has no bulk supervisions call: most cases asked per wave, and at once' },
-  { name: 'PROBATION_DATA_QUALITY_LDU_CODES', shown: '(the stand-in\'s, in the embedded stack)', usedBy: 'probation adapter', meaning: 'local delivery units (comma-separated codes) whose current cases the probation data-quality report scans; unset: that report is refused' },
-  { name: 'VICTIMS_EXPORT_DIR', shown: '', usedBy: 'victims adapter', meaning: 'folder the victim-contact system exports into' },
-  { name: 'PROSECUTION_URL', shown: '', usedBy: 'prosecution adapter', meaning: 'the prosecution case management system (case files as Common Platform shapes them)' },
-  { name: 'PROSECUTION_MAX_BATCH', shown: '`1000`', usedBy: 'prosecution adapter', meaning: 'most case URNs or ASNs in one call' },
   { name: '<SLUG>_TIMEOUT_MS', shown: '`3000`', usedBy: 'each adapter', meaning: 'deadline for each attempt of a legacy call' },
   { name: '<SLUG>_BREAKER_FAILURES / <SLUG>_BREAKER_COOLDOWN_MS', shown: '`5` / `10000`', usedBy: 'each adapter', meaning: "consecutive failures of the agency's own system that open its breaker / how long it stays open before one trial call" },
   { name: '<SLUG>_CONCURRENCY / <SLUG>_QUEUE', shown: '`16` / `256`', usedBy: 'each adapter', meaning: 'bulkhead: calls in flight to the system at once / calls that may wait; beyond, `SOURCE_UNAVAILABLE` at once' },
@@ -398,7 +388,11 @@ function shownDefault(name: SettingName): string {
 const cell = (s: string) => s.replaceAll('|', '\\|');
 
 /** The README table of environment variables, rendered from the schema. */
-export function envTable(subgraphNames: readonly string[] = SUBGRAPH_NAMES): string {
+/**
+ * The README's table. `agencyRows` are the agencies' own settings, declared by their adapters; use
+ * platform/env-table.ts, which finds them through the registry, rather than calling this directly.
+ */
+export function envTable(subgraphNames: readonly string[] = SUBGRAPH_NAMES, agencyRows: SettingRow[] = []): string {
   const rows: string[][] = [];
   for (const name of Object.keys(SETTINGS) as SettingName[]) {
     const doc = DOCS[name];
@@ -411,7 +405,10 @@ export function envTable(subgraphNames: readonly string[] = SUBGRAPH_NAMES): str
         'where each subgraph answers when it runs elsewhere (identity asks every agency subgraph, audit asks identity)']);
     }
   }
-  for (const o of OTHER_SETTINGS) rows.push([o.name.split(/\s*([,/])\s*/).map((p) => (p === ',' || p === '/' ? (p === ',' ? ', ' : ' / ') : `\`${p}\``)).join(''), o.shown, o.usedBy, o.meaning]);
+  // The agencies' own settings go before the settings every adapter shares (`<SLUG>_...`).
+  const shared = OTHER_SETTINGS.findIndex((o) => o.name.startsWith('<SLUG>_'));
+  const all = [...OTHER_SETTINGS.slice(0, shared), ...agencyRows, ...OTHER_SETTINGS.slice(shared)];
+  for (const o of all) rows.push([o.name.split(/\s*([,/])\s*/).map((p) => (p === ',' || p === '/' ? (p === ',' ? ', ' : ' / ') : `\`${p}\``)).join(''), o.shown, o.usedBy, o.meaning]);
   return ['| variable | default | used by | meaning |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 }
 
@@ -419,9 +416,9 @@ export const ENV_TABLE_BEGIN = '<!-- env-table:begin (generated by `npm run env:
 export const ENV_TABLE_END = '<!-- env-table:end -->';
 
 /** `readme` with the table between the markers replaced by the current one; throws when the markers are missing. */
-export function withEnvTable(readme: string): string {
+export function withEnvTable(readme: string, table: string = envTable()): string {
   const start = readme.indexOf(ENV_TABLE_BEGIN);
   const end = readme.indexOf(ENV_TABLE_END);
   if (start < 0 || end < start) throw new Error('README.md has no env-table markers');
-  return `${readme.slice(0, start + ENV_TABLE_BEGIN.length)}\n${envTable()}\n${readme.slice(end)}`;
+  return `${readme.slice(0, start + ENV_TABLE_BEGIN.length)}\n${table}\n${readme.slice(end)}`;
 }

@@ -2,7 +2,7 @@
 // schema (platform/config.ts); `-- --write` puts it into README.md between its markers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envTable, withEnvTable } from '../platform/config.js';
+import { envTable, withEnvTable } from '../platform/env-table.js';
 
 const readmePath = join(import.meta.dirname, '..', 'README.md');
 if (process.argv.includes('--write')) {

@@ -64,8 +64,10 @@ export interface WireRecords {
   records: WireRecord[];
 }
 `,
-    [`adapters/${slug}/config.ts`]: `// Configuration of the ${slug} adapter, from the environment. Add these variables to platform/config.ts's
-// table (the README lists every variable the code reads).
+    [`adapters/${slug}/config.ts`]: `// Configuration of the ${slug} adapter, from the environment. Every variable it reads is listed in
+// SETTINGS_TABLE below: the README's table of environment variables is built from it through the
+// registry (\`npm run env:table -- --write\`), and a test fails when the code reads one the table lacks.
+import type { SettingRow } from '../../platform/config.js';
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 
@@ -87,6 +89,11 @@ export function loadConfig(env: Env): ${pascal}Config {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error(\`${upper}_TIMEOUT_MS must be a positive integer (milliseconds), got "\${raw}"\`);
   return { baseUrl, timeoutMs, resilience: resilienceSettings(env, '${slug}') };
 }
+
+/** This adapter's settings, for the README's table of environment variables. */
+export const SETTINGS_TABLE: SettingRow[] = [
+  { name: '${upper}_URL', shown: '(the stand-in, in the embedded stack); **required in production**', usedBy: '${slug} adapter', meaning: "base URL of the ${slug} system's API" },
+];
 `,
     [`adapters/${slug}/mapping.ts`]: `// Pure mapping from the ${slug} system's wire records to the model: no I/O, one record at a time, a
 // MappingError (BAD_SOURCE_DATA for that record only) for anything it cannot read faithfully.
@@ -471,7 +478,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       for (const p of Object.keys(agencyFiles(namesOf(slug)))) console.log(`would write ${p}`);
     } else {
       for (const p of writeAgency(root, slug)) console.log(`wrote ${p}`);
-      console.log(`\nNext: npm run compose and npm run policy:matrix (both now include ${slug}), npx vitest run test/adapters/${slug},\n`
+      console.log(`\nNext: npm run compose, npm run policy:matrix and npm run env:table -- --write (all now include ${slug}), npx vitest run test/adapters/${slug},\n`
         + `npm run conformance -- ${slug}; then replace the placeholder wire shapes and stand-in with the agency's real contract,\n`
         + `and decide schema/policy/fields/${slug}.ts with the agency and its partners.`);
     }

@@ -2,6 +2,7 @@
 // production a missing service URL fails at start-up instead of on the first query.
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
+import type { SettingRow } from '../../platform/config.js';
 
 export interface CourtsConfig {
   /** The Libra result store endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
@@ -41,3 +42,11 @@ export function courtsConfig(env: Env = process.env): CourtsConfig {
     maxBatch: positiveInt(env, 'COURTS_MAX_BATCH', 500),
   };
 }
+
+/** This adapter's settings, for the README's table of environment variables (`npm run env:table -- --write`). */
+export const SETTINGS_TABLE: SettingRow[] = [
+  { name: 'COURTS_URL', shown: '', usedBy: 'courts adapter', meaning: 'the court result store (SOAP `GetResultedCases`)' },
+  { name: 'COURTS_LISTING_URL', shown: 'the listing path on `COURTS_URL`\'s host', usedBy: 'courts adapter', meaning: 'the court list: hearings with bail status and custody time limits, as Common Platform shapes them' },
+  { name: 'COURTS_MAX_BATCH', shown: '`500`', usedBy: 'courts adapter', meaning: 'most ASNs or PTIURNs in one call (the stand-in takes 500)' },
+  { name: 'COURTS_LIBRA_DIR', shown: '', usedBy: 'courts stand-in', meaning: 'also serve every `*.xml` delivered Libra message in this folder, unchanged' },
+];

@@ -2,6 +2,7 @@
 // database; in production the database URL must be given, so a missing setting fails at start-up.
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
+import type { SettingRow } from '../../platform/config.js';
 
 export interface PoliceConfig {
   /** `postgres://...`, `postgresql://...` or `embedded:<name>` (an in-process PGlite a stand-in registered). */
@@ -35,3 +36,10 @@ export function policeConfig(env: Env = process.env): PoliceConfig {
     poolMax: positiveInt(env, 'POLICE_DB_POOL_MAX', 5),
   };
 }
+
+/** This adapter's settings, for the README's table of environment variables (`npm run env:table -- --write`). */
+export const SETTINGS_TABLE: SettingRow[] = [
+  { name: 'POLICE_DATABASE_URL', shown: 'embedded', usedBy: 'police adapter', meaning: '`postgres://...` for a real PostgreSQL' },
+  { name: 'POLICE_DB_SCHEMA', shown: '', usedBy: 'police adapter', meaning: 'schema holding the police tables' },
+  { name: 'POLICE_DB_POOL_MAX', shown: '(adapter default)', usedBy: 'police adapter', meaning: 'connections to the police database' },
+];

@@ -2,6 +2,7 @@
 // embedded demo; in production the URLs and client credentials are required and startup fails without them.
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
+import type { SettingRow } from '../../platform/config.js';
 
 export interface PrisonsConfig {
   /** Prison API base URL (`PRISONS_URL`). */
@@ -53,3 +54,9 @@ export function prisonsConfig(env: Env = process.env): PrisonsConfig {
     resilience: resilienceSettings(env, 'prisons'),
   };
 }
+
+/** This adapter's settings, for the README's table of environment variables (`npm run env:table -- --write`). */
+export const SETTINGS_TABLE: SettingRow[] = [
+  { name: 'PRISONS_URL, PRISONS_AUTH_URL, PRISONS_CLIENT_ID, PRISONS_CLIENT_SECRET', shown: '', usedBy: 'prisons adapter', meaning: 'Prison API and its OAuth2 client credentials' },
+  { name: 'PRISONS_SEARCH_URL / PRISONS_ALERTS_URL', shown: '`PRISONS_URL`', usedBy: 'prisons adapter', meaning: "Prisoner Search and Prisoner Alerts API, when not on the Prison API's host" },
+];

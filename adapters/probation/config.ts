@@ -2,6 +2,7 @@
 // Defaults suit the embedded demo; production refuses to start without a real URL and credentials.
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
+import type { SettingRow } from '../../platform/config.js';
 
 export interface ProbationConfig {
   /** Base URL of the offender search service (no trailing slash). */
@@ -62,3 +63,12 @@ export function probationConfig(env: Env = process.env): ProbationConfig {
     dataQualityLduCodes: [...new Set((env.PROBATION_DATA_QUALITY_LDU_CODES ?? '').split(',').map((c) => c.trim().toUpperCase()).filter((c) => c !== ''))],
   };
 }
+
+/** This adapter's settings, for the README's table of environment variables (`npm run env:table -- --write`). */
+export const SETTINGS_TABLE: SettingRow[] = [
+  { name: 'PROBATION_URL, PROBATION_AUTH_URL, PROBATION_CLIENT_ID, PROBATION_CLIENT_SECRET', shown: '', usedBy: 'probation adapter', meaning: 'offender search and its OAuth2 client credentials' },
+  { name: 'PROBATION_DELIUS_URL', shown: '`PROBATION_URL`', usedBy: 'probation adapter', meaning: 'the nDelius integration API (and the stand-in extension)' },
+  { name: 'PROBATION_SEARCH_PAGE_SIZE / PROBATION_SEARCH_MAX_PAGES', shown: '`100` / `10`', usedBy: 'probation adapter', meaning: 'paging of searches' },
+  { name: 'PROBATION_SUPERVISION_MAX / PROBATION_SUPERVISION_CONCURRENCY', shown: '`100` / `8`', usedBy: 'probation adapter', meaning: 'nDelius has no bulk supervisions call: most cases asked per wave, and at once' },
+  { name: 'PROBATION_DATA_QUALITY_LDU_CODES', shown: '(the stand-in\'s, in the embedded stack)', usedBy: 'probation adapter', meaning: 'local delivery units (comma-separated codes) whose current cases the probation data-quality report scans; unset: that report is refused' },
+];

@@ -2,6 +2,7 @@
 // production a missing service URL fails at start-up instead of on the first query.
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
+import type { SettingRow } from '../../platform/config.js';
 
 export interface ProsecutionConfig {
   /** Base URL of the case management system's API, e.g. `http://host/cms`. */
@@ -32,3 +33,9 @@ export function prosecutionConfig(env: Env = process.env): ProsecutionConfig {
     maxBatch: positiveInt(env, 'PROSECUTION_MAX_BATCH', 1000),
   };
 }
+
+/** This adapter's settings, for the README's table of environment variables (`npm run env:table -- --write`). */
+export const SETTINGS_TABLE: SettingRow[] = [
+  { name: 'PROSECUTION_URL', shown: '', usedBy: 'prosecution adapter', meaning: 'the prosecution case management system (case files as Common Platform shapes them)' },
+  { name: 'PROSECUTION_MAX_BATCH', shown: '`1000`', usedBy: 'prosecution adapter', meaning: 'most case URNs or ASNs in one call' },
+];

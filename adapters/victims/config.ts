@@ -2,6 +2,7 @@
 // exports into a folder the adapter reads in place; there is no default folder outside the stand-in.
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
+import type { SettingRow } from '../../platform/config.js';
 
 export interface VictimsConfig {
   /** Folder holding VICTIMS_<YYYYMMDD>.csv and VCS_<YYYYMMDD>.dat; null when not configured (outside production). */
@@ -27,3 +28,8 @@ export function loadConfig(env: Env): VictimsConfig {
   if (!dir && env.NODE_ENV === 'production') throw new Error('VICTIMS_EXPORT_DIR must be set in production: the folder the victim contact system exports into');
   return { exportDir: dir, timeoutMs: positiveInt(env, 'VICTIMS_TIMEOUT_MS', 3000), resilience: resilienceSettings(env, 'victims') };
 }
+
+/** This adapter's settings, for the README's table of environment variables (`npm run env:table -- --write`). */
+export const SETTINGS_TABLE: SettingRow[] = [
+  { name: 'VICTIMS_EXPORT_DIR', shown: '', usedBy: 'victims adapter', meaning: 'folder the victim-contact system exports into' },
+];

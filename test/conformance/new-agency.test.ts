@@ -2,8 +2,8 @@
 // tracked and new files, node_modules linked), `npm run new-agency -- kitprobe` writes the agency and its
 // one registry line, and then the whole project type-checks, the supergraph composes with it, the
 // conformance kit passes it (composition, policy coverage, builder, handshake, error hygiene), its own
-// generated tests pass, and the sovereignty rules still hold. Without its policy table, the kit names
-// every one of its fields.
+// generated tests pass, the sovereignty rules still hold, and its settings join the README's table.
+// Without its policy table, the kit names every one of its fields.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,9 +63,14 @@ describe('npm run new-agency', () => {
     expect(conformance.code, conformance.out).toBe(0);
     expect(conformance.out).toMatch(/PASS {2}policy coverage[\s\S]*PASS {2}builder[\s\S]*PASS {2}handshake[\s\S]*PASS {2}error hygiene/);
 
-    const tests = await run('npx', ['vitest', 'run', `test/adapters/${SLUG}`, 'test/architecture/sovereignty.test.ts', 'test/architecture/provenance.test.ts']);
+    // Its settings come into the README's table from its adapter, through the registry.
+    const table = await run('npx', ['tsx', 'scripts/env-table.ts', '--write']);
+    expect(table.code, table.out).toBe(0);
+    expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('| `KITPROBE_URL` |');
+
+    const tests = await run('npx', ['vitest', 'run', `test/adapters/${SLUG}`, 'test/architecture/sovereignty.test.ts', 'test/architecture/provenance.test.ts', 'test/platform/config.test.ts']);
     expect(tests.code, tests.out).toBe(0);
-    expect(tests.out).toMatch(/Test Files\s+5 passed/);
+    expect(tests.out).toMatch(/Test Files\s+6 passed/);
 
     const tsc = await typecheck;
     expect(tsc.code, tsc.out).toBe(0);
