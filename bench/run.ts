@@ -86,6 +86,20 @@ function unexpected(a: Answer): Record<string, number> {
   return out;
 }
 
+/** Legacy waves of three runs of one request, each on quiet stand-ins, from their request logs. */
+async function waveRunsOf(standIns: StandInsProcess, send: () => Promise<unknown>, latencyMs: number): Promise<ReturnType<typeof legacyWaves>[]> {
+  const runs: ReturnType<typeof legacyWaves>[] = [];
+  for (let i = 0; i < 3; i++) {
+    await quiesce(standIns);
+    const since = Date.now() - 1;
+    await standIns.control.resetRequests();
+    await send();
+    const log = await standIns.control.requests(since);
+    runs.push(legacyWaves(Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.log])), latencyMs));
+  }
+  return runs;
+}
+
 /**
  * Waits until no legacy call has arrived for `quietMs`: a request the gateway gave up on may still be
  * calling legacy systems, and those calls belong to it, not to the next measurement.
@@ -188,15 +202,7 @@ try {
   if (parts.has('waves')) {
     const askExample = () => ask(product!, exampleQuery, { pnc: example.pnc });
     await standIns.control.setFaults('*', { latencyMs });
-    const waveRuns: ReturnType<typeof legacyWaves>[] = [];
-    for (let i = 0; i < 3; i++) {
-      await quiesce(standIns);
-      const since = Date.now() - 1;
-      await standIns.control.resetRequests();
-      await askExample();
-      const log = await standIns.control.requests(since);
-      waveRuns.push(legacyWaves(Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.log])), latencyMs));
-    }
+    const waveRuns = await waveRunsOf(standIns, askExample, latencyMs);
     // The fewest waves of three runs: a busy machine can only split a wave (a call issued late), never merge two.
     const fewest = [...waveRuns].sort((a, b) => a.length - b.length)[0];
     figure('exampleWaves', { waves: fewest.length, runs: waveRuns.map((w) => w.length), detail: fewest }, `README example: ${fewest.length} legacy waves on the critical path (runs: ${waveRuns.map((w) => w.length).join(', ')}): ${fewest.map((w) => `+${w.startMs}ms ${JSON.stringify(w.calls)}`).join(' | ')}`);
@@ -247,15 +253,7 @@ try {
       const base: number[] = [];
       for (let i = 0; i < Math.min(latencyRequests, 10); i++) base.push((await send()).ms);
       await standIns.control.setFaults('*', { latencyMs });
-      const waveRuns: ReturnType<typeof legacyWaves>[] = [];
-      for (let i = 0; i < 3; i++) {
-        await quiesce(standIns);
-        const since = Date.now() - 1;
-        await standIns.control.resetRequests();
-        await send();
-        const log = await standIns.control.requests(since);
-        waveRuns.push(legacyWaves(Object.fromEntries(Object.entries(log).map(([n, r]) => [n, r.log])), latencyMs));
-      }
+      const waveRuns = await waveRunsOf(standIns, send, latencyMs);
       const times: number[] = [];
       for (let i = 0; i < latencyRequests; i++) times.push((await send()).ms);
       await standIns.control.resetFaults();

@@ -70,6 +70,7 @@ export interface WireRecords {
 import type { SettingRow } from '../../platform/config.js';
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
+import { positiveInt } from '../settings.js';
 
 export interface ${pascal}Config {
   /** Base URL of the system's API without a trailing slash; null when not configured (outside production). */
@@ -84,10 +85,7 @@ export interface ${pascal}Config {
 export function loadConfig(env: Env): ${pascal}Config {
   const baseUrl = env.${upper}_URL?.trim().replace(/\\/+$/, '') || null;
   if (!baseUrl && env.NODE_ENV === 'production') throw new Error('${upper}_URL must be set in production');
-  const raw = env.${upper}_TIMEOUT_MS;
-  const timeoutMs = raw == null || raw.trim() === '' ? 3000 : Number(raw);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error(\`${upper}_TIMEOUT_MS must be a positive integer (milliseconds), got "\${raw}"\`);
-  return { baseUrl, timeoutMs, resilience: resilienceSettings(env, '${slug}') };
+  return { baseUrl, timeoutMs: positiveInt(env, '${upper}_TIMEOUT_MS', 3000), resilience: resilienceSettings(env, '${slug}') };
 }
 
 /** This adapter's settings, for the README's table of environment variables. */

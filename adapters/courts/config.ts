@@ -3,6 +3,7 @@
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 import type { SettingRow } from '../../platform/config.js';
+import { positiveInt } from '../settings.js';
 
 export interface CourtsConfig {
   /** The Libra result store endpoint that takes SOAP envelopes, e.g. `http://host/libra/CaseService`. */
@@ -18,14 +19,6 @@ export interface CourtsConfig {
   resilience?: ResilienceSettings;
   /** Most ids in one batch call; larger batches are split (the service rejects oversized requests). */
   maxBatch: number;
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw == null || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
 }
 
 export function courtsConfig(env: Env = process.env): CourtsConfig {

@@ -3,6 +3,7 @@
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 import type { SettingRow } from '../../platform/config.js';
+import { positiveInt } from '../settings.js';
 
 export interface PoliceConfig {
   /** `postgres://...`, `postgresql://...` or `embedded:<name>` (an in-process PGlite a stand-in registered). */
@@ -13,14 +14,6 @@ export interface PoliceConfig {
   /** Breaker, bulkhead, timeout and retries of this agency's system (`POLICE_BREAKER_FAILURES`, ...; adapters/resilience.ts). */
   resilience?: ResilienceSettings;
   poolMax: number;
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw == null || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
 }
 
 export function policeConfig(env: Env = process.env): PoliceConfig {

@@ -3,6 +3,7 @@
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 import type { SettingRow } from '../../platform/config.js';
+import { positiveInt } from '../settings.js';
 
 export interface ProbationConfig {
   /** Base URL of the offender search service (no trailing slash). */
@@ -33,14 +34,6 @@ export interface ProbationConfig {
 }
 
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw == null || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 export function probationConfig(env: Env = process.env): ProbationConfig {
   const production = env.NODE_ENV === 'production';

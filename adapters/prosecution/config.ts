@@ -3,6 +3,7 @@
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 import type { SettingRow } from '../../platform/config.js';
+import { positiveInt } from '../settings.js';
 
 export interface ProsecutionConfig {
   /** Base URL of the case management system's API, e.g. `http://host/cms`. */
@@ -13,14 +14,6 @@ export interface ProsecutionConfig {
   resilience?: ResilienceSettings;
   /** Most keys (URNs, ASNs, PNCs) in one search; larger batches are split. */
   maxBatch: number;
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw == null || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
 }
 
 export function prosecutionConfig(env: Env = process.env): ProsecutionConfig {

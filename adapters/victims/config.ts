@@ -3,6 +3,7 @@
 import type { Env } from '../../subgraphs/types.js';
 import { resilienceSettings, type ResilienceSettings } from '../resilience.js';
 import type { SettingRow } from '../../platform/config.js';
+import { positiveInt } from '../settings.js';
 
 export interface VictimsConfig {
   /** Folder holding VICTIMS_<YYYYMMDD>.csv and VCS_<YYYYMMDD>.dat; null when not configured (outside production). */
@@ -11,14 +12,6 @@ export interface VictimsConfig {
   timeoutMs: number;
   /** Breaker, bulkhead, timeout and retries of this agency's system (`VICTIMS_BREAKER_FAILURES`, ...; adapters/resilience.ts). */
   resilience?: ResilienceSettings;
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw == null || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (milliseconds), got "${raw}"`);
-  return n;
 }
 
 /** Reads VICTIMS_EXPORT_DIR and VICTIMS_TIMEOUT_MS; fails fast in production when the folder is not set. */
