@@ -9,6 +9,7 @@ import type { ListingRequest } from '../../adapters/courts/client.js';
 import { organisation, type Hearing, type HearingType, type ListedHearing } from '../../adapters/courts/mapping.js';
 import type { Provenance } from '../provenance.js';
 import { pageOf } from '../paging.js';
+import { daysBetween } from '../statistics.js';
 
 /** The court list call (one per page): the loaders' `listHearings`. */
 export type ListHearings = (req: ListingRequest) => Promise<(ListedHearing | AdapterError)[]>;
@@ -24,7 +25,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The most courts one request may name: the court list takes a bounded filter. */
 const MAX_COURTS = 100;
 const todayIso = () => new Date().toISOString().slice(0, 10);
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 function date(value: string | null | undefined, name: string): string | null {
   if (value == null) return null;
@@ -158,4 +158,3 @@ export function custodyTimeLimitOn(l: ListedHearing, on: string) {
     ? { ...l.custodyTimeLimit, daysRemaining: daysBetween(on, l.custodyTimeLimit.expiry), provenance: derived(l, l.urn, `the case's custody time limit on the court list, days remaining counted from ${on}`) }
     : null;
 }
-export { daysBetween };

@@ -8,7 +8,8 @@ import { ownIdentifier, type Provenance } from '../../schema/model.js';
 import { since, type PersonEvent } from '../events.js';
 import type { SubgraphContext } from '../types.js';
 import type { CourtsLoaders } from './loaders.js';
-import { courtBacklog, courtList, custodyTimeLimitOn, daysBetween, hearingOf, remandCases, remandProvenance, type ListedCaseView, type RemandView } from './listing.js';
+import { courtBacklog, courtList, custodyTimeLimitOn, hearingOf, remandCases, remandProvenance, type ListedCaseView, type RemandView } from './listing.js';
+import { daysBetween } from '../statistics.js';
 
 type Ctx = SubgraphContext<CourtsLoaders>;
 /** A Case the gateway asks about that the court does not hold: every courts field resolves to null. */
